@@ -1,0 +1,101 @@
+// Reads a model repository in Triton's layout. A model is a folder holding numeric version folders with
+// model.onnx inside; the highest version is served. config.pbtxt and labels.txt are optional (Triton
+// generates a config for ONNX models too); without labels.txt the labels come from the ONNX metadata.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { labelsFromMetadata, METADATA_KEYS, type InputLayout } from '@onnx-edge/export/contract';
+import { parseConfigPbtxt, type ModelConfig } from './config-pbtxt.ts';
+import { readOnnxMetadata } from './onnx-metadata.ts';
+import { MODEL_NAME_PATTERN } from './writer.ts';
+
+export interface RepositoryModel {
+  name: string;
+  version: number;
+  modelPath: string;
+  labels: string[];
+  inputLayout: InputLayout;
+  /** Parsed config.pbtxt, when the folder has one. */
+  config?: ModelConfig;
+}
+
+export class RepositoryError extends Error {
+  override name = 'RepositoryError';
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+async function highestVersion(dir: string): Promise<number | undefined> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const versions = entries
+    .filter((e) => e.isDirectory() && /^[1-9]\d*$/.test(e.name))
+    .map((e) => Number(e.name))
+    .sort((a, b) => b - a);
+  for (const v of versions) if (await exists(join(dir, String(v), 'model.onnx'))) return v;
+  return undefined;
+}
+
+function parseLabelsTxt(text: string): string[] {
+  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+}
+
+async function describeOnnx(modelPath: string): Promise<{ labels: string[]; inputLayout: InputLayout }> {
+  let metadata: Record<string, string>;
+  try {
+    metadata = readOnnxMetadata(await readFile(modelPath));
+  } catch (err) {
+    throw new RepositoryError(`${modelPath} is not an ONNX model (${(err as Error).message}); export one with 'onnx-edge export'`);
+  }
+  const inputLayout = metadata[METADATA_KEYS.inputLayout] === 'NHWC' ? 'NHWC' : 'NCHW';
+  return { labels: labelsFromMetadata(metadata), inputLayout };
+}
+
+/** One model folder of a repository, or undefined when the folder holds no servable version. */
+export async function readModelFolder(dir: string): Promise<RepositoryModel | undefined> {
+  const name = basename(dir);
+  const version = await highestVersion(dir);
+  if (version === undefined) return undefined;
+  const modelPath = join(dir, String(version), 'model.onnx');
+  const configPath = join(dir, 'config.pbtxt');
+  let config: ModelConfig | undefined;
+  if (await exists(configPath)) {
+    try {
+      config = parseConfigPbtxt(await readFile(configPath, 'utf8'), name);
+    } catch (err) {
+      throw new RepositoryError(`${configPath}: ${(err as Error).message}; fix the file or delete it to use defaults`);
+    }
+  }
+  const described = await describeOnnx(modelPath);
+  const labelFile = config?.outputs.find((o) => o.labelFilename)?.labelFilename ?? 'labels.txt';
+  const labelPath = join(dir, basename(labelFile));
+  const labels = (await exists(labelPath)) ? parseLabelsTxt(await readFile(labelPath, 'utf8')) : described.labels;
+  return { name, version, modelPath, labels, inputLayout: described.inputLayout, ...(config ? { config } : {}) };
+}
+
+/** Every servable model of a repository, sorted by name. Throws when there is none. */
+export async function readModelRepository(repo: string): Promise<RepositoryModel[]> {
+  let entries;
+  try {
+    entries = await readdir(repo, { withFileTypes: true });
+  } catch {
+    throw new RepositoryError(`model repository '${repo}' cannot be read; create it with 'onnx-edge export --repo ${repo} --name NAME'`);
+  }
+  const models: RepositoryModel[] = [];
+  for (const e of entries.filter((e) => e.isDirectory() && MODEL_NAME_PATTERN.test(e.name)).sort((a, b) => a.name.localeCompare(b.name))) {
+    const model = await readModelFolder(join(repo, e.name));
+    if (model) models.push(model);
+  }
+  if (models.length === 0) {
+    throw new RepositoryError(`model repository '${repo}' has no model (expected <repo>/<name>/1/model.onnx)`);
+  }
+  return models;
+}
+
+/** A single .onnx file served as a model named after the file. */
+export async function modelFromFile(modelPath: string): Promise<RepositoryModel> {
+  if (!(await exists(modelPath))) throw new RepositoryError(`model file '${modelPath}' does not exist`);
+  const name = basename(modelPath, extname(modelPath)).replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'model';
+  const described = await describeOnnx(modelPath);
+  return { name, version: 1, modelPath, ...described };
+}
