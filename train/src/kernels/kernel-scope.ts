@@ -1,0 +1,64 @@
+// Composes new wasm kernels out of the wasm backend's own registered kernels (XNNPACK convolution,
+// transpose, pad...). Calling kernel functions directly, rather than tf ops, keeps the composition off the
+// gradient tape and lets us free every intermediate buffer the moment the composed kernel returns.
+import * as tf from '@tensorflow/tfjs';
+
+export type TensorInfo = tf.TensorInfo;
+
+export class KernelScope {
+  private readonly intermediates: TensorInfo[] = [];
+
+  constructor(private readonly backend: tf.KernelBackend) {}
+
+  run(kernelName: string, inputs: Record<string, TensorInfo>, attrs: object = {}): TensorInfo {
+    const config = tf.getKernel(kernelName, 'wasm');
+    if (!config) throw new Error(`wasm kernel '${kernelName}' is not registered: load @tensorflow/tfjs-backend-wasm first`);
+    const out = config.kernelFunc({ inputs, attrs: attrs as tf.NamedAttrMap, backend: this.backend }) as TensorInfo;
+    this.intermediates.push(out);
+    return out;
+  }
+
+  reshape(x: TensorInfo, shape: number[]): TensorInfo {
+    return this.run('Reshape', { x }, { shape });
+  }
+
+  transpose(x: TensorInfo, perm: number[]): TensorInfo {
+    return this.run('Transpose', { x }, { perm });
+  }
+
+  pad(x: TensorInfo, paddings: [number, number][]): TensorInfo {
+    if (paddings.every(([a, b]) => a === 0 && b === 0)) return x;
+    return this.run('PadV2', { x }, { paddings, constantValue: 0 });
+  }
+
+  slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+    if (size.every((s, i) => s === x.shape[i]) && begin.every((b) => b === 0)) return x;
+    return this.run('Slice', { x }, { begin, size });
+  }
+
+  /** Forward convolution on XNNPACK with explicit paddings (never negative). */
+  conv2d(x: TensorInfo, filter: TensorInfo, pads: { top: number; bottom: number; left: number; right: number }, strides: [number, number], dilations: [number, number]): TensorInfo {
+    const pad = [[0, 0], [pads.top, pads.bottom], [pads.left, pads.right], [0, 0]];
+    return this.run('Conv2D', { x, filter }, { strides, pad, dilations, dataFormat: 'NHWC', dimRoundingMode: undefined });
+  }
+
+  /**
+   * Inserts (stride - 1) zeros after every row and column of an NHWC tensor: [N,H,W,C] → [N,H·sh,W·sw,C].
+   * Done as a pad of a 6-D view, one pass over memory.
+   */
+  zeroInsert(x: TensorInfo, strideH: number, strideW: number): TensorInfo {
+    if (strideH === 1 && strideW === 1) return x;
+    const [n, h, w, c] = x.shape;
+    const six = this.reshape(x, [n, h, 1, w, 1, c]);
+    const padded = this.pad(six, [[0, 0], [0, 0], [0, strideH - 1], [0, 0], [0, strideW - 1], [0, 0]]);
+    return this.reshape(padded, [n, h * strideH, w * strideW, c]);
+  }
+
+  /** Hands `result` to the caller and frees every other buffer made in this scope. */
+  finish(result: TensorInfo): TensorInfo {
+    for (const info of this.intermediates) {
+      if (info !== result) this.backend.disposeData(info.dataId);
+    }
+    return result;
+  }
+}
