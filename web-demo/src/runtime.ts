@@ -1,0 +1,117 @@
+// onnxruntime-web: picks the execution provider (WebGPU when the browser has an adapter, WASM otherwise or
+// when ?ep=wasm forces it), creates the session and runs it, timing each step. All runtime files come from
+// our own origin (/ort/, copied there by the build).
+import * as ort from 'onnxruntime-web/webgpu';
+import {
+  IMAGE_CHANNELS, IMAGE_SIZE, PROBABILITIES_NAME, pixelsToInput, softmax, type InputLayout,
+} from '@onnx-edge/export/contract';
+
+export type ExecutionProvider = 'webgpu' | 'wasm';
+
+/** What the page should say about the execution provider. */
+export interface ProviderReport {
+  ran: ExecutionProvider;
+  /** A visible note when WebGPU was wanted but WASM runs. */
+  note?: string;
+  /** e.g. "google · swiftshader" for WebGPU, "4 threads" for WASM. */
+  detail: string;
+}
+
+/** The parts of WebGPU this file touches (lib.dom does not declare them yet). */
+interface GpuAdapterInfo { vendor?: string; architecture?: string; description?: string }
+interface GpuLike { requestAdapter(): Promise<{ info?: GpuAdapterInfo } | null> }
+
+/** ?ep=webgpu|wasm forces a provider; anything else means "WebGPU if possible". */
+export function requestedProvider(search: string): ExecutionProvider | undefined {
+  const ep = new URLSearchParams(search).get('ep');
+  return ep === 'webgpu' || ep === 'wasm' ? ep : undefined;
+}
+
+/** Whether WebGPU can run here; the reason when it cannot. */
+async function probeWebGpu(): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
+  if (!gpu) return { ok: false, reason: 'this browser does not offer WebGPU' };
+  try {
+    return (await gpu.requestAdapter()) ? { ok: true } : { ok: false, reason: 'no WebGPU adapter is available (GPU blocked or disabled)' };
+  } catch (error) {
+    return { ok: false, reason: `requesting a WebGPU adapter failed: ${(error as Error).message}` };
+  }
+}
+
+let configured = false;
+function configureRuntime(): void {
+  if (configured) return;
+  configured = true;
+  ort.env.wasm.wasmPaths = new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href;
+  // Threads need SharedArrayBuffer, which only a cross-origin isolated page (COOP + COEP) has.
+  ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+  ort.env.logLevel = 'error';
+}
+
+export interface LoadedModel {
+  session: ort.InferenceSession;
+  provider: ProviderReport;
+  layout: InputLayout;
+  outputIsProbabilities: boolean;
+  sessionMs: number;
+  firstInferenceMs: number;
+}
+
+/** Creates the session on the best available provider and runs it once (the first, slowest inference). */
+export async function loadModel(bytes: Uint8Array, layout: InputLayout, forced: ExecutionProvider | undefined): Promise<LoadedModel> {
+  configureRuntime();
+  let note: string | undefined;
+  let want: ExecutionProvider = forced ?? 'webgpu';
+  if (want === 'webgpu') {
+    const probe = await probeWebGpu();
+    if (!probe.ok) {
+      note = `WebGPU is unavailable (${probe.reason}); running on WebAssembly (WASM) instead.`;
+      want = 'wasm';
+    }
+  }
+  const started = performance.now();
+  const session = await ort.InferenceSession.create(bytes, {
+    executionProviders: want === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'],
+    graphOptimizationLevel: 'all',
+  });
+  const sessionMs = performance.now() - started;
+  const provider = describeProvider(want, note);
+
+  const outputIsProbabilities = session.outputNames.includes(PROBABILITIES_NAME);
+  const model = { session, provider, layout, outputIsProbabilities, sessionMs, firstInferenceMs: 0 };
+  const warmup = await timeInference(model, new Uint8ClampedArray(IMAGE_SIZE * IMAGE_SIZE * 4));
+  model.firstInferenceMs = warmup.ms;
+  return model;
+}
+
+/** onnxruntime-web hands the WebGPU EP's device to env.webgpu.device exactly when that EP was created. */
+function describeProvider(wanted: ExecutionProvider, note: string | undefined): ProviderReport {
+  const device = (ort.env.webgpu as { device?: unknown }).device as { adapterInfo?: GpuAdapterInfo } | undefined;
+  if (wanted === 'webgpu' && device) {
+    const info = device.adapterInfo;
+    const detail = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' · ') || 'GPU adapter';
+    return { ran: 'webgpu', detail };
+  }
+  const threads = ort.env.wasm.numThreads ?? 1;
+  const detail = `${threads} thread${threads === 1 ? '' : 's'}${globalThis.crossOriginIsolated ? '' : ' (page not cross-origin isolated)'}`;
+  if (wanted === 'webgpu') note = 'WebGPU did not start for this model; running on WebAssembly (WASM) instead.';
+  return { ran: 'wasm', detail, ...(note ? { note } : {}) };
+}
+
+/** Runs one 32×32 RGBA image through the model; returns the probabilities and the wall time. */
+export async function timeInference(model: LoadedModel, rgba: Uint8ClampedArray): Promise<{ probabilities: Float32Array; ms: number }> {
+  const input = pixelsToInput(rgba, 4, model.layout);
+  const dims = model.layout === 'NCHW' ? [1, IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE] : [1, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS];
+  const feeds = { [model.session.inputNames[0]!]: new ort.Tensor('float32', input, dims) };
+  const started = performance.now();
+  const outputs = await model.session.run(feeds);
+  const outputName = model.outputIsProbabilities ? PROBABILITIES_NAME : model.session.outputNames[0]!;
+  const values = (await outputs[outputName]!.getData()) as Float32Array;
+  const ms = performance.now() - started;
+  for (const tensor of Object.values(outputs)) tensor.dispose();
+  return { probabilities: model.outputIsProbabilities ? values.slice() : softmax(values), ms };
+}
+
+export function releaseModel(model: LoadedModel): Promise<void> {
+  return model.session.release();
+}

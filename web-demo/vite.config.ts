@@ -1,0 +1,77 @@
+// Vite config for the browser demo. Two things matter beyond the defaults:
+//  - onnxruntime-web's runtime files (.wasm + the .mjs glue its worker threads load) are served from our
+//    own origin under /ort/, never from a CDN: copied into dist/ort/ at build time, served from
+//    node_modules in dev;
+//  - onnxruntime-web stays in a chunk of its own: if it were bundled into the app's chunk, its threaded
+//    worker would import that chunk (and run the app) instead of ORT, and session creation would hang.
+import { createReadStream, copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+
+const require = createRequire(import.meta.url);
+const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm'));
+/** The only runtime files the `onnxruntime-web/webgpu` entry loads (one binary serves WebGPU and WASM). */
+const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+const ORT_DIR = 'ort';
+
+const MIME: Record<string, string> = { '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+
+function serveOrtRuntime(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'onnx-edge:ort-runtime',
+    configResolved(config) {
+      outDir = join(config.root, config.build.outDir);
+    },
+    configureServer(server) {
+      server.middlewares.use(`/${ORT_DIR}/`, (req, res, next) => {
+        const name = (req.url ?? '').split('?')[0]!.replace(/^\//, '');
+        if (!ORT_FILES.includes(name)) return next();
+        const path = join(ortDist, name);
+        res.setHeader('Content-Type', MIME[name.slice(name.lastIndexOf('.'))]!);
+        res.setHeader('Content-Length', String(statSync(path).size));
+        createReadStream(path).pipe(res);
+      });
+    },
+    writeBundle() {
+      mkdirSync(join(outDir, ORT_DIR), { recursive: true });
+      for (const name of ORT_FILES) copyFileSync(join(ortDist, name), join(outDir, ORT_DIR, name));
+    },
+  };
+}
+
+/** Where `npm run dev` forwards API calls: a running `onnx-edge serve`. */
+const apiTarget = process.env.ONNX_EDGE_SERVER ?? 'http://127.0.0.1:8080';
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  base: '/',
+  plugins: [serveOrtRuntime()],
+  // ORT's "extern wasm" build loads its .mjs glue and .wasm from env.wasm.wasmPaths (/ort/) instead of
+  // embedding the glue and making Vite emit a second 27 MB copy of the .wasm into assets/.
+  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
+  // Pre-bundling would rewrite ORT's import.meta.url-relative worker loading; serve it as shipped.
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  server: {
+    headers: isolationHeaders,
+    proxy: Object.fromEntries(['/models', '/classify', '/v2'].map((path) => [path, { target: apiTarget, changeOrigin: true }])),
+  },
+  preview: { headers: isolationHeaders },
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1024,
+    rollupOptions: {
+      output: {
+        manualChunks(id) {
+          if (id.includes('node_modules/onnxruntime-web') || id.includes('node_modules/onnxruntime-common')) return 'ort';
+        },
+      },
+    },
+  },
+});
