@@ -1,0 +1,145 @@
+// Dynamic batching. Requests arrive one image at a time; onnxruntime is far more efficient per image on a
+// batch, and its run() occupies an inference thread, so inputs wait in a bounded queue until either a full
+// batch is there or the oldest has waited `maxDelayMs`, then go to the next idle runner as one batch.
+// A full queue refuses new inputs at once (429) instead of letting latency grow without bound.
+import { performance } from 'node:perf_hooks';
+import { overloaded, payloadTooLarge, unavailable } from '../errors.ts';
+
+export interface BatchRunResult {
+  outputs: Record<string, Float32Array>;
+  seconds: number;
+}
+
+/** Runs one batch: flat input of `batch` items -> flat outputs. One per inference thread. */
+export type BatchRunner = (input: Float32Array, batch: number) => Promise<BatchRunResult>;
+
+export interface BatcherOptions {
+  maxBatch: number;
+  maxDelayMs: number;
+  /** Most inputs waiting at once (not counting the batches being run). */
+  maxQueue: number;
+  /** Floats per input item (3·32·32). */
+  itemSize: number;
+}
+
+export interface ItemResult {
+  /** This item's slice of every output. */
+  outputs: Record<string, Float32Array>;
+  queueSeconds: number;
+  inferenceSeconds: number;
+  batchSize: number;
+}
+
+export interface BatchObserver {
+  onBatch?(size: number, inferenceSeconds: number): void;
+  onQueueDepth?(depth: number): void;
+  onQueueWait?(seconds: number): void;
+  onRejected?(reason: 'queue_full' | 'stopping'): void;
+}
+
+interface Pending {
+  input: Float32Array;
+  enqueuedAt: number;
+  resolve: (result: ItemResult) => void;
+  reject: (err: Error) => void;
+}
+
+export class Batcher {
+  private readonly queue: Pending[] = [];
+  private readonly idle: BatchRunner[];
+  private timer: NodeJS.Timeout | undefined;
+  private running = 0;
+  private stopping = false;
+  private drained: (() => void) | undefined;
+
+  constructor(runners: BatchRunner[], readonly options: BatcherOptions, private readonly observer: BatchObserver = {}) {
+    if (runners.length === 0) throw new Error('a batcher needs at least one runner');
+    this.idle = [...runners];
+  }
+
+  get depth(): number {
+    return this.queue.length;
+  }
+
+  /** Queues every input of one request, or none of them (all-or-nothing, so a request is never half-run). */
+  submit(inputs: Float32Array[]): Promise<ItemResult>[] {
+    if (this.stopping) {
+      this.observer.onRejected?.('stopping');
+      throw unavailable('the server is shutting down; retry against another instance', 5);
+    }
+    if (inputs.length > this.options.maxQueue) {
+      throw payloadTooLarge(`${inputs.length} inputs in one request exceed the queue capacity of ${this.options.maxQueue}; split the request`);
+    }
+    if (this.queue.length + inputs.length > this.options.maxQueue) {
+      this.observer.onRejected?.('queue_full');
+      throw overloaded(`the inference queue is full (${this.queue.length} of ${this.options.maxQueue} waiting); retry shortly`);
+    }
+    for (const input of inputs) {
+      if (input.length !== this.options.itemSize) throw new RangeError(`input has ${input.length} values, expected ${this.options.itemSize}`);
+    }
+    const now = performance.now();
+    const promises = inputs.map((input) => new Promise<ItemResult>((resolve, reject) => this.queue.push({ input, enqueuedAt: now, resolve, reject })));
+    this.observer.onQueueDepth?.(this.queue.length);
+    this.schedule();
+    return promises;
+  }
+
+  /** Refuses new inputs and resolves once every queued and running batch has been answered. */
+  stop(): Promise<void> {
+    this.stopping = true;
+    this.schedule();
+    if (this.queue.length === 0 && this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.drained = resolve));
+  }
+
+  private schedule(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const waited = performance.now() - this.queue[0]!.enqueuedAt;
+      if (this.queue.length >= this.options.maxBatch || waited >= this.options.maxDelayMs || this.stopping) {
+        this.dispatch(this.idle.pop()!);
+        continue;
+      }
+      if (!this.timer) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.schedule();
+        }, Math.max(0, this.options.maxDelayMs - waited));
+      }
+      return;
+    }
+  }
+
+  private dispatch(runner: BatchRunner): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const batch = this.queue.splice(0, this.options.maxBatch);
+    this.observer.onQueueDepth?.(this.queue.length);
+    const size = this.options.itemSize;
+    const input = new Float32Array(batch.length * size);
+    batch.forEach((item, i) => input.set(item.input, i * size));
+    const dispatchedAt = performance.now();
+    for (const item of batch) this.observer.onQueueWait?.((dispatchedAt - item.enqueuedAt) / 1000);
+    this.running++;
+    runner(input, batch.length)
+      .then((result) => {
+        this.observer.onBatch?.(batch.length, result.seconds);
+        batch.forEach((item, i) => {
+          const outputs: Record<string, Float32Array> = {};
+          for (const [name, flat] of Object.entries(result.outputs)) {
+            const per = flat.length / batch.length;
+            outputs[name] = flat.slice(i * per, (i + 1) * per);
+          }
+          item.resolve({ outputs, queueSeconds: (dispatchedAt - item.enqueuedAt) / 1000, inferenceSeconds: result.seconds, batchSize: batch.length });
+        });
+      })
+      .catch((err: Error) => batch.forEach((item) => item.reject(err)))
+      .finally(() => {
+        this.running--;
+        this.idle.push(runner);
+        this.schedule();
+        if (this.stopping && this.queue.length === 0 && this.running === 0) this.drained?.();
+      });
+  }
+}

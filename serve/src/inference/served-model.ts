@@ -1,0 +1,107 @@
+// A model as the HTTP layer sees it: its contract (names, dims, labels) plus a batcher to run it. Built from
+// a repository entry by loading worker threads; tests build one around any BatchRunner.
+import { availableParallelism } from 'node:os';
+import { IMAGE_CHANNELS, IMAGE_SIZE, INPUT_NAME, PROBABILITIES_NAME, type InputLayout } from '@onnx-edge/export/contract';
+import type { RepositoryModel } from '../repository/reader.ts';
+import { Batcher, type BatchObserver, type BatchRunner } from './batcher.ts';
+import type { EpChoice } from './session.ts';
+import { WorkerRunner } from './worker-runner.ts';
+
+export interface ServedModel {
+  name: string;
+  version: number;
+  labels: string[];
+  inputLayout: InputLayout;
+  modelPath: string;
+  inputName: string;
+  outputNames: string[];
+  /** The output /classify ranks: `probabilities` when the model has it. */
+  classificationOutput: string;
+  /** Input dims without the batch dimension. */
+  inputDims: number[];
+  executionProvider: string;
+  executionProviderReason: string;
+  batcher: Batcher;
+  close(): Promise<void>;
+}
+
+export interface BatchingSettings {
+  /** Overrides config.pbtxt's max_batch_size. */
+  maxBatch?: number;
+  /** Overrides config.pbtxt's max_queue_delay_microseconds. */
+  maxQueueDelayMs?: number;
+  maxQueue: number;
+}
+
+export const DEFAULT_MAX_BATCH = 64;
+export const DEFAULT_MAX_QUEUE_DELAY_MS = 2;
+
+export function defaultInputDims(layout: InputLayout): number[] {
+  return layout === 'NHWC' ? [IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS] : [IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE];
+}
+
+export function batcherOptions(entry: RepositoryModel, settings: BatchingSettings, itemSize: number) {
+  const configDelayMs = entry.config?.maxQueueDelayMicroseconds !== undefined ? entry.config.maxQueueDelayMicroseconds / 1000 : undefined;
+  const configBatch = entry.config && entry.config.maxBatchSize > 0 ? entry.config.maxBatchSize : undefined;
+  return {
+    maxBatch: settings.maxBatch ?? configBatch ?? DEFAULT_MAX_BATCH,
+    maxDelayMs: settings.maxQueueDelayMs ?? configDelayMs ?? DEFAULT_MAX_QUEUE_DELAY_MS,
+    maxQueue: settings.maxQueue,
+    itemSize,
+  };
+}
+
+/** Wraps runners for one repository entry; used by loadServedModel and by tests with their own runner. */
+export function servedModelFrom(
+  entry: RepositoryModel,
+  session: { inputName: string; outputNames: string[]; executionProvider: string; reason: string },
+  runners: BatchRunner[],
+  settings: BatchingSettings,
+  observer: BatchObserver,
+  close: () => Promise<void>,
+): ServedModel {
+  const inputDims = entry.config?.inputs[0]?.dims.length ? entry.config.inputs[0].dims : defaultInputDims(entry.inputLayout);
+  const itemSize = inputDims.reduce((a, b) => a * b, 1);
+  return {
+    name: entry.name,
+    version: entry.version,
+    labels: entry.labels,
+    inputLayout: entry.inputLayout,
+    modelPath: entry.modelPath,
+    inputName: session.inputName,
+    outputNames: session.outputNames,
+    classificationOutput: session.outputNames.includes(PROBABILITIES_NAME) ? PROBABILITIES_NAME : session.outputNames[0]!,
+    inputDims,
+    executionProvider: session.executionProvider,
+    executionProviderReason: session.reason,
+    batcher: new Batcher(runners, batcherOptions(entry, settings, itemSize), observer),
+    close,
+  };
+}
+
+/** Starts the model's inference threads (config.pbtxt's instance count) and its batcher. */
+export async function loadServedModel(entry: RepositoryModel, ep: EpChoice, settings: BatchingSettings, observer: BatchObserver): Promise<ServedModel> {
+  const instances = entry.config?.instanceCount ?? 1;
+  // Split the cores between instances so that parallel batches do not oversubscribe the CPU.
+  const intraOpThreads = Math.max(1, Math.floor(availableParallelism() / instances));
+  const workers = await Promise.all(Array.from({ length: instances }, () => WorkerRunner.start({ modelPath: entry.modelPath, ep, intraOpThreads })));
+  const info = workers[0]!.info;
+  const inputName = entry.config?.inputs[0]?.name ?? (info.inputNames.includes(INPUT_NAME) ? INPUT_NAME : info.inputNames[0]!);
+  const modelDims = info.inputShape.slice(1);
+  const inputDims = entry.config?.inputs[0]?.dims.length ? entry.config.inputs[0].dims : defaultInputDims(entry.inputLayout);
+  if (modelDims.length > 0 && modelDims.some((d, i) => d > 0 && d !== inputDims[i])) {
+    await Promise.all(workers.map((w) => w.close()));
+    throw new Error(`model '${entry.name}' takes input [N,${modelDims.join(',')}] but is configured for [N,${inputDims.join(',')}]; fix config.pbtxt`);
+  }
+  const runners: BatchRunner[] = workers.map((w) => (input, batch) => w.run(inputName, input, [batch, ...inputDims]));
+  return servedModelFrom(
+    entry,
+    { inputName, outputNames: info.outputNames, executionProvider: info.executionProvider, reason: info.reason },
+    runners,
+    settings,
+    observer,
+    async () => {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  );
+}

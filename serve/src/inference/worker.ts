@@ -1,0 +1,36 @@
+// Worker thread that owns one onnxruntime session. onnxruntime-node's run() blocks the thread that calls
+// it, so inference lives here and the main thread keeps accepting requests and decoding images meanwhile.
+import { parentPort, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { createSession, runBatch, type SessionSettings } from './session.ts';
+import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.ts';
+
+const port = parentPort!;
+const setup = workerData as WorkerSetup;
+
+try {
+  const settings: SessionSettings = { ep: setup.ep, intraOpThreads: setup.intraOpThreads };
+  const loaded = await createSession(setup.modelPath, settings);
+  const input = loaded.session.inputMetadata[0];
+  const reply: WorkerReply = {
+    type: 'ready',
+    executionProvider: loaded.executionProvider,
+    reason: loaded.reason,
+    inputNames: [...loaded.session.inputNames],
+    outputNames: [...loaded.session.outputNames],
+    inputShape: input?.isTensor ? input.shape.map((d) => (typeof d === 'number' ? d : -1)) : [],
+  };
+  port.postMessage(reply);
+  port.on('message', async (request: WorkerRequest) => {
+    try {
+      const started = performance.now();
+      const outputs = await runBatch(loaded.session, request.inputName, request.input, request.shape);
+      const reply: WorkerReply = { type: 'result', id: request.id, outputs, seconds: (performance.now() - started) / 1000 };
+      port.postMessage(reply, [...new Set(Object.values(outputs).map((o) => o.buffer as ArrayBuffer))]);
+    } catch (err) {
+      port.postMessage({ type: 'error', id: request.id, message: (err as Error).message } satisfies WorkerReply);
+    }
+  });
+} catch (err) {
+  port.postMessage({ type: 'failed', message: (err as Error).message } satisfies WorkerReply);
+}

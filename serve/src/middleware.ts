@@ -1,0 +1,81 @@
+// Middleware factories; each returns a named function so stack traces and profiles say what runs.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { MiddlewareHandler } from 'hono';
+import type { AppDeps, AppEnv } from './context.ts';
+import { payloadTooLarge } from './errors.ts';
+import { bodyLimit } from 'hono/body-limit';
+
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Takes the client's X-Request-Id when it is a sane token, else makes one; echoes it and scopes the log. */
+export function requestId(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async function requestIdMiddleware(c, next) {
+    const incoming = c.req.header('x-request-id');
+    const id = incoming && CLIENT_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', id);
+    c.set('log', deps.logger.child({ reqId: id }));
+    c.header('X-Request-Id', id);
+    await next();
+  };
+}
+
+/** One JSON log line, a count and a latency observation per request, labelled by the matched route. */
+export function accessLog(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async function accessLogMiddleware(c, next) {
+    const started = performance.now();
+    deps.metrics.inFlight.inc();
+    try {
+      await next();
+    } finally {
+      deps.metrics.inFlight.dec();
+      const seconds = (performance.now() - started) / 1000;
+      // routePath of the handler that answered; '/*' catch-alls are reported as such, never the raw URL.
+      const route = c.res.status === 404 && c.req.routePath === '/*' ? 'unmatched' : c.req.routePath;
+      const method = c.req.method;
+      const status = String(c.res.status);
+      deps.metrics.requests.inc({ route, method, status });
+      deps.metrics.requestSeconds.observe({ route, method }, seconds);
+      const level = c.res.status >= 500 ? 'error' : 'info';
+      c.var.log[level]({ method, path: c.req.path, route, status: c.res.status, ms: Math.round(seconds * 1e4) / 10 }, 'request');
+    }
+  };
+}
+
+/** Headers the web demo needs for cross-origin isolation (onnxruntime-web threads) and safe defaults. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "connect-src 'self' blob: data:",
+  "img-src 'self' blob: data:",
+  "style-src 'self' 'unsafe-inline'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+export function securityHeaders(): MiddlewareHandler<AppEnv> {
+  return async function securityHeadersMiddleware(c, next) {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    c.header('Cross-Origin-Embedder-Policy', 'require-corp');
+    c.header('Referrer-Policy', 'no-referrer');
+    if ((c.res.headers.get('content-type') ?? '').startsWith('text/html')) c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  };
+}
+
+/** Refuses bodies above the limit (by Content-Length at once, or while streaming) with 413. */
+export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw payloadTooLarge(`the request body exceeds ${maxBytes} bytes`);
+    },
+  });
+  return async function limitBodyMiddleware(c, next) {
+    return limit(c, next);
+  };
+}

@@ -1,0 +1,114 @@
+// startServer: load the models, build the app, listen. close() is the graceful shutdown: readiness goes
+// false, the listener stops accepting, every request in flight is answered, then the workers stop.
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { Hono } from 'hono';
+import type { DestinationStream } from 'pino';
+import { createApp } from './app.ts';
+import { DEFAULTS, type ServerSettings } from './config.ts';
+import type { AppEnv } from './context.ts';
+import { loadServedModel, type ServedModel } from './inference/served-model.ts';
+import { createLogger, type Logger } from './logging.ts';
+import { createMetrics, type ServerMetrics } from './metrics.ts';
+import { modelFromFile, readModelRepository, type RepositoryModel } from './repository/reader.ts';
+
+export type StartServerOptions = Partial<ServerSettings> & {
+  /** Where JSON logs go (default stdout). */
+  logDestination?: DestinationStream;
+};
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  app: Hono<AppEnv>;
+  models: ServedModel[];
+  metrics: ServerMetrics;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** How long shutdown waits for responses to finish sending before it closes their connections. */
+const SHUTDOWN_GRACE_MS = 5000;
+
+/** web-demo/dist at the repository root, where `npm run build` puts the demo. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web-demo/dist', import.meta.url));
+
+async function repositoryEntries(options: StartServerOptions): Promise<RepositoryModel[]> {
+  if (options.repo && options.model) throw new Error('give either a model repository (--repo) or one model file (--model), not both');
+  if (options.repo) return readModelRepository(options.repo);
+  if (options.model) return [await modelFromFile(options.model)];
+  throw new Error('nothing to serve: give a model repository (--repo DIR) or a model file (--model file.onnx)');
+}
+
+function listen(app: Hono<AppEnv>, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server as Server));
+    server.once('error', reject);
+  });
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const settings = { ...DEFAULTS, ...options };
+  const logger = createLogger(settings.logLevel, options.logDestination);
+  const metrics = createMetrics();
+  const entries = await repositoryEntries(options);
+  const models: ServedModel[] = [];
+  try {
+    for (const entry of entries) {
+      const model = await loadServedModel(entry, settings.ep, { maxBatch: settings.maxBatch, maxQueueDelayMs: settings.maxQueueDelayMs, maxQueue: settings.maxQueue }, {
+        onBatch: (size, seconds) => {
+          metrics.batchSize.observe({ model: entry.name }, size);
+          metrics.inferenceSeconds.observe({ model: entry.name }, seconds);
+        },
+        onQueueDepth: (depth) => metrics.queueDepth.set({ model: entry.name }, depth),
+        onQueueWait: (seconds) => metrics.queueSeconds.observe({ model: entry.name }, seconds),
+        onRejected: (reason) => metrics.rejected.inc({ model: entry.name, reason }),
+      });
+      models.push(model);
+      metrics.modelInfo.set({ model: model.name, version: String(model.version), execution_provider: model.executionProvider }, 1);
+      logger.info({ model: model.name, version: model.version, executionProvider: model.executionProvider, reason: model.executionProviderReason, maxBatch: model.batcher.options.maxBatch, maxQueueDelayMs: model.batcher.options.maxDelayMs }, 'model loaded');
+    }
+  } catch (err) {
+    await Promise.all(models.map((m) => m.close()));
+    throw err;
+  }
+
+  let ready = false;
+  const app = createApp({
+    models,
+    metrics,
+    logger,
+    limits: { maxBodyBytes: settings.maxBodyBytes, maxInputPixels: settings.maxInputPixels },
+    cors: settings.cors,
+    webRoot: settings.webRoot ?? DEFAULT_WEB_ROOT,
+    isReady: () => ready,
+  });
+  const server = await listen(app, settings.host, settings.port).catch(async (err: Error) => {
+    await Promise.all(models.map((m) => m.close()));
+    throw new Error(`cannot listen on ${settings.host}:${settings.port}: ${err.message}`);
+  });
+  ready = true;
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  const url = `http://${hostForUrl}:${port}`;
+  logger.info({ url, models: models.map((m) => m.name) }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= (async () => {
+    ready = false;
+    logger.info('shutting down: no new connections, answering requests in flight');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await Promise.all(models.map((m) => m.batcher.stop()));
+    // Every queued input has been answered; keep-alive connections still open now are idle or slow readers.
+    server.closeIdleConnections();
+    const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    await closed;
+    clearTimeout(grace);
+    await Promise.all(models.map((m) => m.close()));
+    logger.info('stopped');
+  })());
+  return { url, port, app, models, metrics, logger, close };
+}
