@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expectedToy, makeImage, toyApp, toyFill, toyRunner } from '../testing/fixtures.ts';
+import { expectedToy, makeImage, readJson, toyApp, toyFill, toyRunner } from '../testing/fixtures.ts';
 import type { BatchRunner } from '../inference/batcher.ts';
 
 function assertToyAnswer(predictions: { index: number; probability: number; label: string }[], seed: number): void {
@@ -16,7 +16,7 @@ test('POST /classify with a raw PNG returns top-5 predictions, timings and a req
   const res = await app.request('/classify', { method: 'POST', headers: { 'content-type': 'image/png' }, body: await makeImage(32, 32, toyFill(1)) });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
-  const body = await res.json();
+  const body = await readJson(res);
   assert.equal(body.model, 'toy');
   assert.equal(body.predictions.length, 5);
   assert.equal(typeof body.predictions[0].label, 'string');
@@ -30,13 +30,13 @@ test('POST /classify accepts JPEG and WebP, resizes other sizes, honours ?top an
   const webp = await app.request('/classify?top=3', { method: 'POST', headers: { 'content-type': 'image/webp', 'x-request-id': 'abc-123' }, body: await makeImage(32, 32, toyFill(2), 'webp') });
   assert.equal(webp.status, 200);
   assert.equal(webp.headers.get('x-request-id'), 'abc-123');
-  const body = await webp.json();
+  const body = await readJson(webp);
   assert.equal(body.predictions.length, 3);
   assertToyAnswer(body.predictions, 2); // lossless WebP: same pixels
 
   const jpeg = await app.request('/classify?top=10', { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: await makeImage(200, 120, () => [90, 120, 200], 'jpeg') });
   assert.equal(jpeg.status, 200);
-  const probs = (await jpeg.json()).predictions;
+  const probs = (await readJson(jpeg)).predictions;
   assert.equal(probs.length, 10);
   // A flat image stays flat through any resize: the first 10 inputs are all ≈ 90/255, so classes are ≈ equal.
   for (const p of probs) assert.ok(Math.abs(p.probability - 0.1) < 0.01);
@@ -49,7 +49,7 @@ test('multipart with several images answers one result per image, each for its o
   for (const seed of [3, 4, 5]) form.append('image', new Blob([await makeImage(32, 32, toyFill(seed))], { type: 'image/png' }), `img${seed}.png`);
   const res = await app.request('/classify', { method: 'POST', body: form });
   assert.equal(res.status, 200);
-  const body = await res.json();
+  const body = await readJson(res);
   assert.equal(body.results.length, 3);
   body.results.forEach((r: { filename: string; predictions: { index: number; probability: number; label: string }[] }, i: number) => {
     assert.equal(r.filename, `img${3 + i}.png`);
@@ -58,14 +58,14 @@ test('multipart with several images answers one result per image, each for its o
 
   const single = new FormData();
   single.append('image', new Blob([await makeImage(32, 32, toyFill(6))], { type: 'image/png' }), 'one.png');
-  const one = await (await app.request('/classify', { method: 'POST', body: single })).json();
+  const one = await readJson(await app.request('/classify', { method: 'POST', body: single }));
   assertToyAnswer(one.predictions, 6);
 });
 
 async function expectError(res: Response, status: number, code: string): Promise<string> {
   assert.equal(res.status, status);
   assert.match(res.headers.get('content-type') ?? '', /application\/json/);
-  const body = await res.json();
+  const body = await readJson(res);
   assert.equal(body.error.code, code);
   assert.equal(typeof body.error.message, 'string');
   assert.doesNotMatch(body.error.message, /\/tmp|\/work|at .*\.ts:\d+/, 'no paths or stack frames');
@@ -76,7 +76,7 @@ test('/classify answers client mistakes with the one JSON error shape (400, 404,
   const { app, cleanup } = await toyApp({ limits: { maxBodyBytes: 64 * 1024, maxInputPixels: 100 * 100 } });
   t.after(cleanup);
   const png = await makeImage(32, 32, toyFill(1));
-  const post = (path: string, type: string, body: BodyInit) => app.request(path, { method: 'POST', headers: { 'content-type': type }, body });
+  const post = (path: string, type: string, body: string | Uint8Array) => app.request(path, { method: 'POST', headers: { 'content-type': type }, body });
   for (const top of ['0', '11', 'abc', '2.5']) await expectError(await post(`/classify?top=${top}`, 'image/png', png), 400, 'bad_request');
   assert.match(await expectError(await post('/classify?model=nope', 'image/png', png), 404, 'not_found'), /toy/);
   await expectError(await post('/classify', 'text/plain', 'hello'), 415, 'unsupported_media_type');

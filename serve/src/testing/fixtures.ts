@@ -93,3 +93,8 @@ export function expectedToy(seed: number): Float32Array {
   for (let p = 0; p < 10; p++) item[p] = ((p * 25 + seed * 37) % 256) / 255;
   return toyProbabilities(item);
 }
+
+/** A response body as loosely-typed JSON: tests assert on its shape field by field. */
+export async function readJson(res: Response): Promise<any> {
+  return res.json();
+}
