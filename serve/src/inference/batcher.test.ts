@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Batcher, type BatchRunner } from './batcher.ts';
+import { HttpError } from '../errors.ts';
+
+// A runner that records batch sizes and answers each item with [its first value, batch size].
+function recordingRunner(sizes: number[], delayMs = 0): BatchRunner {
+  return async (input, batch) => {
+    sizes.push(batch);
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+    const out = new Float32Array(batch * 2);
+    for (let i = 0; i < batch; i++) out.set([input[i * 4]!, batch], i * 2);
+    return { outputs: { y: out }, seconds: delayMs / 1000 };
+  };
+}
+
+const item = (v: number) => Float32Array.from([v, 0, 0, 0]);
+
+test('concurrent inputs are gathered into batches of at most maxBatch; each gets its own row', async () => {
+  const sizes: number[] = [];
+  const batcher = new Batcher([recordingRunner(sizes, 5)], { maxBatch: 8, maxDelayMs: 50, maxQueue: 100, itemSize: 4 });
+  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => batcher.submit([item(i)])[0]!));
+  results.forEach((r, i) => assert.equal(r.outputs.y![0], i));
+  assert.deepEqual(sizes, [8, 8, 4], 'two full batches at once, the rest after the delay');
+  assert.equal(results[0]!.batchSize, 8);
+});
+
+test('a lone input waits at most maxDelayMs', async () => {
+  const sizes: number[] = [];
+  const batcher = new Batcher([recordingRunner(sizes)], { maxBatch: 64, maxDelayMs: 20, maxQueue: 100, itemSize: 4 });
+  const started = performance.now();
+  const [result] = await Promise.all(batcher.submit([item(7)]));
+  const waited = performance.now() - started;
+  assert.ok(waited >= 18 && waited < 500, `waited ${waited} ms`);
+  assert.ok(result!.queueSeconds >= 0.018);
+  assert.deepEqual(sizes, [1]);
+});
+
+test('two runners take batches in parallel', async () => {
+  const sizes: number[] = [];
+  let running = 0;
+  let maxRunning = 0;
+  const runner: BatchRunner = async (input, batch) => {
+    maxRunning = Math.max(maxRunning, ++running);
+    await new Promise((r) => setTimeout(r, 20));
+    running--;
+    return recordingRunner(sizes)(input, batch);
+  };
+  const batcher = new Batcher([runner, runner], { maxBatch: 4, maxDelayMs: 0, maxQueue: 100, itemSize: 4 });
+  await Promise.all(Array.from({ length: 8 }, (_, i) => batcher.submit([item(i)])[0]!));
+  assert.equal(maxRunning, 2);
+});
+
+test('admission is all-or-nothing: a full queue refuses with 429, an impossible request with 413', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const sizes: number[] = [];
+  const blocked: BatchRunner = async (input, batch) => {
+    await gate;
+    return recordingRunner(sizes)(input, batch);
+  };
+  const batcher = new Batcher([blocked], { maxBatch: 2, maxDelayMs: 0, maxQueue: 3, itemSize: 4 });
+  const running = batcher.submit([item(0), item(1)]); // dispatched at once, the runner holds them
+  const queued = batcher.submit([item(2), item(3)]);
+  assert.equal(batcher.depth, 2);
+  assert.throws(() => batcher.submit([item(4), item(5)]), (e: unknown) => e instanceof HttpError && e.status === 429 && e.retryAfterSeconds === 1);
+  assert.equal(batcher.depth, 2, 'nothing of the refused request was queued');
+  assert.throws(() => batcher.submit([item(1), item(2), item(3), item(4)]), (e: unknown) => e instanceof HttpError && e.status === 413);
+  const stopping = batcher.stop();
+  assert.throws(() => batcher.submit([item(9)]), (e: unknown) => e instanceof HttpError && e.status === 503);
+  release();
+  const answers = await Promise.all([...running, ...queued]);
+  assert.deepEqual(answers.map((a) => a.outputs.y![0]), [0, 1, 2, 3]);
+  await stopping;
+});
+
+test('a failing run rejects every input of that batch and the batcher carries on', async () => {
+  let calls = 0;
+  const runner: BatchRunner = async (input, batch) => {
+    if (calls++ === 0) throw new Error('boom');
+    return recordingRunner([])(input, batch);
+  };
+  const batcher = new Batcher([runner], { maxBatch: 2, maxDelayMs: 0, maxQueue: 10, itemSize: 4 });
+  const first = batcher.submit([item(1), item(2)]);
+  await Promise.all(first.map((p) => assert.rejects(p, /boom/)));
+  const [ok] = await Promise.all(batcher.submit([item(3)]));
+  assert.equal(ok!.outputs.y![0], 3);
+});
