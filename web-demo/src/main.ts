@@ -60,7 +60,8 @@ async function loadActiveModel(entry: ModelEntry, reclassify: boolean): Promise<
     });
     const metadata = readOnnxMetadata(bytes);
     const labels = entry.labels?.length ? entry.labels : labelsFromMetadata(metadata);
-    const layout: InputLayout = (metadata[METADATA_KEYS.inputLayout] ?? entry.inputLayout) === 'NHWC' ? 'NHWC' : 'NCHW';
+    const declaredLayout = metadata[METADATA_KEYS.inputLayout] ?? entry.inputLayout ?? 'NCHW';
+    const layout: InputLayout = declaredLayout.toUpperCase() === 'NHWC' ? 'NHWC' : 'NCHW';
     view.setState('loading-model', `Starting onnxruntime-web for ${entry.name}…`);
     const model = await loadModel(bytes, layout, forcedProvider);
     view.showProvider(model.provider, forcedProvider !== undefined);

@@ -60,7 +60,10 @@ export function showModelInfo(model: ModelEntry, labels: readonly string[], from
 export function showProvider(provider: ProviderReport, forced: boolean): void {
   ui.runtime.dataset.ep = provider.ran;
   const name = provider.ran === 'webgpu' ? 'WebGPU' : 'WebAssembly (WASM)';
-  ui.epValue.textContent = `${name}${forced ? ', forced by ?ep=' + provider.ran : ''} · ${provider.detail}`;
+  const detail = document.createElement('span');
+  detail.className = 'detail';
+  detail.textContent = forced ? `${provider.detail} · chosen by ?ep=${provider.ran}` : provider.detail;
+  ui.epValue.replaceChildren(name, detail);
   ui.epNote.hidden = !provider.note;
   ui.epNote.textContent = provider.note ?? '';
 }
@@ -72,7 +75,10 @@ export function showLoadTimings(sessionMs: number, firstInferenceMs: number): vo
 }
 
 export function showSteadyTiming(medianMs: number, runs: number): void {
-  ui.steadyValue.textContent = `${formatMs(medianMs)} (median of ${runs} runs)`;
+  const detail = document.createElement('span');
+  detail.className = 'detail';
+  detail.textContent = `median of ${runs} runs`;
+  ui.steadyValue.replaceChildren(formatMs(medianMs), detail);
 }
 
 export function showPreview(bitmap: ImageBitmap, description: string): void {

@@ -1,0 +1,39 @@
+// Real CIFAR-10 test images as PNG files, straight from the official binary records (1 label byte, then the
+// R, G and B planes, 32×32 row-major): the bytes a person would drop into the demo.
+import { open } from 'node:fs/promises';
+import sharp from 'sharp';
+import { CIFAR10_LABELS, IMAGE_SIZE } from '@onnx-edge/export/contract';
+
+const PLANE = IMAGE_SIZE * IMAGE_SIZE;
+const RECORD_BYTES = 1 + 3 * PLANE;
+
+export interface CifarPng {
+  /** e.g. "cifar-000012-dog.png" */
+  name: string;
+  label: string;
+  png: Buffer;
+}
+
+/** Reads `count` consecutive records starting at `first` from one sample batch file and encodes each as PNG. */
+export async function cifarPngs(batchFile: string, first: number, count: number): Promise<CifarPng[]> {
+  const file = await open(batchFile, 'r');
+  try {
+    const records = Buffer.alloc(count * RECORD_BYTES);
+    const { bytesRead } = await file.read(records, 0, records.length, first * RECORD_BYTES);
+    if (bytesRead !== records.length) throw new Error(`${batchFile} holds fewer than ${first + count} CIFAR-10 records`);
+    const pngs: CifarPng[] = [];
+    for (let i = 0; i < count; i++) {
+      const record = records.subarray(i * RECORD_BYTES, (i + 1) * RECORD_BYTES);
+      const label = CIFAR10_LABELS[record[0]!] ?? String(record[0]);
+      const interleaved = Buffer.alloc(3 * PLANE);
+      for (let p = 0; p < PLANE; p++) {
+        for (let c = 0; c < 3; c++) interleaved[p * 3 + c] = record[1 + c * PLANE + p]!;
+      }
+      const png = await sharp(interleaved, { raw: { width: IMAGE_SIZE, height: IMAGE_SIZE, channels: 3 } }).png().toBuffer();
+      pngs.push({ name: `cifar-${String(first + i).padStart(6, '0')}-${label}.png`, label, png });
+    }
+    return pngs;
+  } finally {
+    await file.close();
+  }
+}

@@ -1,0 +1,152 @@
+// End to end: the real server (onnx-edge serve) serves the built web demo and an exported Inception10;
+// Debian's Chromium opens the demo, real CIFAR-10 PNGs are picked and dropped, and the probabilities the
+// page computes with onnxruntime-web must match the server's /classify: same top-1, |Δp| ≤ 1e-4 — once on
+// WebGPU (Chromium's software adapter) and once on WASM (Chromium without the WebGPU flag).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { exportModel } from '@onnx-edge/export';
+import { startServer, type RunningServer } from '@onnx-edge/serve';
+import { buildNetwork } from '@onnx-edge/train';
+import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium.ts';
+import { cifarPngs, type CifarPng } from './cifar-png.ts';
+import { ensureDemoBuilt } from './demo-build.ts';
+import { barFillWidths, classifyInPage, dropFile, executionProvider, readPredictions, visibleError, waitForState } from './demo-page.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const sampleBatch = join(repoRoot, '..', 'shared', 'data', 'cifar10-sample', 'sample_batch_000.bin');
+const artifacts = join(repoRoot, 'test-artifacts');
+const TOLERANCE = 1e-4;
+/** Images whose server top-1 leads the runner-up by less than this are left out: a near tie says nothing. */
+const MIN_TOP1_MARGIN = 1e-3;
+const IMAGES_PER_PROVIDER = 3;
+
+function missingPrerequisite(): string | undefined {
+  if (!chromiumAvailable()) return `${CHROMIUM_PATH} is missing: install Debian's chromium (scripts/install-system-deps.sh)`;
+  if (!existsSync(sampleBatch)) return 'the CIFAR-10 sample is missing at ../shared/data/cifar10-sample (next to the repository)';
+  return undefined;
+}
+
+interface ServerVerdict { image: CifarPng; probabilities: number[]; top1: number }
+
+/** The server's full distribution (top=10) for one PNG, posted as a raw image body. */
+async function classifyOnServer(server: RunningServer, image: CifarPng): Promise<ServerVerdict> {
+  const response = await fetch(`${server.url}/classify?top=10`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: image.png });
+  assert.equal(response.status, 200, `POST /classify of ${image.name}: ${await response.clone().text()}`);
+  const body = (await response.json()) as { predictions: { index: number; probability: number }[] };
+  const probabilities: number[] = [];
+  for (const p of body.predictions) probabilities[p.index] = p.probability;
+  return { image, probabilities, top1: body.predictions[0]!.index };
+}
+
+function topMargin(probabilities: number[]): number {
+  const [first, second] = [...probabilities].sort((a, b) => b - a);
+  return first! - second!;
+}
+
+const missing = missingPrerequisite();
+
+if (missing && process.env.CI === 'true') {
+  test('browser demo prerequisites', () => assert.fail(`${missing}; CI installs them and must not skip this test`));
+}
+
+describe('web demo in Chromium against the real server', { skip: missing && process.env.CI !== 'true' ? missing : false }, () => {
+  let server: RunningServer;
+  let workDir: string;
+  let verdicts: ServerVerdict[];
+
+  before(async () => {
+    const webRoot = ensureDemoBuilt(repoRoot);
+    workDir = mkdtempSync(join(tmpdir(), 'onnx-edge-demo-'));
+    const network = buildNetwork('inception10', { seed: 7 });
+    const modelPath = join(workDir, 'inception10.onnx');
+    writeFileSync(modelPath, exportModel(network).bytes);
+    network.dispose();
+    server = await startServer({ model: modelPath, host: '127.0.0.1', port: 0, webRoot, logLevel: 'warn' });
+    const candidates = await cifarPngs(sampleBatch, 0, 16);
+    const all = await Promise.all(candidates.map((image) => classifyOnServer(server, image)));
+    verdicts = all.filter((v) => topMargin(v.probabilities) >= MIN_TOP1_MARGIN).slice(0, IMAGES_PER_PROVIDER + 1);
+    assert.ok(verdicts.length > IMAGES_PER_PROVIDER, 'too few CIFAR-10 images with a clear top-1 on the server');
+    mkdirSync(artifacts, { recursive: true });
+  });
+
+  after(async () => {
+    await server?.close();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  /** Checks what the page shows for one image against the server's verdict. */
+  async function expectSameAsServer(page: Page, verdict: ServerVerdict, via: 'picker' | 'drop'): Promise<void> {
+    const { image } = verdict;
+    const state = await classifyInPage(page, image.name, image.png, 'image/png', via);
+    assert.equal(state, 'done', `${image.name}: the page shows an error: ${await visibleError(page)}`);
+    assert.equal(await visibleError(page), undefined, `${image.name}: an error is visible next to the result`);
+    const predictions = await readPredictions(page);
+    assert.equal(predictions.length, 5, `${image.name}: expected 5 bars, found ${predictions.length}`);
+    assert.equal(predictions[0]!.index, verdict.top1, `${image.name}: browser top-1 ${predictions[0]!.label}, server top-1 index ${verdict.top1}`);
+    for (const p of predictions) {
+      const diff = Math.abs(p.probability - verdict.probabilities[p.index]!);
+      assert.ok(diff <= TOLERANCE, `${image.name} class ${p.label}: browser ${p.probability}, server ${verdict.probabilities[p.index]}, |Δ| ${diff}`);
+    }
+    const widths = await barFillWidths(page);
+    assert.equal(widths.length, 5, `${image.name}: bars are missing`);
+    assert.ok(widths[0]! > 0, `${image.name}: the top bar is not drawn`);
+  }
+
+  for (const ep of ['webgpu', 'wasm'] as const) {
+    test(`classifies real CIFAR-10 PNGs like /classify on ${ep}`, async () => {
+      const browser = await launchChromium({ webgpu: ep === 'webgpu' });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+        const foreign: string[] = [];
+        page.on('request', (request) => {
+          const url = request.url();
+          if (!url.startsWith(server.url) && !/^(data|blob):/.test(url)) foreign.push(url);
+        });
+        await page.goto(`${server.url}/?ep=${ep}`);
+        const loaded = await waitForState(page, ['ready', 'error'], 90_000);
+        assert.equal(loaded, 'ready', `the model did not load: ${await visibleError(page)}`);
+        assert.equal(await executionProvider(page), ep, `the page reports ${await executionProvider(page)} instead of ${ep}`);
+        assert.equal(await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated), true, 'the demo page is not cross-origin isolated');
+
+        for (const [i, verdict] of verdicts.slice(0, IMAGES_PER_PROVIDER).entries()) {
+          await expectSameAsServer(page, verdict, i === 1 ? 'drop' : 'picker');
+        }
+        await page.screenshot({ path: join(artifacts, `demo-${ep}.png`), fullPage: true });
+        if (process.env.UPDATE_SCREENSHOT === '1' && ep === 'webgpu') {
+          await page.screenshot({ path: join(repoRoot, 'docs', 'screenshot-demo.png'), fullPage: true });
+        }
+
+        await dropFile(page, 'notes.txt', Buffer.from('not an image, just text'), 'text/plain');
+        assert.equal(await waitForState(page, ['error', 'done']), 'error');
+        assert.match((await visibleError(page)) ?? '(no message)', /notes\.txt.*not an image/);
+        assert.equal((await readPredictions(page)).length, 0, 'old bars stay next to the error');
+        // The demo stays usable after bad input.
+        await expectSameAsServer(page, verdicts[IMAGES_PER_PROVIDER]!, 'picker');
+        assert.deepEqual(foreign, [], 'the page fetched something from outside our server');
+      } finally {
+        await browser.close();
+      }
+    });
+  }
+
+  test('reloads offline from the cached model', async () => {
+    const browser = await launchChromium({ webgpu: false });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/?ep=wasm`);
+      assert.equal(await waitForState(page, ['ready', 'error'], 90_000), 'ready');
+      await page.route(/\/models(\/|$)/, (route) => route.abort('internetdisconnected'));
+      await page.reload();
+      assert.equal(await waitForState(page, ['ready', 'error'], 90_000), 'ready', `offline reload failed: ${await visibleError(page)}`);
+      assert.match((await page.locator('#model-info').textContent()) ?? '', /browser cache/);
+      await expectSameAsServer(page, verdicts[0]!, 'picker');
+    } finally {
+      await browser.close();
+    }
+  });
+});
