@@ -1,0 +1,37 @@
+// The explicit table of layer handlers: tfjs className → handler. A class missing here is an
+// UnsupportedLayerError naming the layer and listing these keys. One file per layer family.
+import type { LayerHandler } from '../context.ts';
+import { Activation, ReLU, Softmax } from './activation.ts';
+import { Conv2D } from './conv.ts';
+import { Dense, Flatten, InputLayer, inferenceIdentity } from './core.ts';
+import { Add, Concatenate } from './merge.ts';
+import { BatchNormalization } from './normalization.ts';
+import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from './pooling.ts';
+
+export const layerHandlers: Readonly<Record<string, LayerHandler>> = {
+  // core
+  InputLayer,
+  Dense,
+  Flatten,
+  Dropout: inferenceIdentity,
+  // convolution
+  Conv2D,
+  // pooling
+  MaxPooling2D,
+  AveragePooling2D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling2D,
+  // normalization
+  BatchNormalization,
+  // activations
+  Activation,
+  ReLU,
+  Softmax,
+  // merge
+  Add,
+  Concatenate,
+};
+
+export function supportedClasses(): string[] {
+  return Object.keys(layerHandlers).sort();
+}
