@@ -5,6 +5,8 @@ import { UsageError, wantsHelp, type Command } from './kit.ts';
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   summary: { summary: 'print a Keras-like summary of a seed network', load: async () => (await import('./commands/summary.ts')).summaryCommand },
   data: { summary: 'check or download a CIFAR-10 dataset', load: async () => (await import('./commands/data.ts')).dataCommand },
+  train: { summary: 'train a seed network (resumable, best checkpoint, curves)', load: async () => (await import('./commands/train.ts')).trainCommand },
+  bench: { summary: 'measure throughput (bench train, …)', load: async () => (await import('./commands/bench.ts')).benchCommand },
 };
 
 function usage(): string {

@@ -1,0 +1,55 @@
+// Crash-safe writes: a file or a whole folder appears complete or not at all (write to a temp name, fsync,
+// rename over the old one), so a kill at any moment leaves the previous version readable.
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const temp = `${path}.tmp-${process.pid}`;
+  writeFileSync(temp, data);
+  fsyncPath(temp);
+  renameSync(temp, path);
+}
+
+function fsyncTree(dir: string): void {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) fsyncTree(path);
+    else fsyncPath(path);
+  }
+  fsyncPath(dir);
+}
+
+/**
+ * Fills a temp folder with `fill`, then puts it in place of `dir`. Between the two renames the old version
+ * sits at `<dir>.old-<pid>`, which readFolderVersion() still finds should the process die right there.
+ */
+export async function replaceFolderAtomic(dir: string, fill: (tempDir: string) => Promise<void>): Promise<void> {
+  const temp = `${dir}.tmp-${process.pid}`;
+  const old = `${dir}.old-${process.pid}`;
+  rmSync(temp, { recursive: true, force: true });
+  await fill(temp);
+  fsyncTree(temp);
+  if (existsSync(dir)) renameSync(dir, old);
+  renameSync(temp, dir);
+  fsyncPath(dirname(dir));
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** `dir` when it exists, else a `<dir>.old-*` left by a process killed mid-replace, else undefined. */
+export function readFolderVersion(dir: string): string | undefined {
+  if (existsSync(dir)) return dir;
+  const parent = dirname(dir);
+  if (!existsSync(parent)) return undefined;
+  const prefix = `${basename(dir)}.old-`;
+  const leftover = readdirSync(parent).find((name) => name.startsWith(prefix));
+  return leftover ? join(parent, leftover) : undefined;
+}

@@ -1,0 +1,199 @@
+// trainModel: the tutorial's model.fit as a resumable run. Picks the backend, loads the data, builds the
+// network (or restores it from the run folder's checkpoint), trains epoch by epoch with validation after
+// each, keeps the best model by validation loss, and writes the run folder.
+import * as tf from '@tensorflow/tfjs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { releaseBackend, selectBackend, type BackendSelection } from '../backend/select.ts';
+import { batches } from '../data/batches.ts';
+import { buildNetwork } from '../networks/build.ts';
+import { loadModelFromDir, saveModelToDir } from '../networks/model-io.ts';
+import { formatSummary } from '../networks/summary.ts';
+import { replaceFolderAtomic } from './atomic-files.ts';
+import { readCheckpointState, restoreCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.ts';
+import { loadRunData } from './data-source.ts';
+import { bestEpoch, toHistoryFile, type EpochRecord, type HistoryFile } from './history.ts';
+import { TrainingInterrupted, watchInterrupts } from './interrupt.ts';
+import { DEFAULT_EPOCHS, recipeOf, type RunRecipe, type TrainOptions } from './options.ts';
+import type { ProgressEvent } from './progress.ts';
+import { runPaths, writeHistoryAndCurves, writeLabels, writeSummary, type RunPaths } from './run-folder.ts';
+import { evaluate, trainableVariables, trainStep } from './step.ts';
+import { writeWeightsFile } from './weights-dump.ts';
+
+export interface TrainHooks {
+  onProgress?: (event: ProgressEvent) => void;
+  /** Status lines (backend choice, data, resume, files written); default console.log. */
+  log?: (line: string) => void;
+}
+
+export interface TrainResult {
+  runDir: string;
+  history: HistoryFile;
+  bestValAccuracy: number;
+  backend: BackendSelection;
+  /** Training images per second over the epochs this call trained (validation excluded). */
+  imagesPerSecond: number;
+}
+
+const yieldToEventLoop = () => new Promise<void>((done) => setImmediate(done));
+
+/** The recipe of a resumed run is the checkpoint's; an explicit flag that contradicts it is an error. */
+function resumedRecipe(saved: RunRecipe, options: TrainOptions, checkpointDir: string): RunRecipe {
+  const asked: Partial<Record<keyof RunRecipe, unknown>> = {
+    model: options.model,
+    variant: options.variant,
+    batchSize: options.batchSize,
+    learningRate: options.learningRate,
+    seed: options.seed,
+  };
+  for (const [key, value] of Object.entries(asked)) {
+    const savedValue = saved[key as keyof RunRecipe];
+    if (value !== undefined && value !== savedValue) {
+      throw new Error(`the checkpoint in ${checkpointDir} was trained with ${key} ${savedValue}, not ${value}: pass --fresh to start over, or another --out`);
+    }
+  }
+  return saved;
+}
+
+async function saveBestModel(paths: RunPaths, model: tf.LayersModel): Promise<void> {
+  await replaceFolderAtomic(paths.tfjs, async (temp) => {
+    await saveModelToDir(model, temp);
+  });
+}
+
+export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const log = hooks.log ?? ((line: string) => console.log(line));
+  const emit = hooks.onProgress ?? (() => {});
+  const totalEpochs = options.epochs ?? DEFAULT_EPOCHS;
+  const paths = runPaths(resolve(options.outDir));
+  mkdirSync(paths.root, { recursive: true });
+  if (options.fresh) rmSync(paths.checkpoint, { recursive: true, force: true });
+
+  const saved = readCheckpointState(paths.checkpoint);
+  const recipe = saved ? resumedRecipe(saved.recipe, options, paths.checkpoint) : recipeOf(options, () => Math.floor(Math.random() * 2 ** 31));
+  const backend = await selectBackend(options.backend ?? 'auto', log);
+  const data = await loadRunData({ data: options.data, valData: options.valData, limit: options.limit, valLimit: options.valLimit, seed: recipe.seed }, log);
+  log(`data: training on ${data.trainSource}; validating on ${data.validationSource}`);
+
+  const model = buildNetwork(recipe.model, { variant: recipe.variant, seed: recipe.seed });
+  const optimizer = tf.train.adam(recipe.learningRate);
+  const variables = trainableVariables(model);
+  const history: EpochRecord[] = saved ? [...saved.history] : [];
+  let bestValLoss = saved?.bestValLoss ?? null;
+  let checkpointIsInterrupted = saved?.reason === 'interrupted';
+  let partial = saved?.partialEpoch ?? null;
+  let skipBatches = saved?.batchesIntoEpoch ?? 0;
+  const firstEpoch = (saved?.epochsCompleted ?? 0) + 1;
+  if (saved) {
+    await restoreCheckpoint(paths.checkpoint, model, optimizer);
+    log(`resume: ${paths.checkpoint} holds ${saved.epochsCompleted} epoch(s)${skipBatches ? ` and ${skipBatches} batch(es) of epoch ${firstEpoch}` : ''}; continuing (--fresh starts over)`);
+  }
+  if (firstEpoch > totalEpochs) log(`resume: the run already has ${saved!.epochsCompleted} epoch(s); pass a larger --epochs to train more`);
+
+  const title = `${model.name} — ${recipe.batchSize}/batch, Adam ${recipe.learningRate}, seed ${recipe.seed}, ${backend.name}`;
+  const checkpointState = (epochsCompleted: number, batchesIntoEpoch: number, reason: CheckpointState['reason']): CheckpointState => ({
+    recipe, epochsCompleted, batchesIntoEpoch, partialEpoch: partial, bestValLoss, history, reason,
+  });
+  const trainedImages = { count: 0, seconds: 0 };
+  const batchesPerEpoch = Math.ceil(data.train.count / recipe.batchSize);
+  const interrupts = watchInterrupts(log);
+  try {
+    for (let epoch = firstEpoch; epoch <= totalEpochs; epoch++) {
+      const sums = partial ?? { lossSum: 0, accuracySum: 0, images: 0, seconds: 0 };
+      partial = null;
+      let index = 0;
+      for (const { xs, ys } of batches(data.train, { batchSize: recipe.batchSize, shuffle: true, seed: recipe.seed + epoch * 7919 })) {
+        index++;
+        if (index <= skipBatches) {
+          tf.dispose([xs, ys]);
+          continue;
+        }
+        const started = performance.now();
+        const result = trainStep(model, optimizer, variables, xs, ys);
+        const seconds = (performance.now() - started) / 1000;
+        const size = xs.shape[0];
+        tf.dispose([xs, ys]);
+        sums.lossSum += result.loss * size;
+        sums.accuracySum += result.accuracy * size;
+        sums.images += size;
+        sums.seconds += seconds;
+        trainedImages.count += size;
+        trainedImages.seconds += seconds;
+        const rate = sums.images / sums.seconds;
+        const remaining = data.train.count - Math.min(data.train.count, index * recipe.batchSize);
+        emit({ type: 'batch', epoch, epochs: totalEpochs, batch: index, batches: batchesPerEpoch, loss: sums.lossSum / sums.images, accuracy: sums.accuracySum / sums.images, imagesPerSecond: rate, etaSeconds: remaining / rate });
+        await yieldToEventLoop();
+        if (interrupts.requested && index < batchesPerEpoch) {
+          partial = sums;
+          await saveCheckpoint(paths.checkpoint, model, optimizer, checkpointState(epoch - 1, index, 'interrupted'));
+          writeHistoryAndCurves(paths, history, title);
+          throw new TrainingInterrupted(interrupts.requested, paths.root, paths.checkpoint);
+        }
+      }
+      skipBatches = 0;
+
+      emit({ type: 'validation', epoch, epochs: totalEpochs });
+      const validation = await evaluate(model, data.validation, yieldToEventLoop);
+      const record: EpochRecord = {
+        epoch,
+        loss: sums.lossSum / sums.images,
+        accuracy: sums.accuracySum / sums.images,
+        val_loss: validation.loss,
+        val_accuracy: validation.accuracy,
+        images_per_second: sums.images / sums.seconds,
+        seconds: sums.seconds,
+      };
+      history.push(record);
+      const improved = bestValLoss === null || record.val_loss < bestValLoss;
+      if (improved) {
+        bestValLoss = record.val_loss;
+        await saveBestModel(paths, model);
+      }
+      // The checkpoint is the best epoch (Keras' save_best_only), but an interrupted state must not outlive
+      // the epoch it was taken in, or a restart would train that epoch's batches twice.
+      if (improved || checkpointIsInterrupted || interrupts.requested) {
+        await saveCheckpoint(paths.checkpoint, model, optimizer, checkpointState(epoch, 0, 'best-epoch'));
+        checkpointIsInterrupted = false;
+      }
+      writeHistoryAndCurves(paths, history, title);
+      emit({ type: 'epoch', epoch, epochs: totalEpochs, loss: record.loss, accuracy: record.accuracy, valLoss: record.val_loss, valAccuracy: record.val_accuracy, imagesPerSecond: record.images_per_second, seconds: record.seconds, improved });
+      if (interrupts.requested) throw new TrainingInterrupted(interrupts.requested, paths.root, paths.checkpoint);
+    }
+  } finally {
+    interrupts.stop();
+  }
+
+  const best = bestEpoch(history);
+  if (!best) throw new Error(`no epoch was trained: --epochs is ${totalEpochs}`);
+  const bestModel = await loadModelFromDir(paths.tfjs);
+  writeWeightsFile(paths.weights, bestModel);
+  bestModel.dispose();
+  writeLabels(paths, data.train.classNames);
+  writeHistoryAndCurves(paths, history, title);
+  const imagesPerSecond = trainedImages.seconds > 0 ? trainedImages.count / trainedImages.seconds : best.images_per_second;
+  writeSummary(paths, {
+    title,
+    modelSummary: formatSummary(model),
+    settings: {
+      model: recipe.model,
+      variant: recipe.variant,
+      'batch size': recipe.batchSize,
+      optimizer: `Adam (learning rate ${recipe.learningRate})`,
+      loss: 'sparse categorical cross-entropy',
+      seed: recipe.seed,
+      backend: `${backend.name} — ${backend.reason}`,
+      'training data': data.trainSource,
+      'validation data': data.validationSource,
+      epochs: history.length,
+      'best epoch (val_loss)': `${best.epoch}: val_loss ${best.val_loss.toFixed(4)}, val_accuracy ${best.val_accuracy.toFixed(4)}`,
+      'training speed': `${imagesPerSecond.toFixed(1)} images/s`,
+      'tfjs model (best)': paths.tfjs,
+    },
+    epochs: history,
+  });
+  log(`wrote ${paths.root}: tfjs/ (best epoch ${best.epoch}), checkpoint/, history.json, curves.svg, weights.txt, labels.json, summary.txt`);
+  model.dispose();
+  optimizer.dispose();
+  await releaseBackend(backend);
+  return { runDir: paths.root, history: toHistoryFile(history), bestValAccuracy: best.val_accuracy, backend, imagesPerSecond };
+}

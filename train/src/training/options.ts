@@ -1,0 +1,52 @@
+// What a training run is asked to do, and the tutorial's defaults for what is left out.
+import type { BackendChoice } from '../backend/select.ts';
+import type { NetworkName, Variant } from '../networks/build.ts';
+
+export interface TrainOptions {
+  model: NetworkName;
+  variant?: Variant;
+  /** A folder or file of CIFAR-10 records, 'synthetic', or 'auto' (the default data folder, else synthetic). */
+  data: string;
+  /** Validation records; default: the folder's test_batch.bin, else a held-out 10% of the training records. */
+  valData?: string;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  /** Use only the first N training records. */
+  limit?: number;
+  /** Use only the first N validation records. */
+  valLimit?: number;
+  seed?: number;
+  /** The run folder; resumed when it holds a checkpoint. */
+  outDir: string;
+  backend?: BackendChoice;
+  /** Ignore a checkpoint in the run folder and start over. */
+  fresh?: boolean;
+}
+
+/** The tutorial's recipe: Adam 1e-3, 5 epochs, batch 128 for Inception10 and 32 for the ResNets. */
+export const DEFAULT_EPOCHS = 5;
+export const DEFAULT_LEARNING_RATE = 1e-3;
+
+export function defaultBatchSize(model: NetworkName): number {
+  return model === 'inception10' ? 128 : 32;
+}
+
+/** The settings that define a run's trajectory; a resumed run must keep them. */
+export interface RunRecipe {
+  model: NetworkName;
+  variant: Variant;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+}
+
+export function recipeOf(options: TrainOptions, randomSeed: () => number): RunRecipe {
+  return {
+    model: options.model,
+    variant: options.variant ?? 'seed',
+    batchSize: options.batchSize ?? defaultBatchSize(options.model),
+    learningRate: options.learningRate ?? DEFAULT_LEARNING_RATE,
+    seed: options.seed ?? randomSeed(),
+  };
+}

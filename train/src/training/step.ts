@@ -1,0 +1,71 @@
+// One optimisation step and one evaluation pass, as Keras' model.fit does them: sparse categorical
+// cross-entropy on the softmax output (probabilities clipped to [1e-7, 1-1e-7] like Keras), plus the layers'
+// regularisation losses (ResNet's L2 on the Dense kernel), and sparse categorical accuracy.
+import * as tf from '@tensorflow/tfjs';
+import { batches } from '../data/batches.ts';
+import type { CifarDataset } from '../data/format.ts';
+
+const KERAS_EPSILON = 1e-7;
+
+export function sparseCategoricalCrossentropy(labels: tf.Tensor1D, probabilities: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const clipped = tf.clipByValue(probabilities, KERAS_EPSILON, 1 - KERAS_EPSILON);
+    const picked = tf.sum(tf.mul(tf.oneHot(labels, probabilities.shape[1]!), tf.log(clipped)), 1);
+    return tf.neg(tf.mean(picked)) as tf.Scalar;
+  });
+}
+
+export function sparseCategoricalAccuracy(labels: tf.Tensor1D, probabilities: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(probabilities, 1), tf.cast(labels, 'int32')), 'float32')) as tf.Scalar);
+}
+
+export interface BatchResult {
+  loss: number;
+  accuracy: number;
+}
+
+/** The variables Adam updates, in the model's (stable) order, which the optimizer state relies on. */
+export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+  return model.trainableWeights.map((w) => w.read() as tf.Variable);
+}
+
+/** One step of Adam on one batch; BatchNorm runs in training mode and updates its moving statistics. */
+export function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, variables: tf.Variable[], xs: tf.Tensor4D, ys: tf.Tensor1D): BatchResult {
+  let accuracy: tf.Scalar | undefined;
+  const loss = optimizer.minimize(
+    () => {
+      const probabilities = model.apply(xs, { training: true }) as tf.Tensor;
+      accuracy = tf.keep(sparseCategoricalAccuracy(ys, probabilities));
+      const regularisation = model.calculateLosses();
+      const crossEntropy = sparseCategoricalCrossentropy(ys, probabilities);
+      return regularisation.length > 0 ? tf.addN([crossEntropy, ...regularisation]) : crossEntropy;
+    },
+    true,
+    variables,
+  )!;
+  const result = { loss: loss.dataSync()[0]!, accuracy: accuracy!.dataSync()[0]! };
+  tf.dispose([loss, accuracy!]);
+  return result;
+}
+
+const EVALUATION_BATCH = 256;
+
+/** Loss and accuracy over a whole dataset in inference mode (BatchNorm on moving averages), like model.evaluate. */
+export async function evaluate(model: tf.LayersModel, dataset: CifarDataset, yieldToEventLoop: () => Promise<void>): Promise<BatchResult> {
+  let lossSum = 0;
+  let correct = 0;
+  for (const { xs, ys } of batches(dataset, { batchSize: EVALUATION_BATCH })) {
+    const [loss, accuracy] = tf.tidy(() => {
+      const probabilities = model.predict(xs) as tf.Tensor;
+      const regularisation = model.calculateLosses();
+      const crossEntropy = sparseCategoricalCrossentropy(ys, probabilities);
+      const total = regularisation.length > 0 ? tf.addN([crossEntropy, ...regularisation]) : crossEntropy;
+      return [total.dataSync()[0]!, sparseCategoricalAccuracy(ys, probabilities).dataSync()[0]!];
+    });
+    lossSum += loss * xs.shape[0];
+    correct += accuracy * xs.shape[0];
+    tf.dispose([xs, ys]);
+    await yieldToEventLoop();
+  }
+  return { loss: lossSum / dataset.count, accuracy: correct / dataset.count };
+}
