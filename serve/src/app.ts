@@ -4,7 +4,7 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { AppDeps, AppEnv } from './context.ts';
 import { HttpError, notFound } from './errors.ts';
-import { accessLog, requestId, securityHeaders } from './middleware.ts';
+import { accessLog, requestId, securityHeaders, trackInFlight } from './middleware.ts';
 import { classifyRoutes } from './routes/classify.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -29,7 +29,7 @@ function errorResponse(c: Context<AppEnv>, err: HttpError): Response {
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(requestId(deps), accessLog(deps), securityHeaders());
+  app.use(trackInFlight(deps), requestId(deps), accessLog(deps), securityHeaders());
   if (deps.cors && deps.cors.length > 0) {
     app.use(cors({ origin: deps.cors, allowMethods: ['GET', 'POST', 'OPTIONS'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }));
   }

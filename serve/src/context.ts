@@ -3,6 +3,7 @@ import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { ServedModel } from './inference/served-model.ts';
 import { notFound } from './errors.ts';
+import type { Lifecycle } from './lifecycle.ts';
 
 export interface AppLimits {
   maxBodyBytes: number;
@@ -18,8 +19,8 @@ export interface AppDeps {
   cors?: string[];
   /** Folder of the built web demo, served at /. */
   webRoot?: string;
-  /** False while starting and while shutting down. */
-  isReady: () => boolean;
+  /** Readiness (false while starting and shutting down) and the count of requests in flight. */
+  lifecycle: Lifecycle;
 }
 
 export type AppEnv = { Variables: { requestId: string; log: Logger } };

@@ -20,6 +20,19 @@ export function requestId(deps: AppDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** Counts the request as in flight for graceful shutdown; while draining, asks clients to reconnect elsewhere. */
+export function trackInFlight(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async function trackInFlightMiddleware(c, next) {
+    deps.lifecycle.begin();
+    try {
+      await next();
+      if (deps.lifecycle.draining) c.header('Connection', 'close');
+    } finally {
+      deps.lifecycle.end();
+    }
+  };
+}
+
 /** One JSON log line, a count and a latency observation per request, labelled by the matched route. */
 export function accessLog(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async function accessLogMiddleware(c, next) {

@@ -10,6 +10,7 @@ import { createApp } from './app.ts';
 import { DEFAULTS, type ServerSettings } from './config.ts';
 import type { AppEnv } from './context.ts';
 import { loadServedModel, type ServedModel } from './inference/served-model.ts';
+import { Lifecycle } from './lifecycle.ts';
 import { createLogger, type Logger } from './logging.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
 import { modelFromFile, readModelRepository, type RepositoryModel } from './repository/reader.ts';
@@ -75,7 +76,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     throw err;
   }
 
-  let ready = false;
+  const lifecycle = new Lifecycle();
   const app = createApp({
     models,
     metrics,
@@ -83,13 +84,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     limits: { maxBodyBytes: settings.maxBodyBytes, maxInputPixels: settings.maxInputPixels },
     cors: settings.cors,
     webRoot: settings.webRoot ?? DEFAULT_WEB_ROOT,
-    isReady: () => ready,
+    lifecycle,
   });
   const server = await listen(app, settings.host, settings.port).catch(async (err: Error) => {
     await Promise.all(models.map((m) => m.close()));
     throw new Error(`cannot listen on ${settings.host}:${settings.port}: ${err.message}`);
   });
-  ready = true;
+  lifecycle.ready = true;
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   const url = `http://${hostForUrl}:${port}`;
@@ -97,12 +98,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= (async () => {
-    ready = false;
-    logger.info('shutting down: no new connections, answering requests in flight');
+    logger.info({ inFlight: lifecycle.activeRequests }, 'shutting down: no new connections, answering requests in flight');
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    await lifecycle.drain();
     await Promise.all(models.map((m) => m.batcher.stop()));
-    // Every queued input has been answered; keep-alive connections still open now are idle or slow readers.
+    // Every request has been answered; connections still open now are idle keep-alives or slow readers.
     server.closeIdleConnections();
     const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await closed;

@@ -96,7 +96,7 @@ export function v2Routes(deps: AppDeps): Hono<AppEnv> {
     return c.json({ live: true });
   });
   app.get('/v2/health/ready', function ready(c) {
-    const isReady = deps.isReady();
+    const isReady = deps.lifecycle.ready;
     return c.json({ ready: isReady }, isReady ? 200 : 503);
   });
   for (const base of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
@@ -105,7 +105,7 @@ export function v2Routes(deps: AppDeps): Hono<AppEnv> {
     });
     app.get(`${base}/ready`, function modelReady(c) {
       const model = modelFor(deps, c);
-      const isReady = deps.isReady();
+      const isReady = deps.lifecycle.ready;
       return c.json({ name: model.name, ready: isReady }, isReady ? 200 : 503);
     });
     app.post(`${base}/infer`, limitBody(deps.limits.maxBodyBytes), async function infer(c) {

@@ -9,6 +9,7 @@ import { createApp } from '../app.ts';
 import type { AppDeps } from '../context.ts';
 import type { BatchRunner } from '../inference/batcher.ts';
 import { servedModelFrom, type BatchingSettings } from '../inference/served-model.ts';
+import { Lifecycle } from '../lifecycle.ts';
 import { createLogger } from '../logging.ts';
 import { createMetrics } from '../metrics.ts';
 
@@ -55,7 +56,8 @@ export async function toyApp(options: ToyAppOptions = {}) {
     },
     async () => {},
   );
-  let ready = true;
+  const lifecycle = new Lifecycle();
+  lifecycle.ready = true;
   const deps: AppDeps = {
     models: [model],
     metrics,
@@ -63,13 +65,13 @@ export async function toyApp(options: ToyAppOptions = {}) {
     limits: { maxBodyBytes: 1024 * 1024, maxInputPixels: 1_000_000, ...options.limits },
     ...(options.cors ? { cors: options.cors } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
-    isReady: () => ready,
+    lifecycle,
   };
   return {
     app: createApp(deps),
     model,
     metrics,
-    setReady: (value: boolean) => (ready = value),
+    setReady: (value: boolean) => (lifecycle.ready = value),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }

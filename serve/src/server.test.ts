@@ -1,0 +1,123 @@
+// End to end: a real server on 127.0.0.1 port 0 serving Inception10 exported by the project's compiler,
+// answered over HTTP, compared with tfjs on the same CIFAR-10 pixels.
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { startServer, type RunningServer } from './server.ts';
+import { cifarSample, nchwOf, pngOf, type CifarImage } from './testing/cifar.ts';
+import { readJson } from './testing/fixtures.ts';
+import { exportSeedNetwork, tfjsProbabilities, type ExportedModel } from './testing/models.ts';
+
+const TOLERANCE = 1e-4;
+let exported: ExportedModel;
+let server: RunningServer;
+
+before(async () => {
+  exported = await exportSeedNetwork('inception10');
+  server = await startServer({ repo: exported.repo, port: 0, logLevel: 'silent', maxQueueDelayMs: 5, webRoot: exported.repo });
+});
+
+after(async () => {
+  await server?.close();
+  if (exported) await rm(exported.repo, { recursive: true, force: true });
+});
+
+function assertSameProbabilities(actual: ArrayLike<number>, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  let worst = 0;
+  for (let k = 0; k < expected.length; k++) worst = Math.max(worst, Math.abs(actual[k]! - expected[k]!));
+  assert.ok(worst <= TOLERANCE, `${what}: max |Δ| ${worst} > ${TOLERANCE}`);
+  const top = (p: ArrayLike<number>) => Array.from(p).indexOf(Math.max(...Array.from(p)));
+  assert.equal(top(actual), top(expected), `${what}: same top-1`);
+}
+
+async function classify(image: Buffer): Promise<{ status: number; body: { predictions: { index: number; probability: number }[]; batch_size: number } }> {
+  const res = await fetch(`${server.url}/classify?top=10`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: image });
+  return { status: res.status, body: await readJson(res) };
+}
+
+function byIndex(predictions: { index: number; probability: number }[]): Float32Array {
+  const out = new Float32Array(predictions.length);
+  for (const p of predictions) out[p.index] = p.probability;
+  return out;
+}
+
+test('/classify on real CIFAR-10 PNGs returns the tfjs probabilities (|Δ| ≤ 1e-4, same top-1)', async (t) => {
+  const images = await cifarSample(t, 8);
+  if (!images) return;
+  const expected = tfjsProbabilities(exported.tfjsModel, images);
+  for (const [i, image] of images.entries()) {
+    const { status, body } = await classify(await pngOf(image));
+    assert.equal(status, 200);
+    assertSameProbabilities(byIndex(body.predictions), expected[i]!, `image ${i}`);
+  }
+});
+
+test('v2 infer returns the same numbers for the same pixels, as one batch', async (t) => {
+  const images = await cifarSample(t, 8);
+  if (!images) return;
+  const expected = tfjsProbabilities(exported.tfjsModel, images);
+  const data = images.flatMap((img) => Array.from(nchwOf(img)));
+  const res = await fetch(`${server.url}/v2/models/inception10/infer`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ inputs: [{ name: 'input', shape: [images.length, 3, 32, 32], datatype: 'FP32', data }] }),
+  });
+  assert.equal(res.status, 200);
+  const body = await readJson(res);
+  const out = body.outputs.find((o: { name: string }) => o.name === 'probabilities');
+  assert.deepEqual(out.shape, [images.length, 10]);
+  images.forEach((_, i) => assertSameProbabilities(out.data.slice(i * 10, (i + 1) * 10), expected[i]!, `row ${i}`));
+});
+
+test('64 concurrent requests are batched, and every answer is right for its own image', async (t) => {
+  const images = await cifarSample(t, 64);
+  if (!images) return;
+  const expected = tfjsProbabilities(exported.tfjsModel, images);
+  const pngs = await Promise.all(images.map((img: CifarImage) => pngOf(img)));
+  const answers = await Promise.all(pngs.map((png) => classify(png)));
+  answers.forEach((a, i) => {
+    assert.equal(a.status, 200);
+    assertSameProbabilities(byIndex(a.body.predictions), expected[i]!, `concurrent image ${i}`);
+  });
+  assert.ok(answers.some((a) => a.body.batch_size > 1), 'some answers came from a batch of more than one');
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  const count = Number(/onnx_edge_batch_size_count\{model="inception10"\} (\d+)/.exec(metrics)?.[1]);
+  const sum = Number(/onnx_edge_batch_size_sum\{model="inception10"\} (\d+)/.exec(metrics)?.[1]);
+  assert.ok(sum / count > 1, `metrics show a mean batch of ${sum}/${count}`);
+  assert.match(metrics, /onnx_edge_batch_size_bucket\{le="1",model="inception10"\} \d+/);
+  const singles = Number(/onnx_edge_batch_size_bucket\{le="1",model="inception10"\} (\d+)/.exec(metrics)?.[1]);
+  assert.ok(singles < count, 'at least one batch larger than 1');
+});
+
+test('health, model metadata with the execution provider, model files and metrics answer over HTTP', async () => {
+  assert.deepEqual(await readJson(await fetch(`${server.url}/v2/health/live`)), { live: true });
+  assert.deepEqual(await readJson(await fetch(`${server.url}/v2/health/ready`)), { ready: true });
+  const meta = await readJson(await fetch(`${server.url}/v2/models/inception10`));
+  assert.deepEqual(meta.inputs, [{ name: 'input', datatype: 'FP32', shape: [-1, 3, 32, 32] }]);
+  assert.ok(meta.outputs.some((o: { name: string; shape: number[] }) => o.name === 'probabilities' && o.shape[1] === 10));
+  assert.equal(meta.parameters.execution_provider, 'cpu', 'no CUDA libraries on this machine');
+  assert.match(meta.parameters.execution_provider_reason, /CUDA/);
+  assert.equal(meta.parameters.max_batch_size, 64, 'read from config.pbtxt');
+  const list = await readJson(await fetch(`${server.url}/models`));
+  assert.equal(list[0].name, 'inception10');
+  const onnx = await fetch(`${server.url}${list[0].onnx}`);
+  assert.equal(onnx.status, 200);
+  assert.ok((await onnx.arrayBuffer()).byteLength > 10_000);
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  assert.match(metrics, /onnx_edge_model_info\{model="inception10",version="1",execution_provider="cpu"\} 1/);
+  assert.match(metrics, /onnx_edge_inference_seconds_count\{model="inception10"\} [1-9]/);
+});
+
+test('close() answers requests in flight, then stops accepting (graceful shutdown)', async (t) => {
+  const images = await cifarSample(t, 16);
+  if (!images) return;
+  const pngs = await Promise.all(images.map((img) => pngOf(img)));
+  const inFlight = pngs.map((png) => classify(png));
+  await new Promise((r) => setTimeout(r, 20));
+  const closing = server.close();
+  const answers = await Promise.all(inFlight);
+  for (const a of answers) assert.equal(a.status, 200);
+  await closing;
+  await assert.rejects(fetch(`${server.url}/v2/health/live`), 'the listener is closed');
+});
