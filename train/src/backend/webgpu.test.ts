@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { formatAdapter, isSoftwareAdapter, setupWebgpu, teardownWebgpu, type WebgpuSetup } from './webgpu.ts';
+import { formatAdapter, isSoftwareAdapter, moveWeightsToActiveBackend, setupWebgpu, teardownWebgpu, type WebgpuSetup } from './webgpu.ts';
 
 const moduleUrl = new URL('./webgpu.ts', import.meta.url).href;
 const repoRoot = new URL('../../../', import.meta.url).pathname;
@@ -37,6 +37,32 @@ describe('webgpu backend setup (Dawn in Node)', { skip }, () => {
     assert.deepEqual(Array.from(await product.data()), [19, 22, 43, 50]);
     product.dispose();
     await tf.setBackend('cpu');
+  });
+
+  it('a synchronous read of a GPU tensor names the asynchronous alternative', async () => {
+    await tf.setBackend('webgpu');
+    // A matMul runs on the GPU whatever its size (small elementwise ops may be forwarded to the CPU).
+    const product = tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]]));
+    assert.throws(() => product.dataSync(), /cannot read a GPU tensor synchronously.*await tensor\.data\(\)/);
+    assert.deepEqual(Array.from(await product.data()), [11]);
+    product.dispose();
+    await tf.setBackend('cpu');
+  });
+
+  it('moveWeightsToActiveBackend brings a webgpu-trained model to the cpu backend', async () => {
+    await tf.setBackend('webgpu');
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], kernelInitializer: 'ones' })] });
+    const inputs = [[1, 2, 3, 4], [0, 1, 0, 1]];
+    const xs = tf.tensor2d(inputs);
+    tf.train.sgd(0.1).minimize(() => (model.apply(xs) as tf.Tensor).square().mean() as tf.Scalar);
+    const onGpu = Array.from(await (model.predict(xs) as tf.Tensor).data());
+    await assert.rejects(moveWeightsToActiveBackend(model), /set the target backend first/);
+    await tf.setBackend('cpu');
+    await moveWeightsToActiveBackend(model);
+    const onCpu = Array.from((model.predict(tf.tensor2d(inputs)) as tf.Tensor).dataSync());
+    assert.equal(onCpu.length, 6);
+    onCpu.forEach((value, i) => assert.ok(Math.abs(value - onGpu[i]!) < 1e-5, `output ${i}: cpu ${value} vs webgpu ${onGpu[i]}`));
+    assert.ok(onCpu.some((value) => Math.abs(value - 10) > 1e-3), 'the SGD step changed the all-ones weights');
   });
 
   it('repeated setup reuses the same adapter', async () => {

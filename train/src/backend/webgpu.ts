@@ -76,7 +76,7 @@ export async function setupWebgpu(options: { allowSoftwareAdapter: boolean }): P
   tf.registerBackend(BACKEND_NAME, async () => {
     const device = await state.adapter.requestDevice(deviceDescriptor(state.adapter));
     state.devices.push(device);
-    return new WebGPUBackend(device, state.adapter.info);
+    return explainSyncReads(new WebGPUBackend(device, state.adapter.info));
   }, BACKEND_PRIORITY);
   return verdict;
 }
@@ -92,6 +92,39 @@ export function teardownWebgpu(): void {
   if (state.createdNavigator) delete holder.navigator;
   else if (holder.navigator) delete holder.navigator.gpu;
   for (const name of state.addedGlobals) delete (globalThis as Record<string, unknown>)[name];
+}
+
+/**
+ * Brings every weight of `model` (trainable ones and BatchNorm statistics) from the WebGPU device into the
+ * backend active now: set 'cpu' or 'wasm' first. WebGPU in Node has no synchronous readback, so tfjs cannot move
+ * these tensors itself (dataSync(), a plain backend switch); this reads them asynchronously instead. Use it before
+ * exporting or evaluating a webgpu-trained model elsewhere, and before teardownWebgpu().
+ */
+export async function moveWeightsToActiveBackend(model: tf.LayersModel): Promise<void> {
+  if (tf.getBackend() === BACKEND_NAME) throw new Error(`moveWeightsToActiveBackend: set the target backend first (await tf.setBackend('cpu')), the active one is still '${BACKEND_NAME}'`);
+  for (const weight of model.weights) {
+    const current = weight.read();
+    const copy = tf.tensor(await current.data(), current.shape, current.dtype);
+    weight.write(copy);
+    copy.dispose();
+  }
+}
+
+// tfjs's synchronous readback on webgpu draws through an OffscreenCanvas, which Node lacks: replace the bare
+// "OffscreenCanvas is not defined" with what the caller should do instead.
+function explainSyncReads<B extends tf.KernelBackend>(backend: B): B {
+  const readSync = backend.readSync.bind(backend);
+  backend.readSync = (dataId) => {
+    try {
+      return readSync(dataId);
+    } catch (error) {
+      if (error instanceof ReferenceError && error.message.includes('OffscreenCanvas')) {
+        throw new Error("webgpu in Node cannot read a GPU tensor synchronously (dataSync/arraySync/bufferSync, or moving it to another backend): use await tensor.data(), or moveWeightsToActiveBackend() for a model");
+      }
+      throw error;
+    }
+  };
+  return backend;
 }
 
 function vet(info: WebgpuAdapterInfo, allowSoftwareAdapter: boolean): WebgpuSetup {
