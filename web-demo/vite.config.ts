@@ -15,6 +15,12 @@ const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.
 const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
 const ORT_DIR = 'ort';
 
+/** Cross-origin isolation, which multi-threaded WASM needs (SharedArrayBuffer); the server sends the same. */
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 const MIME: Record<string, string> = { '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 
 function serveOrtRuntime(): Plugin {
@@ -29,6 +35,8 @@ function serveOrtRuntime(): Plugin {
         const name = (req.url ?? '').split('?')[0]!.replace(/^\//, '');
         if (!ORT_FILES.includes(name)) return next();
         const path = join(ortDist, name);
+        // ORT's worker threads load the .mjs as a worker script, which a COEP page only accepts with COEP itself.
+        for (const [header, value] of Object.entries(isolationHeaders)) res.setHeader(header, value);
         res.setHeader('Content-Type', MIME[name.slice(name.lastIndexOf('.'))]!);
         res.setHeader('Content-Length', String(statSync(path).size));
         createReadStream(path).pipe(res);
@@ -43,10 +51,6 @@ function serveOrtRuntime(): Plugin {
 
 /** Where `npm run dev` forwards API calls: a running `onnx-edge serve`. */
 const apiTarget = process.env.ONNX_EDGE_SERVER ?? 'http://127.0.0.1:8080';
-const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
 
 export default defineConfig({
   base: '/',
