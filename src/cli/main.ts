@@ -5,7 +5,10 @@ import { UsageError, wantsHelp, type Command } from './kit.ts';
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   summary: { summary: 'print a Keras-like summary of a seed network', load: async () => (await import('./commands/summary.ts')).summaryCommand },
   data: { summary: 'check or download a CIFAR-10 dataset', load: async () => (await import('./commands/data.ts')).dataCommand },
+  export: { summary: 'compile a tfjs model to ONNX (optionally verified)', load: async () => (await import('./commands/export.ts')).exportCommand },
+  verify: { summary: 'check an ONNX file against its tfjs model', load: async () => (await import('./commands/verify.ts')).verifyCommand },
   train: { summary: 'train a seed network (resumable, best checkpoint, curves)', load: async () => (await import('./commands/train.ts')).trainCommand },
+  serve: { summary: 'serve models over HTTP: /classify, KServe v2, metrics, web demo', load: async () => (await import('./commands/serve.ts')).serveCommand },
   bench: { summary: 'measure throughput (bench train, …)', load: async () => (await import('./commands/bench.ts')).benchCommand },
 };
 
