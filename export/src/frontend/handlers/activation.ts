@@ -4,6 +4,7 @@ import type { Value } from '../../ir/graph.ts';
 import { floatTensor } from '../../ir/tensor.ts';
 import type { LayerContext, LayerHandler } from '../context.ts';
 import { irAxis, type TensorRef } from '../layout.ts';
+import { extraActivationFunctions } from './activation-functions.ts';
 
 /** Emits the activation on `x`; `ref` gives the layout (softmax works on the tfjs last axis). */
 type ActivationEmitter = (ctx: LayerContext, x: Value, ref: Pick<TensorRef, 'perm'>) => Value;
@@ -15,6 +16,8 @@ const activationFunctions: Record<string, ActivationEmitter> = {
   sigmoid: (ctx, x) => ctx.node('Sigmoid', [x]),
   tanh: (ctx, x) => ctx.node('Tanh', [x]),
   softmax: (ctx, x, ref) => ctx.node('Softmax', [x], { axis: irAxis(ref.perm, -1) }),
+  // relu6, elu, selu, hardSigmoid, softplus, softsign, swish, mish, gelu, gelu_new, logSoftmax
+  ...extraActivationFunctions,
 };
 
 export function supportedActivations(): string[] {

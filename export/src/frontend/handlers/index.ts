@@ -2,6 +2,7 @@
 // UnsupportedLayerError naming the layer and listing these keys. One file per layer family.
 import type { LayerHandler } from '../context.ts';
 import { Activation, ReLU, Softmax } from './activation.ts';
+import { ELU, LeakyReLU, PReLU, ThresholdedReLU } from './activation-layers.ts';
 import { Conv2D } from './conv.ts';
 import { Dense, Flatten, InputLayer, inferenceIdentity } from './core.ts';
 import { Add, Concatenate } from './merge.ts';
@@ -27,6 +28,10 @@ export const layerHandlers: Readonly<Record<string, LayerHandler>> = {
   Activation,
   ReLU,
   Softmax,
+  LeakyReLU,
+  PReLU,
+  ELU,
+  ThresholdedReLU,
   // merge
   Add,
   Concatenate,

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { assertParity, randomizeWeights, singleLayerModel } from '../../testing/parity.ts';
+
+const elementwiseCases: [string, tf.layers.Layer, string][] = [
+  ['LeakyReLU (default alpha)', tf.layers.leakyReLU(), 'LeakyRelu'],
+  ['LeakyReLU (alpha 0.1)', tf.layers.leakyReLU({ alpha: 0.1 }), 'LeakyRelu'],
+  ['ELU', tf.layers.elu(), 'Elu'],
+  ['ThresholdedReLU (theta 0.5)', tf.layers.thresholdedReLU({ theta: 0.5 }), 'ThresholdedRelu'],
+];
+
+for (const [name, layer, op] of elementwiseCases) {
+  test(`${name} parity on an image tensor`, async () => {
+    const { report } = await assertParity(singleLayerModel(layer, [[3, 4, 5]]), { inputRange: [-3, 3] });
+    assert.equal(report.opCounts[op], 1);
+  });
+}
+
+test('PReLU on an image tensor: per-element slope laid out channels-first', async () => {
+  const model = singleLayerModel(tf.layers.prelu(), [[3, 4, 5]]);
+  randomizeWeights(model, 4);
+  const { report } = await assertParity(model, { inputRange: [-3, 3] });
+  assert.equal(report.opCounts['PRelu'], 1);
+});
+
+test('PReLU with shared spatial axes (one slope per channel)', async () => {
+  const model = singleLayerModel(tf.layers.prelu({ sharedAxes: [1, 2] }), [[3, 4, 5]]);
+  randomizeWeights(model, 5);
+  await assertParity(model, { inputRange: [-3, 3] });
+});
+
+test('PReLU after a Flatten of channels-first data follows the pending feature order', async () => {
+  const input = tf.input({ shape: [2, 3, 4] });
+  let x = tf.layers.conv2d({ filters: 3, kernelSize: 1 }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
+  x = tf.layers.prelu().apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: 4 }).apply(x) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: x });
+  randomizeWeights(model, 6);
+  const { report } = await assertParity(model, { inputRange: [-3, 3] });
+  assert.equal(report.opCounts['Transpose'], undefined);
+  assert.equal(report.opCounts['Gather'], undefined);
+});
