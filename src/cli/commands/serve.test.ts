@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { exportSeedNetwork } from '@onnx-edge/serve/testing/models';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnSync(process.execPath, ['bin/onnx-edge.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+
+test('onnx-edge serve refuses bad flags and environment with exit code 2, a missing repository with 1', () => {
+  assert.equal(cli(['serve']).status, 2);
+  const port = cli(['serve', '--repo', 'x', '--port', '99999']);
+  assert.equal(port.status, 2);
+  assert.match(port.stderr, /--port must be an integer between 0 and 65535/);
+  assert.match(cli(['serve', '--repo', 'x', '--ep', 'tpu']).stderr, /--ep must be one of auto\|cuda\|cpu/);
+  const env = cli(['serve', '--repo', 'x'], { ONNX_EDGE_MAX_QUEUE: 'lots' });
+  assert.equal(env.status, 2);
+  assert.match(env.stderr, /ONNX_EDGE_MAX_QUEUE must be an integer/);
+  const missing = cli(['serve', '--repo', join(root, 'no-such-repository'), '--port', '0']);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /cannot be read; create it with 'onnx-edge export --repo/);
+});
+
+test('onnx-edge serve answers requests, and on SIGTERM finishes those in flight and exits 0', async (t) => {
+  const { repo } = await exportSeedNetwork('inception10');
+  t.after(() => rm(repo, { recursive: true, force: true }));
+  const child = spawn(process.execPath, ['bin/onnx-edge.js', 'serve', '--port', '0', '--max-queue-delay-ms', '2000'], {
+    cwd: root,
+    env: { ...process.env, ONNX_EDGE_REPO: repo, ONNX_EDGE_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', () => reject(new Error(`server exited before listening: ${stderr}`)));
+  });
+
+  const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 200, g: 30, b: 60 } } }).png().toBuffer();
+  const send = () => fetch(`${url}/classify`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
+  assert.equal((await send()).status, 200);
+  // With a 2 s batching delay these wait in the server's queue: surely in flight when SIGTERM arrives.
+  const inFlight = Array.from({ length: 8 }, send);
+  await new Promise((r) => setTimeout(r, 300));
+  child.kill('SIGTERM');
+  const statuses = await Promise.all(inFlight.map(async (p) => (await p).status));
+  assert.deepEqual(statuses, new Array(8).fill(200), 'every request in flight was answered');
+  assert.equal(await exited, 0);
+  const logs = stdout.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; executionProvider?: string; reason?: string });
+  const loaded = logs.find((l) => l.msg === 'model loaded');
+  assert.equal(loaded?.executionProvider, 'cpu');
+  assert.match(loaded?.reason ?? '', /CUDA/, 'the log says why CUDA is not used');
+  assert.ok(logs.some((l) => l.msg === 'request'));
+  assert.equal(logs.at(-1)?.msg, 'stopped');
+});
