@@ -4,6 +4,7 @@ import type { LayerHandler } from '../context.ts';
 import { Activation, ReLU, Softmax } from './activation.ts';
 import { ELU, LeakyReLU, PReLU, ThresholdedReLU } from './activation-layers.ts';
 import { Conv2D } from './conv.ts';
+import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './conv-extra.ts';
 import { Dense, Flatten, InputLayer, inferenceIdentity } from './core.ts';
 import { Add, Concatenate } from './merge.ts';
 import { BatchNormalization } from './normalization.ts';
@@ -17,6 +18,9 @@ export const layerHandlers: Readonly<Record<string, LayerHandler>> = {
   Dropout: inferenceIdentity,
   // convolution
   Conv2D,
+  DepthwiseConv2D,
+  SeparableConv2D,
+  Conv2DTranspose,
   // pooling
   MaxPooling2D,
   AveragePooling2D,

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { assertParity, randomizeWeights, singleLayerModel } from '../../testing/parity.ts';
+
+function parityCase(name: string, layer: tf.layers.Layer, shape: number[], check: (ops: Record<string, number>) => void): void {
+  test(name, async () => {
+    const model = singleLayerModel(layer, [shape]);
+    randomizeWeights(model, 9);
+    const { report } = await assertParity(model);
+    check(report.opCounts);
+    // Only the Transpose back to tfjs' NHWC at the graph output.
+    assert.equal(report.opCounts['Transpose'], 1);
+  });
+}
+
+const depthwise: [string, tf.layers.Layer, number[]][] = [
+  ['same, multiplier 1', tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same' }), [6, 6, 3]],
+  ['valid, stride 2, multiplier 2, no bias', tf.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, depthMultiplier: 2, useBias: false }), [7, 7, 3]],
+  ['same, stride 2 on an even size, fused relu6', tf.layers.depthwiseConv2d({ kernelSize: [3, 2], strides: 2, padding: 'same', activation: 'relu6' }), [8, 6, 2]],
+];
+for (const [name, layer, shape] of depthwise) {
+  parityCase(`DepthwiseConv2D parity: ${name}`, layer, shape, (ops) => assert.equal(ops['Conv'], 1));
+}
+
+const separable: [string, tf.layers.Layer, number[]][] = [
+  ['same, multiplier 1', tf.layers.separableConv2d({ filters: 4, kernelSize: 3, padding: 'same' }), [6, 6, 3]],
+  ['valid, stride 2, multiplier 2, no bias', tf.layers.separableConv2d({ filters: 5, kernelSize: 3, strides: 2, depthMultiplier: 2, useBias: false }), [7, 7, 3]],
+  ['same, dilation 2, fused relu', tf.layers.separableConv2d({ filters: 3, kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'relu' }), [7, 7, 2]],
+];
+for (const [name, layer, shape] of separable) {
+  parityCase(`SeparableConv2D parity: ${name}`, layer, shape, (ops) => assert.equal(ops['Conv'], 2));
+}
+
+const transpose: [string, tf.layers.Layer, number[]][] = [
+  ['same, stride 2, kernel 3 (k > s)', tf.layers.conv2dTranspose({ filters: 4, kernelSize: 3, strides: 2, padding: 'same' }), [4, 5, 3]],
+  ['same, stride 2, kernel 2 (k = s)', tf.layers.conv2dTranspose({ filters: 3, kernelSize: 2, strides: 2, padding: 'same' }), [4, 4, 2]],
+  ['same, stride 3, kernel 2 (k < s)', tf.layers.conv2dTranspose({ filters: 3, kernelSize: 2, strides: 3, padding: 'same' }), [3, 4, 2]],
+  ['same, stride 1, kernel 4 (even k)', tf.layers.conv2dTranspose({ filters: 2, kernelSize: 4, padding: 'same' }), [5, 5, 2]],
+  ['valid, stride 2, kernel 3, no bias', tf.layers.conv2dTranspose({ filters: 4, kernelSize: 3, strides: 2, useBias: false }), [4, 4, 3]],
+  ['valid, stride 3, kernel 2 (k < s), fused sigmoid', tf.layers.conv2dTranspose({ filters: 2, kernelSize: [2, 3], strides: 3, activation: 'sigmoid' }), [3, 3, 2]],
+  ['valid, non-square strides', tf.layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: [1, 2] }), [4, 3, 2]],
+];
+for (const [name, layer, shape] of transpose) {
+  parityCase(`Conv2DTranspose parity: ${name}`, layer, shape, (ops) => assert.equal(ops['ConvTranspose'], 1));
+}
