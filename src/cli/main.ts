@@ -9,6 +9,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   verify: { summary: 'check an ONNX file against its tfjs model', load: async () => (await import('./commands/verify.ts')).verifyCommand },
   train: { summary: 'train a seed network (resumable, best checkpoint, curves)', load: async () => (await import('./commands/train.ts')).trainCommand },
   serve: { summary: 'serve models over HTTP: /classify, KServe v2, metrics, web demo', load: async () => (await import('./commands/serve.ts')).serveCommand },
+  pipeline: { summary: 'data → train → export → verify → serve with the web demo (what npm start runs)', load: async () => (await import('./commands/pipeline.ts')).pipelineCommand },
   bench: { summary: 'measure throughput (bench train, …)', load: async () => (await import('./commands/bench.ts')).benchCommand },
 };
 

@@ -1,0 +1,179 @@
+// `onnx-edge pipeline`: data → train → export → verify → model repository → server with the web demo. Each
+// step says what it does and what it wrote; a finished run is reused, an interrupted one resumes.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { settingsFromEnv, startServer, writeModelToRepository, type RunningServer } from '@onnx-edge/serve';
+import {
+  createProgressPrinter, releaseBackend, selectBackend, trainModel,
+  type BackendChoice, type NetworkName, type Variant,
+} from '@onnx-edge/train';
+import { resolveData, type ResolvedData } from './data-auto.ts';
+import { exportAndVerify } from './export-step.ts';
+import { heldOutImages } from './held-out.ts';
+import { sizeTraining, type AskedSize } from './machine-sizing.ts';
+import { forgetRecord, reusableRecord, runFolderName, writeRecord, type RunOutcome, type RunRecord, type RunRequest } from './run-record.ts';
+import { formatSummary } from './summary.ts';
+import { ensureWebDemoBuilt } from './web-demo.ts';
+
+export interface PipelineOptions extends AskedSize {
+  model: NetworkName;
+  variant?: Variant;
+  data?: string;
+  valData?: string;
+  batchSize?: number;
+  backend?: BackendChoice;
+  /** Folder of run folders (default runs). */
+  out: string;
+  /** Model repository (default <out>/model-repository). */
+  repo?: string;
+  host: string;
+  port: number;
+  retrain: boolean;
+  serve: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface PipelineResult {
+  runDir: string;
+  record: RunRecord;
+  reused: boolean;
+  summary: string[];
+  server?: RunningServer;
+}
+
+/** Images the export is verified on (DESIGN.md: parity on real images, 100 by default). */
+export const VERIFY_COUNT = 100;
+
+export const defaultRepository = (out: string) => join(out, 'model-repository');
+
+/** The served labels say when the model never saw a real photo. */
+function servedLabels(classNames: string[], data: ResolvedData): string[] {
+  return data.dataset === 'synthetic' ? classNames.map((name) => `${name} (synthetic)`) : classNames;
+}
+
+/** trainModel reports its data as "<source> (<n> records)"; the summary repeats those words. */
+function describedData(line: string | undefined): { train?: string; validation?: string; trainImages?: number } {
+  const match = /^data: training on (.*); validating on (.*)$/.exec(line ?? '');
+  if (!match) return {};
+  return { train: match[1], validation: match[2], trainImages: Number(/\((\d+) records\)$/.exec(match[1]!)?.[1] ?? NaN) };
+}
+
+async function train(options: PipelineOptions, data: ResolvedData, request: RunRequest, runDir: string, sizing: ReturnType<typeof sizeTraining>, log: (line: string) => void): Promise<RunRecord> {
+  let dataLine: string | undefined;
+  const trained = await trainModel(
+    {
+      model: options.model,
+      variant: options.variant,
+      data: data.source,
+      valData: request.valData ?? undefined,
+      epochs: sizing.epochs,
+      batchSize: options.batchSize,
+      limit: sizing.limit,
+      valLimit: sizing.valLimit,
+      outDir: runDir,
+      backend: options.backend,
+      fresh: options.retrain,
+    },
+    {
+      onProgress: createProgressPrinter(process.stdout),
+      log: (line) => {
+        if (line.startsWith('data: training on')) dataLine = line;
+        log(line);
+      },
+    },
+  );
+  const history = trained.history.epochs;
+  const best = history.find((e) => e.epoch === trained.history.best_epoch) ?? history.at(-1)!;
+  const described = describedData(dataLine);
+  const classNames = JSON.parse(readFileSync(join(runDir, 'labels.json'), 'utf8')) as string[];
+  const labels = servedLabels(classNames, data);
+  const heldOut = await heldOutImages({ runDir, data: data.source, valData: request.valData ?? undefined, limit: sizing.limit, count: VERIFY_COUNT });
+  const exported = await exportAndVerify({ runDir, labels, dataset: data.dataset, heldOut, log });
+  const outcome: RunOutcome = {
+    dataset: data.dataset,
+    dataDescription: data.description,
+    backend: `${trained.backend.name} — ${trained.backend.reason}`,
+    epochsTrained: history.length,
+    trainImages: described.trainImages ?? NaN,
+    bestEpoch: best.epoch,
+    valAccuracy: best.val_accuracy,
+    validationSource: described.validation ?? 'the validation images',
+    imagesPerSecond: history.reduce((n, e) => n + e.images_per_second, 0) / history.length,
+    parity: exported.parity,
+    paritySource: heldOut.description,
+    onnxBytes: exported.bytes.length,
+    opset: exported.report.opset,
+    parameters: exported.report.parameters,
+    labels,
+    inputName: exported.report.inputs[0]!.name,
+    outputNames: exported.report.outputs.map((o) => o.name),
+    finishedAt: new Date().toISOString(),
+  };
+  const record = { request, outcome };
+  await writeRecord(runDir, record);
+  return record;
+}
+
+export async function runPipeline(options: PipelineOptions, log: (line: string) => void = console.log): Promise<PipelineResult> {
+  const env = options.env ?? process.env;
+  log('onnx-edge pipeline: data → train → export → verify → serve');
+  const data = await resolveData({ data: options.data, env, log });
+  log(`data: ${data.description}`);
+
+  const backend = await selectBackend(options.backend ?? 'auto', log);
+  const sizing = sizeTraining(backend, options);
+  // trainModel selects the backend itself; free this selection first (a WebGPU device must not be held twice).
+  await releaseBackend(backend);
+
+  const request: RunRequest = {
+    model: options.model,
+    variant: options.variant ?? 'seed',
+    data: data.source,
+    valData: options.valData ? resolve(options.valData) : null,
+    limit: sizing.limit ?? null,
+    valLimit: sizing.valLimit ?? null,
+    batchSize: options.batchSize ?? null,
+    epochs: sizing.epochs,
+  };
+  const runDir = resolve(options.out, runFolderName(request, data.dataset));
+  const onnxPath = join(runDir, 'model.onnx');
+  if (options.retrain) forgetRecord(runDir);
+  let record = options.retrain ? undefined : reusableRecord(runDir, request, onnxPath);
+  const reused = record !== undefined;
+  if (record) {
+    log(`train: reusing the finished run in ${runDir} (${record.outcome.epochsTrained} epochs, ${record.outcome.finishedAt}); --retrain trains again`);
+  } else {
+    log(`train: ${sizing.explanation}`);
+    if (sizing.more) log(`train: ${sizing.more}`);
+    log(`train: run folder ${runDir} (an interrupted run resumes from its checkpoint: run the same command again)`);
+    record = await train(options, data, request, runDir, sizing, log);
+  }
+
+  const repo = resolve(options.repo ?? defaultRepository(options.out));
+  const written = await writeModelToRepository({
+    repo,
+    name: options.model,
+    onnxBytes: readFileSync(onnxPath),
+    labels: record.outcome.labels,
+    inputName: record.outcome.inputName,
+    outputNames: record.outcome.outputNames,
+  });
+  log(`repository: wrote ${written.modelPath}, ${written.configPath} and ${written.labelsPath}`);
+
+  let server: RunningServer | undefined;
+  if (options.serve) {
+    const webRoot = ensureWebDemoBuilt(log);
+    server = await startServer({ repo, host: options.host, port: options.port, webRoot, logLevel: settingsFromEnv(env).logLevel ?? 'warn' });
+  }
+  const summary = formatSummary({
+    outcome: record.outcome,
+    reused,
+    sizing: sizing.explanation,
+    more: sizing.more,
+    runDir,
+    onnxPath,
+    repositoryModel: written.dir,
+    url: server?.url,
+  });
+  return { runDir, record, reused, summary, server };
+}
