@@ -8,6 +8,7 @@ import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './conv-extra.
 import { Dense, Flatten, InputLayer, inferenceIdentity } from './core.ts';
 import { Add, Concatenate } from './merge.ts';
 import { BatchNormalization } from './normalization.ts';
+import { Cropping2D, Permute, Reshape, UpSampling2D, ZeroPadding2D } from './reshaping.ts';
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from './pooling.ts';
 
 export const layerHandlers: Readonly<Record<string, LayerHandler>> = {
@@ -36,6 +37,12 @@ export const layerHandlers: Readonly<Record<string, LayerHandler>> = {
   PReLU,
   ELU,
   ThresholdedReLU,
+  // reshaping
+  Reshape,
+  Permute,
+  ZeroPadding2D,
+  Cropping2D,
+  UpSampling2D,
   // merge
   Add,
   Concatenate,

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { saveModelToDir } from '@onnx-edge/train';
+import { writeFileAtomic } from './atomic-write.ts';
+import { loadLayersModelFromDir, loadLayersModelFromFile, ModelFileError } from './load-model.ts';
+
+async function savedModel(dir: string): Promise<tf.LayersModel> {
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
+  await saveModelToDir(model, dir);
+  return model;
+}
+
+test('a model saved in the tf.io format loads back with the same weights, from the file or a run folder', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'onnx-edge-io-'));
+  try {
+    const model = await savedModel(join(root, 'tfjs'));
+    const fromFile = await loadLayersModelFromFile(join(root, 'tfjs', 'model.json'));
+    const fromRun = await loadLayersModelFromDir(root);
+    for (const loaded of [fromFile, fromRun]) {
+      assert.deepEqual(loaded.getWeights().map((w) => [...w.dataSync()]), model.getWeights().map((w) => [...w.dataSync()]));
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('sharded weights (several files in one group) are concatenated in manifest order', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'onnx-edge-io-'));
+  try {
+    const model = await savedModel(root);
+    const json = JSON.parse(await readFile(join(root, 'model.json'), 'utf8'));
+    const group = json.weightsManifest[0];
+    const bytes = await readFile(join(root, group.paths[0]));
+    await writeFile(join(root, 'shard1'), bytes.subarray(0, 10));
+    await writeFile(join(root, 'shard2'), bytes.subarray(10));
+    group.paths = ['shard1', 'shard2'];
+    await writeFile(join(root, 'model.json'), JSON.stringify(json));
+    const loaded = await loadLayersModelFromFile(join(root, 'model.json'));
+    assert.deepEqual([...loaded.getWeights()[0]!.dataSync()], [...model.getWeights()[0]!.dataSync()]);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('corrupt model.json, missing or truncated weights, and folders without a model are one clear error each', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'onnx-edge-io-'));
+  try {
+    await savedModel(root);
+    const path = join(root, 'model.json');
+    const good = await readFile(path, 'utf8');
+    const json = JSON.parse(good);
+    const weightsFile = json.weightsManifest[0].paths[0];
+
+    await writeFile(path, good.slice(0, 40));
+    await assert.rejects(loadLayersModelFromFile(path), (e: Error) => e instanceof ModelFileError && /is not valid JSON/.test(e.message));
+
+    await writeFile(path, good);
+    const weights = await readFile(join(root, weightsFile));
+    await writeFile(join(root, weightsFile), weights.subarray(0, 8));
+    await assert.rejects(loadLayersModelFromFile(path), /hold 8 bytes but its weightsManifest needs 32/);
+
+    await rm(join(root, weightsFile));
+    await assert.rejects(loadLayersModelFromFile(path), new RegExp(`weights file '${weightsFile}' listed in .* is missing`));
+
+    await mkdir(join(root, 'empty'));
+    await assert.rejects(loadLayersModelFromDir(join(root, 'empty')), /holds neither model.json nor tfjs\/model.json/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('writeFileAtomic replaces the file whole and leaves no temporary file, also when the write fails', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'onnx-edge-io-'));
+  try {
+    const target = join(root, 'model.onnx');
+    await writeFileAtomic(target, 'old');
+    await writeFileAtomic(target, new Uint8Array([1, 2, 3]));
+    assert.deepEqual([...await readFile(target)], [1, 2, 3]);
+    assert.deepEqual(await readdir(root), ['model.onnx']);
+    // A folder where the file should be: rename fails, the temp file is cleaned up.
+    await mkdir(join(root, 'taken.onnx'));
+    await assert.rejects(writeFileAtomic(join(root, 'taken.onnx'), 'x'));
+    assert.deepEqual((await readdir(root)).sort(), ['model.onnx', 'taken.onnx']);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

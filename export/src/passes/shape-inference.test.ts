@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Graph } from '../ir/graph.ts';
+import { floatTensor, int64Tensor } from '../ir/tensor.ts';
+import { run, valuesWithoutShape } from './shape-inference.ts';
+
+test('shapes flow through conv, pooling, flatten, gemm, concat, transpose and gather', () => {
+  const g = new Graph('g');
+  const x = g.addInput('x', 'float32', ['N', 3, 32, 32]);
+  const conv = g.addNode('Conv', [x, g.addConstant('w', floatTensor([8, 3, 3, 3], new Float32Array(216)))], { strides: [2, 2], pads: [0, 0, 1, 1] }).outputs[0]!;
+  const pool = g.addNode('MaxPool', [conv], { kernel_shape: [2, 2], strides: [2, 2] }).outputs[0]!;
+  const cat = g.addNode('Concat', [pool, pool], { axis: 1 }).outputs[0]!;
+  const gap = g.addNode('GlobalAveragePool', [cat]).outputs[0]!;
+  const flat = g.addNode('Flatten', [gap], { axis: 1 }).outputs[0]!;
+  const gemm = g.addNode('Gemm', [flat, g.addConstant('k', floatTensor([16, 10], new Float32Array(160)))]).outputs[0]!;
+  const t = g.addNode('Transpose', [pool], { perm: [0, 2, 3, 1] }).outputs[0]!;
+  const gathered = g.addNode('Gather', [gemm, g.addConstant('i', int64Tensor([3], [0, 1, 2]))], { axis: 1 }).outputs[0]!;
+  g.markOutput(gathered, 'y');
+  assert.equal(run(g), true);
+  assert.deepEqual(conv.shape, ['N', 8, 16, 16]);
+  assert.deepEqual(pool.shape, ['N', 8, 8, 8]);
+  assert.deepEqual(cat.shape, ['N', 16, 8, 8]);
+  assert.deepEqual(flat.shape, ['N', 16]);
+  assert.deepEqual(gemm.shape, ['N', 10]);
+  assert.deepEqual(t.shape, ['N', 8, 8, 8]);
+  assert.deepEqual(gathered.shape, ['N', 3]);
+  assert.deepEqual(valuesWithoutShape(g), []);
+});
+
+test('SAME_UPPER auto padding gives ceil(in / stride); an op without a rule stays unshaped', () => {
+  const g = new Graph('g');
+  const x = g.addInput('x', 'float32', ['N', 1, 7, 7]);
+  const pool = g.addNode('AveragePool', [x], { kernel_shape: [3, 3], strides: [2, 2], auto_pad: 'SAME_UPPER' }).outputs[0]!;
+  const odd = g.addNode('SomethingNew', [pool]).outputs[0]!;
+  g.markOutput(odd, 'y');
+  run(g);
+  assert.deepEqual(pool.shape, ['N', 1, 4, 4]);
+  assert.deepEqual(valuesWithoutShape(g), [odd]);
+});
