@@ -17,6 +17,11 @@ export const layerHandlers: Readonly<Record<string, LayerHandler>> = {
   Dense,
   Flatten,
   Dropout: inferenceIdentity,
+  // identities at inference: spatial dropout and the noise layers
+  SpatialDropout1D: inferenceIdentity,
+  GaussianNoise: inferenceIdentity,
+  GaussianDropout: inferenceIdentity,
+  AlphaDropout: inferenceIdentity,
   // convolution
   Conv2D,
   DepthwiseConv2D,
