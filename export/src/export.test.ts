@@ -34,7 +34,7 @@ test('the ModelProto carries opset, IR version, named input/output with a symbol
   const model = onnx.ModelProto.decode(bytes);
   assert.equal(Number(model.irVersion), 8);
   assert.deepEqual(model.opsetImport.map((o) => [o.domain, Number(o.version)]), [['', 17]]);
-  const graph = model.graph!;
+  const graph = model.graph as onnx.GraphProto;
   const dims = (v: onnx.IValueInfoProto) => v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
   assert.equal(graph.input[0]!.name, 'input');
   assert.deepEqual(dims(graph.input[0]!), ['N', 3, 8, 8]);
