@@ -7,6 +7,7 @@ import { Conv2D } from './conv.ts';
 import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './conv-extra.ts';
 import { Dense, Flatten, InputLayer, inferenceIdentity } from './core.ts';
 import { Add, Concatenate } from './merge.ts';
+import { Average, Maximum, Minimum, Multiply } from './merge-elementwise.ts';
 import { BatchNormalization } from './normalization.ts';
 import { Cropping2D, Permute, Reshape, UpSampling2D, ZeroPadding2D } from './reshaping.ts';
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from './pooling.ts';
@@ -51,6 +52,10 @@ export const layerHandlers: Readonly<Record<string, LayerHandler>> = {
   // merge
   Add,
   Concatenate,
+  Multiply,
+  Average,
+  Maximum,
+  Minimum,
 };
 
 export function supportedClasses(): string[] {

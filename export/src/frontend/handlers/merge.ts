@@ -5,7 +5,7 @@ import type { LayerContext, LayerHandler } from '../context.ts';
 import { irAxis, type TensorRef } from '../layout.ts';
 
 /** The inputs in a common layout; a pending flatten order is kept only when every input shares it. */
-function aligned(ctx: LayerContext): { values: Value[]; ref: TensorRef; featureOrder?: Int32Array } {
+export function aligned(ctx: LayerContext): { values: Value[]; ref: TensorRef; featureOrder?: Int32Array } {
   const ref = ctx.inputs[0]!;
   const order = ref.featureOrder;
   const sharedOrder = order && ctx.inputs.every((r) => r.featureOrder === order) ? order : undefined;
