@@ -71,6 +71,16 @@ export class LayerContext {
     return value as T;
   }
 
+  /**
+   * A Reduce* node over IR `axes`: the axes are an attribute before opset 18 and an input from 18 on
+   * (ReduceSum: from 13 on).
+   */
+  reduce(opType: 'ReduceMean' | 'ReduceMax' | 'ReduceSum', x: Value, axes: number[], keepdims: boolean, suffix: string = opType): Value {
+    const axesAsInput = opType === 'ReduceSum' || this.opset >= 18;
+    if (!axesAsInput) return this.node(opType, [x], { axes, keepdims: keepdims ? 1 : 0 }, suffix);
+    return this.node(opType, [x, this.constant(`${suffix}_axes`, int64Tensor([axes.length], axes))], { keepdims: keepdims ? 1 : 0 }, suffix);
+  }
+
   /** A known class used with a setting the exporter does not translate. */
   unsupported(detail: string): never {
     throw new UnsupportedLayerError(this.layer.path, this.layer.className, [], detail);

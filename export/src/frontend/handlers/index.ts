@@ -4,6 +4,7 @@ import type { LayerHandler } from '../context.ts';
 import { Activation, ReLU, Softmax } from './activation.ts';
 import { ELU, LeakyReLU, PReLU, ThresholdedReLU } from './activation-layers.ts';
 import { Conv2D } from './conv.ts';
+import { AveragePooling1D, Conv1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D } from './conv1d.ts';
 import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './conv-extra.ts';
 import { Dense, Flatten, InputLayer, inferenceIdentity } from './core.ts';
 import { Add, Concatenate } from './merge.ts';
@@ -28,6 +29,12 @@ export const layerHandlers: Readonly<Record<string, LayerHandler>> = {
   DepthwiseConv2D,
   SeparableConv2D,
   Conv2DTranspose,
+  // 1-D convolution and pooling
+  Conv1D,
+  MaxPooling1D,
+  AveragePooling1D,
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
   // pooling
   MaxPooling2D,
   AveragePooling2D,
