@@ -10,6 +10,8 @@ import { Dense, Flatten, InputLayer, inferenceIdentity } from './core.ts';
 import { Add, Concatenate } from './merge.ts';
 import { Average, Maximum, Minimum, Multiply } from './merge-elementwise.ts';
 import { BatchNormalization } from './normalization.ts';
+import { LayerNormalization } from './layer-norm.ts';
+import { Embedding } from './embedding.ts';
 import { Cropping2D, Permute, Reshape, UpSampling2D, ZeroPadding2D } from './reshaping.ts';
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from './pooling.ts';
 
@@ -42,6 +44,9 @@ export const layerHandlers: Readonly<Record<string, LayerHandler>> = {
   GlobalMaxPooling2D,
   // normalization
   BatchNormalization,
+  LayerNormalization,
+  // embedding
+  Embedding,
   // activations
   Activation,
   ReLU,

@@ -1,0 +1,61 @@
+// LayerNormalization: (x − mean) / √(var + ε) · gamma + beta over the configured axes, with the population
+// variance (tfjs' moments). When the normalised axes are the trailing IR axes and the opset has it (17+),
+// one ONNX LayerNormalization node; otherwise (channels-first images normalised over channels, opsets 13–16)
+// the same arithmetic from ReduceMean, Sub, Mul, Add, Sqrt, Div.
+import type { Dim, Value } from '../../ir/graph.ts';
+import { floatTensor, transposeFloat, type ConstTensor } from '../../ir/tensor.ts';
+import type { LayerContext, LayerHandler } from '../context.ts';
+import type { TensorRef } from '../layout.ts';
+
+/**
+ * gamma/beta as tfjs broadcasts them — reshaped (not transposed) to rank n with 1 on the other axes, the
+ * normalised axes in increasing order — then laid out like the IR tensor.
+ */
+function paramInLayout(param: ConstTensor, ref: TensorRef, axes: number[]): ConstTensor {
+  const broadcastShape = ref.shape.map((d, i) => (axes.includes(i) ? d as number : 1));
+  return transposeFloat({ ...param, shape: broadcastShape }, ref.perm);
+}
+
+function param(ctx: LayerContext, name: 'gamma' | 'beta', enabled: boolean, size: number): ConstTensor {
+  return enabled ? ctx.weight(name) : floatTensor([size], new Float32Array(size).fill(name === 'gamma' ? 1 : 0));
+}
+
+function shaped(value: Value, shape: Dim[] | undefined): Value {
+  value.shape = shape;
+  return value;
+}
+
+export const LayerNormalization: LayerHandler = (ctx) => {
+  const ref = ctx.inputs[0]!;
+  const rank = ref.shape.length;
+  if (ref.featureOrder) ctx.unsupported('normalising a flattened channels-first tensor is not supported: normalise before the Flatten');
+  const axisConfig = ctx.config<number | number[]>('axis', -1);
+  const axes = [...new Set((Array.isArray(axisConfig) ? axisConfig : [axisConfig]).map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+  const size = axes.reduce((n, a) => n * (ref.shape[a] as number), 1);
+  const epsilon = ctx.config<number>('epsilon', 1e-3);
+  const gamma = paramInLayout(param(ctx, 'gamma', ctx.config<boolean>('scale', true), size), ref, axes);
+  const beta = paramInLayout(param(ctx, 'beta', ctx.config<boolean>('center', true), size), ref, axes);
+  const irAxes = axes.map((a) => ref.perm.indexOf(a)).sort((a, b) => a - b);
+  const first = irAxes[0]!;
+  const trailing = irAxes.every((a, i) => a === first + i) && irAxes.at(-1) === rank - 1;
+
+  if (trailing && ctx.opset >= 17) {
+    // Every IR axis from `first` on is normalised: the parameters lose their leading 1s.
+    const trim = (t: ConstTensor) => ({ ...t, shape: t.shape.slice(first) });
+    const y = ctx.node('LayerNormalization', [ref.value, ctx.constant('gamma', trim(gamma)), ctx.constant('beta', trim(beta))], {
+      axis: first, epsilon: { kind: 'float', value: epsilon },
+    });
+    return [ctx.output(y, ref.perm)];
+  }
+  const shape = ref.value.shape;
+  const reducedShape = shape?.map((d, i) => (irAxes.includes(i) ? 1 : d));
+  const x = ref.value;
+  const mean = shaped(ctx.reduce('ReduceMean', x, irAxes, true, 'mean'), reducedShape);
+  const centred = shaped(ctx.node('Sub', [x, mean], {}, 'centred'), shape);
+  const squares = shaped(ctx.node('Mul', [centred, centred], {}, 'squares'), shape);
+  const variance = shaped(ctx.reduce('ReduceMean', squares, irAxes, true, 'variance'), reducedShape);
+  const std = shaped(ctx.node('Sqrt', [shaped(ctx.node('Add', [variance, ctx.constant('epsilon', floatTensor([], [epsilon]))], {}, 'variance_epsilon'), reducedShape)], {}, 'std'), reducedShape);
+  const normalised = shaped(ctx.node('Div', [centred, std], {}, 'normalised'), shape);
+  const scaled = shaped(ctx.node('Mul', [normalised, ctx.constant('gamma', gamma)], {}, 'scaled'), shape);
+  return [ctx.output(ctx.node('Add', [scaled, ctx.constant('beta', beta)], {}, 'shifted'), ref.perm)];
+};
