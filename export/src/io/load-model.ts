@@ -82,7 +82,8 @@ export async function loadLayersModelFromFile(modelJsonPath: string): Promise<tf
   try {
     return await tf.loadLayersModel(handler);
   } catch (err) {
-    throw new ModelFileError(`${path} could not be built as a tfjs layers model: ${(err as Error).message}`);
+    // tfjs explains unknown classes over several lines; the first one names the problem.
+    throw new ModelFileError(`${path} could not be built as a tfjs layers model: ${(err as Error).message.split('\n')[0]}`);
   }
 }
 

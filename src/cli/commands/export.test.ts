@@ -1,0 +1,114 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { onnx } from '@onnx-edge/proto';
+import { METADATA_KEYS } from '@onnx-edge/export/contract';
+import { saveModelToDir } from '@onnx-edge/train';
+import { requireSharedData } from '@onnx-edge/train/data/test-support';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+let dir: string;
+
+function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/onnx-edge.js', ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** A small CIFAR-shaped classifier saved as a training run folder: <run>/tfjs/model.json + labels.json. */
+async function saveRun(run: string): Promise<void> {
+  const input = tf.input({ shape: [32, 32, 3] });
+  let x = tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', useBias: false }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.batchNormalization({}).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.activation({ activation: 'relu' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dense({ units: 10, name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.activation({ activation: 'softmax', name: 'probabilities' }).apply(x) as tf.SymbolicTensor;
+  await saveModelToDir(tf.model({ inputs: input, outputs: x }), join(run, 'tfjs'));
+  await writeFile(join(run, 'labels.json'), JSON.stringify(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']));
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'onnx-edge-cli-export-'));
+  await saveRun(join(dir, 'run'));
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+test('export --verify on a run folder writes the ONNX file and parity.json and prints one JSON line', async (t) => {
+  const sample = requireSharedData(t, 'cifar10-sample');
+  if (!sample) return;
+  const out = join(dir, 'run', 'model.onnx');
+  const result = await cli(['export', join(dir, 'run'), '-o', out, '--verify-data', sample, '--verify-count', '50', '--opset', '15']);
+  assert.equal(result.status, 0, result.stderr);
+  const lines = result.stdout.trim().split('\n');
+  assert.equal(lines.length, 1);
+  const report = JSON.parse(lines[0]!);
+  assert.deepEqual(Object.keys(report), ['maxAbsDiff', 'maxRelDiff', 'top1Agreement', 'count']);
+  assert.equal(report.count, 50);
+  assert.equal(report.top1Agreement, 1);
+  assert.ok(report.maxAbsDiff <= 1e-4);
+  const model = onnx.ModelProto.decode(await readFile(out));
+  assert.equal(Number(model.opsetImport[0]!.version), 15);
+  const meta = Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
+  assert.deepEqual(JSON.parse(meta[METADATA_KEYS.parity]!), report);
+  assert.equal(JSON.parse(meta[METADATA_KEYS.labels]!)[0], 'a', 'labels.json of the run folder');
+  assert.deepEqual(JSON.parse(await readFile(join(dir, 'run', 'parity.json'), 'utf8')), report);
+
+  const verified = await cli(['verify', out, '--against', join(dir, 'run'), '--count', '20']);
+  assert.equal(verified.status, 0, verified.stderr);
+  assert.equal(JSON.parse(verified.stdout).count, 20);
+});
+
+test('export --repo writes a Triton-layout model folder', async () => {
+  const repo = join(dir, 'repo');
+  const result = await cli(['export', join(dir, 'run', 'tfjs', 'model.json'), '--repo', repo, '--name', 'tiny']);
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual((await readdir(join(repo, 'tiny'))).sort(), ['1', 'config.pbtxt', 'labels.txt']);
+  assert.match(await readFile(join(repo, 'tiny', 'config.pbtxt'), 'utf8'), /onnxruntime_onnx/);
+});
+
+test('an unsupported layer, a corrupt model.json and a missing weights file: one line, exit 1, no output file', async () => {
+  // A tfjs class the exporter does not translate (convolutional LSTM over a sequence of images).
+  const bad = join(dir, 'bad');
+  const frames = tf.input({ shape: [2, 8, 8, 3] });
+  const convLstm = tf.layers.convLstm2d({ filters: 2, kernelSize: 3, name: 'conv_lstm' }).apply(frames) as tf.SymbolicTensor;
+  await saveModelToDir(tf.model({ inputs: frames, outputs: convLstm }), bad);
+  const out = join(dir, 'bad.onnx');
+  const unsupported = await cli(['export', bad, '-o', out]);
+  assert.equal(unsupported.status, 1);
+  assert.match(unsupported.stderr.trim(), /^onnx-edge export: UnsupportedLayerError: layer 'conv_lstm' of class 'ConvLSTM2D' is not supported — supported: .*Conv2D/);
+  assert.equal(unsupported.stderr.trim().split('\n').length, 1);
+
+  const corrupt = join(dir, 'corrupt');
+  await mkdir(corrupt);
+  await writeFile(join(corrupt, 'model.json'), '{"modelTopology": {');
+  const corruptResult = await cli(['export', join(corrupt, 'model.json'), '-o', out]);
+  assert.equal(corruptResult.status, 1);
+  assert.match(corruptResult.stderr.trim(), /^onnx-edge export: ModelFileError: .*model\.json is not valid JSON/);
+
+  const missing = join(dir, 'missing');
+  await saveRun(missing);
+  for (const f of await readdir(join(missing, 'tfjs'))) if (f.endsWith('.bin')) await rm(join(missing, 'tfjs', f));
+  const missingResult = await cli(['export', missing, '-o', out]);
+  assert.equal(missingResult.status, 1);
+  assert.match(missingResult.stderr.trim(), /^onnx-edge export: ModelFileError: weights file '.*\.bin' listed in .* is missing$/);
+
+  assert.deepEqual((await readdir(dir)).filter((f) => f.includes('.onnx')), []);
+});
+
+test('bad flags are usage errors (exit 2)', async () => {
+  const result = await cli(['export', join(dir, 'run'), '-o', join(dir, 'x.onnx'), '--opset', '12']);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /--opset must be an integer between 13 and 21/);
+});
