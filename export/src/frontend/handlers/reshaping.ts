@@ -1,6 +1,7 @@
 // Reshaping layers: Reshape, Permute, ZeroPadding2D, Cropping2D, UpSampling2D. Padding, cropping and
 // resizing work on whatever layout their input has (channels-first images stay so); Permute only relabels
 // axes; Reshape alone needs tfjs' own element order.
+import type { AttributeInput } from '../../ir/graph.ts';
 import { floatTensor, int64Tensor } from '../../ir/tensor.ts';
 import type { LayerContext, LayerHandler } from '../context.ts';
 import { channelsFirstPerm, identityPerm, type TensorRef } from '../layout.ts';
@@ -88,7 +89,7 @@ export const UpSampling2D: LayerHandler = (ctx) => {
   const perm = channelsFirstPerm(4);
   const x = ctx.inLayout(ctx.inputs[0]!, perm);
   const scales = ctx.constant('scales', floatTensor([4], [1, 1, sizeH, sizeW]));
-  const attrs = interpolation === 'nearest'
+  const attrs: Record<string, AttributeInput> = interpolation === 'nearest'
     ? { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' }
     : { mode: 'linear', coordinate_transformation_mode: 'asymmetric' };
   const y = ctx.node('Resize', [x, ctx.constant('roi', floatTensor([0], [])), scales], attrs);
