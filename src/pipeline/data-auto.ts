@@ -52,7 +52,7 @@ async function probe(url: string, timeoutMs: number): Promise<string | undefined
     return response.ok ? undefined : `${url} answered HTTP ${response.status}`;
   } catch (err) {
     const e = err as Error & { cause?: Error };
-    if (e.name === 'TimeoutError') return `${url} did not answer within ${Math.round(timeoutMs / 1000)} s`;
+    if (e.name === 'TimeoutError') return `${url} did not answer within ${timeoutMs / 1000} s`;
     return `cannot reach ${url}: ${e.cause?.message ?? e.message}`;
   }
 }
