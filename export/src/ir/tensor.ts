@@ -40,22 +40,24 @@ export function stridesOf(shape: readonly number[]): number[] {
 export function transposeFloat(tensor: ConstTensor, perm: readonly number[]): ConstTensor {
   const inShape = tensor.shape;
   const outShape = perm.map((p) => inShape[p]!);
+  if (perm.length > 4) throw new RangeError(`compile-time transpose supports rank <= 4, got rank ${perm.length}`);
   const inStrides = stridesOf(inShape);
   const src = tensor.data as Float32Array;
   const out = new Float32Array(src.length);
-  const rank = outShape.length;
-  const index = new Array<number>(rank).fill(0);
-  const step = perm.map((p) => inStrides[p]!);
-  let srcOffset = 0;
-  for (let o = 0; o < out.length; o++) {
-    out[o] = src[srcOffset]!;
-    // Odometer over the output index, keeping the matching source offset incrementally.
-    for (let d = rank - 1; d >= 0; d--) {
-      index[d]!++;
-      srcOffset += step[d]!;
-      if (index[d]! < outShape[d]!) break;
-      srcOffset -= step[d]! * outShape[d]!;
-      index[d] = 0;
+  // Pad to rank 4 with leading size-1 axes, then four plain loops: weights of ResNet18 (11 M values)
+  // transpose in tens of milliseconds this way.
+  const pad = 4 - perm.length;
+  const dims = [...new Array<number>(pad).fill(1), ...outShape];
+  const step = [...new Array<number>(pad).fill(0), ...perm.map((p) => inStrides[p]!)];
+  const [d0, d1, d2, d3] = dims as [number, number, number, number];
+  const [s0, s1, s2, s3] = step as [number, number, number, number];
+  let o = 0;
+  for (let a = 0; a < d0; a++) {
+    for (let b = 0; b < d1; b++) {
+      for (let c = 0; c < d2; c++) {
+        let offset = a * s0 + b * s1 + c * s2;
+        for (let d = 0; d < d3; d++, offset += s3) out[o++] = src[offset]!;
+      }
     }
   }
   return { dtype: 'float32', shape: outShape, data: out };
