@@ -54,7 +54,8 @@ test('nothing local and the download unreachable: synthetic, with the reason in 
 });
 
 test('a download server that never answers is given up after the probe timeout', async () => {
-  const silent = createServer(() => {}); // accepts connections, never answers
+  const sockets: import('node:net').Socket[] = [];
+  const silent = createServer((socket) => sockets.push(socket)); // accepts connections, never answers
   await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
   const { port } = silent.address() as { port: number };
   try {
@@ -63,7 +64,7 @@ test('a download server that never answers is given up after the probe timeout',
     assert.equal(data.origin, 'synthetic');
     assert.ok(lines.some((l) => /did not answer within 0.3 s$/.test(l)), lines.join('\n'));
   } finally {
-    silent.closeAllConnections?.();
+    for (const socket of sockets) socket.destroy();
     silent.close();
   }
 });
