@@ -32,7 +32,7 @@ export function formatWeights(variables: tf.LayerVariable[]): string {
       const tensor = v.read();
       const values = tensor.dataSync() as Float32Array;
       const summarise = tensor.size > SUMMARY_THRESHOLD;
-      return `${v.name}\n(${v.shape.join(', ')}${v.shape.length === 1 ? ',' : ''})\n${formatArray(values, v.shape as number[], summarise)}\n`;
+      return `${v.originalName}\n(${v.shape.join(', ')}${v.shape.length === 1 ? ',' : ''})\n${formatArray(values, v.shape as number[], summarise)}\n`;
     })
     .join('\n');
 }
