@@ -13,4 +13,8 @@ test('transposeFloat follows ONNX Transpose semantics (out axis i = in axis perm
   assert.deepEqual(k.shape, [5, 4, 2, 3]);
   const at = (h: number, w: number, i: number, o: number) => ((h * 3 + w) * 4 + i) * 5 + o;
   assert.equal((k.data as Float32Array)[((4 * 4 + 2) * 2 + 1) * 3 + 0], at(1, 0, 2, 4));
+  // Rank 5 takes the general path.
+  const five = transposeFloat(floatTensor([1, 2, 1, 3, 1], [0, 1, 2, 3, 4, 5]), [4, 3, 2, 1, 0]);
+  assert.deepEqual(five.shape, [1, 3, 1, 2, 1]);
+  assert.deepEqual([...five.data as Float32Array], [0, 3, 1, 4, 2, 5]);
 });

@@ -40,10 +40,10 @@ export function stridesOf(shape: readonly number[]): number[] {
 export function transposeFloat(tensor: ConstTensor, perm: readonly number[]): ConstTensor {
   const inShape = tensor.shape;
   const outShape = perm.map((p) => inShape[p]!);
-  if (perm.length > 4) throw new RangeError(`compile-time transpose supports rank <= 4, got rank ${perm.length}`);
   const inStrides = stridesOf(inShape);
   const src = tensor.data as Float32Array;
   const out = new Float32Array(src.length);
+  if (perm.length > 4) return { dtype: 'float32', shape: outShape, data: transposeAnyRank(src, out, outShape, perm.map((p) => inStrides[p]!)) };
   // Pad to rank 4 with leading size-1 axes, then four plain loops: weights of ResNet18 (11 M values)
   // transpose in tens of milliseconds this way.
   const pad = 4 - perm.length;
@@ -61,4 +61,22 @@ export function transposeFloat(tensor: ConstTensor, perm: readonly number[]): Co
     }
   }
   return { dtype: 'float32', shape: outShape, data: out };
+}
+
+/** Odometer over the output index for ranks above 4 (rare: never on the hot path of CNN weights). */
+function transposeAnyRank(src: Float32Array, out: Float32Array, outShape: readonly number[], step: readonly number[]): Float32Array {
+  const rank = outShape.length;
+  const index = new Array<number>(rank).fill(0);
+  let offset = 0;
+  for (let o = 0; o < out.length; o++) {
+    out[o] = src[offset]!;
+    for (let d = rank - 1; d >= 0; d--) {
+      index[d]!++;
+      offset += step[d]!;
+      if (index[d]! < outShape[d]!) break;
+      offset -= step[d]! * outShape[d]!;
+      index[d] = 0;
+    }
+  }
+  return out;
 }
