@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { exportModel } from '@onnx-edge/export';
 import { startServer, type RunningServer } from '@onnx-edge/serve';
-import { buildNetwork } from '@onnx-edge/train';
+import { buildNetwork, selectBackend } from '@onnx-edge/train';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium.ts';
 import { cifarPngs, type CifarPng } from './cifar-png.ts';
 import { ensureDemoBuilt } from './demo-build.ts';
@@ -24,6 +24,12 @@ const TOLERANCE = 1e-4;
 /** Images whose server top-1 leads the runner-up by less than this are left out: a near tie says nothing. */
 const MIN_TOP1_MARGIN = 1e-3;
 const IMAGES_PER_PROVIDER = 3;
+/**
+ * Freshly initialised networks answer ~10% for every class and barely react to their input, which would
+ * let a wrong preprocessing pass a 1e-4 check. Scaling the classifier's weights spreads the probabilities
+ * out as a trained network's are (training here is far too slow for a test), so the check has teeth.
+ */
+const CLASSIFIER_SCALE = 40;
 
 function missingPrerequisite(): string | undefined {
   if (!chromiumAvailable()) return `${CHROMIUM_PATH} is missing: install Debian's chromium (scripts/install-system-deps.sh)`;
@@ -62,7 +68,10 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
   before(async () => {
     const webRoot = ensureDemoBuilt(repoRoot);
     workDir = mkdtempSync(join(tmpdir(), 'onnx-edge-demo-'));
+    await selectBackend('cpu', () => {}); // only builds and reads weights: no need for a faster backend
     const network = buildNetwork('inception10', { seed: 7 });
+    const classifier = network.layers.filter((layer) => layer.getClassName() === 'Dense').at(-1)!;
+    classifier.setWeights(classifier.getWeights().map((weights) => weights.mul(CLASSIFIER_SCALE)));
     const modelPath = join(workDir, 'inception10.onnx');
     writeFileSync(modelPath, exportModel(network).bytes);
     network.dispose();
