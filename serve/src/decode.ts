@@ -5,6 +5,10 @@ import sharp from 'sharp';
 import { IMAGE_SIZE, pixelsToInput, type InputLayout } from '@onnx-edge/export/contract';
 import { HttpError, payloadTooLarge, unprocessable, unsupportedMediaType } from './errors.ts';
 
+// The images are tiny: libvips' own threads per image would only contend with onnxruntime for the cores.
+// Concurrency comes from decoding several requests at once on libuv's pool instead.
+sharp.concurrency(1);
+
 export const IMAGE_TYPES = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/webp': 'webp' } as const;
 export type ImageType = keyof typeof IMAGE_TYPES;
 
@@ -19,25 +23,34 @@ export function imageTypeOf(contentType: string | undefined): ImageType {
   throw unsupportedMediaType(`content type '${type || '(none)'}' is not accepted: send image/png, image/jpeg or image/webp, or multipart/form-data with a field 'image'`);
 }
 
+/** The format the leading bytes announce (the signatures of PNG, JPEG and WebP), if any of the three. */
+export function sniffImageType(bytes: Uint8Array): ImageType | undefined {
+  const at = (offset: number, ...values: number[]) => values.every((v, i) => bytes[offset + i] === v);
+  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
+  if (at(0, 0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return 'image/webp';
+  return undefined;
+}
+
+async function rgbPixels(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffer> {
+  const options = { limitInputPixels: limits.maxInputPixels, failOn: 'error' as const };
+  const decoded = await sharp(bytes, options).autoOrient().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  const { width, height, channels } = decoded.info;
+  if (width === IMAGE_SIZE && height === IMAGE_SIZE) return decoded.data;
+  // Any other size: resample the decoded pixels (the common 32×32 case never pays for a second pass).
+  return sharp(decoded.data, { raw: { width, height, channels } }).resize(IMAGE_SIZE, IMAGE_SIZE, { fit: 'fill' }).raw().toBuffer();
+}
+
 /** Decodes one image into a float32 input of IMAGE_SIZE×IMAGE_SIZE×3 in the model's layout. */
 export async function decodeImage(bytes: Uint8Array, declared: ImageType, limits: DecodeLimits, layout: InputLayout): Promise<Float32Array> {
   if (bytes.length === 0) throw unprocessable('the image is empty');
-  const options = { limitInputPixels: limits.maxInputPixels, failOn: 'error' as const };
+  const actual = sniffImageType(bytes);
+  if (actual !== declared) {
+    throw unprocessable(`the body was sent as ${declared} but ${actual ? `is ${actual}` : 'is not a PNG, JPEG or WebP image'}`);
+  }
   let pixels: Buffer;
   try {
-    const meta = await sharp(bytes, options).metadata();
-    if (meta.format !== IMAGE_TYPES[declared]) {
-      throw unprocessable(`the body was sent as ${declared} but is ${meta.format ? `a ${meta.format} image` : 'not an image'}`);
-    }
-    let pipeline = sharp(bytes, options).autoOrient().removeAlpha().toColourspace('srgb');
-    const width = meta.autoOrient?.width ?? meta.width;
-    const height = meta.autoOrient?.height ?? meta.height;
-    if (width !== IMAGE_SIZE || height !== IMAGE_SIZE) pipeline = pipeline.resize(IMAGE_SIZE, IMAGE_SIZE, { fit: 'fill' });
-    const out = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    if (out.info.channels !== 3 || out.info.width !== IMAGE_SIZE || out.info.height !== IMAGE_SIZE) {
-      throw unprocessable(`the image decoded to ${out.info.width}x${out.info.height}x${out.info.channels}, not ${IMAGE_SIZE}x${IMAGE_SIZE}x3`);
-    }
-    pixels = out.data;
+    pixels = await rgbPixels(bytes, limits);
   } catch (err) {
     if (err instanceof HttpError) throw err;
     if (err instanceof Error && /pixel limit/i.test(err.message)) {
@@ -45,5 +58,6 @@ export async function decodeImage(bytes: Uint8Array, declared: ImageType, limits
     }
     throw unprocessable('the image could not be decoded: it is damaged, truncated or not a supported image');
   }
+  if (pixels.length !== IMAGE_SIZE * IMAGE_SIZE * 3) throw unprocessable(`the image decoded to ${pixels.length} bytes, not ${IMAGE_SIZE}x${IMAGE_SIZE} RGB`);
   return pixelsToInput(pixels, 3, layout);
 }

@@ -21,6 +21,8 @@ export interface SessionSettings {
   ep: EpChoice;
   /** onnxruntime intra-op threads; 0 lets onnxruntime choose (one per core). */
   intraOpThreads: number;
+  /** Let idle intra-op threads spin (onnxruntime's default, best for a process that only runs models). */
+  allowSpinning?: boolean;
 }
 
 /** Where onnxruntime-node keeps its native libraries, e.g. .../bin/napi-v6/linux/x64. */
@@ -40,6 +42,9 @@ function sessionOptions(settings: SessionSettings, ep: ExecutionProvider): ort.I
     graphOptimizationLevel: 'all',
     // onnxruntime logs to stderr behind the JSON logs' back; only errors are worth that.
     logSeverityLevel: 3,
+    // Idle intra-op threads sleep instead of spinning: the server shares the cores with HTTP and decoding,
+    // and a spinning pool starves them between batches.
+    extra: { session: { intra_op: { allow_spinning: settings.allowSpinning === false ? '0' : '1' } } },
     ...(settings.intraOpThreads > 0 ? { intraOpNumThreads: settings.intraOpThreads } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // Main-thread side of an inference worker: starts the thread, waits until its session is loaded and turns
 // runs into promises. A worker that dies fails its pending runs instead of leaving requests hanging.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from './ts-worker.ts';
 import type { BatchRunResult } from './batcher.ts';
 import type { ExecutionProvider } from './session.ts';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.ts';
@@ -12,11 +13,6 @@ export interface SessionInfo {
   outputNames: string[];
   /** The model's declared input shape; -1 for symbolic dimensions such as the batch. */
   inputShape: number[];
-}
-
-// Workers are TypeScript like the rest of the code base: the thread registers tsx before loading its entry.
-function bootstrap(entry: URL): string {
-  return `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
 }
 
 export class WorkerRunner {
@@ -34,7 +30,7 @@ export class WorkerRunner {
   }
 
   static async start(setup: WorkerSetup): Promise<WorkerRunner> {
-    const worker = new Worker(bootstrap(new URL('./worker.ts', import.meta.url)), { eval: true, workerData: setup });
+    const worker = startTsWorker(new URL('./worker.ts', import.meta.url), { workerData: setup });
     const info = await new Promise<SessionInfo>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`inference worker exited with code ${code} while loading ${setup.modelPath}`));
       worker.once('error', reject);

@@ -9,7 +9,7 @@ const port = parentPort!;
 const setup = workerData as WorkerSetup;
 
 try {
-  const settings: SessionSettings = { ep: setup.ep, intraOpThreads: setup.intraOpThreads };
+  const settings: SessionSettings = { ep: setup.ep, intraOpThreads: setup.intraOpThreads, allowSpinning: false };
   const loaded = await createSession(setup.modelPath, settings);
   const input = loaded.session.inputMetadata[0];
   const reply: WorkerReply = {

@@ -4,6 +4,7 @@ import { UsageError, wantsHelp, type Command } from '../kit.ts';
 
 const subcommands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   train: { summary: 'training images/s per backend and network', load: async () => (await import('../../../bench/train.ts')).benchTrainCommand },
+  serve: { summary: 'server req/s and p50/p99 vs raw onnxruntime-node', load: async () => (await import('../../../bench/serve/command.ts')).benchServeCommand },
 };
 
 function usage(): string {

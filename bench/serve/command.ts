@@ -1,0 +1,134 @@
+// `onnx-edge bench serve`: requests/s and p50/p99 latency of POST /classify at several concurrencies, for
+// each network, beside raw onnxruntime-node throughput at the same batch sizes, in one run. Loopback only,
+// bounded by --seconds per measurement. Writes bench/results/serve-<date>-<host>.json and prints a table.
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { intFlag, parseFlags, UsageError, type Command } from '../../src/cli/kit.ts';
+import { measureRaw, measureServer, type RawResult, type ServerResult } from './measure.ts';
+import { formatTable } from './report.ts';
+
+const NETWORKS = ['inception10', 'resnet18'] as const;
+const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url));
+const CIFAR_SAMPLE = fileURLToPath(new URL('../../../shared/data/cifar10-sample/sample_batch_000.bin', import.meta.url));
+
+const help = `Usage: onnx-edge bench serve [options]
+
+Serves each network (seed weights, exported by the project) on 127.0.0.1 and measures POST /classify
+under closed-loop load at each concurrency (requests/s, p50/p99 latency, where the time goes), beside raw
+onnxruntime-node throughput at the same batch sizes. Stops by itself.
+
+Options:
+  --networks LIST      comma-separated, from ${NETWORKS.join(', ')} (default: both)
+  --repo DIR           bench the models of this repository instead of freshly exported seed networks
+  --concurrency LIST   comma-separated concurrencies = raw batch sizes (default 1,16,64)
+  --seconds N          seconds per measurement (default 5)
+  --out DIR            where the JSON goes (default bench/results)
+  -h, --help           show this help`;
+
+function list(raw: string | undefined, fallback: string[]): string[] {
+  return raw === undefined ? fallback : raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** 64 real CIFAR-10 test images as PNG when ../shared has them, else 64 seeded noise images. */
+async function benchImages(): Promise<{ images: Uint8Array[]; source: string }> {
+  const { readFile } = await import('node:fs/promises');
+  const records = await readFile(CIFAR_SAMPLE).catch(() => undefined);
+  const raws = Array.from({ length: 64 }, (_, i) => {
+    const hwc = new Uint8Array(3072);
+    for (let p = 0; p < 1024; p++) {
+      for (let c = 0; c < 3; c++) hwc[p * 3 + c] = records ? records[i * 3073 + 1 + c * 1024 + p]! : (p * 31 + c * 97 + i * 13) % 256;
+    }
+    return hwc;
+  });
+  const images = await Promise.all(raws.map(async (hwc) => new Uint8Array(await sharp(hwc, { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer())));
+  return { images, source: records ? 'cifar10-sample (real CIFAR-10 test images)' : 'synthetic noise (../shared/data absent)' };
+}
+
+interface NetworkResult {
+  network: string;
+  raw: RawResult[];
+  server: ServerResult[];
+}
+
+export const benchServeCommand: Command = {
+  name: 'serve',
+  summary: 'server requests/s and latency vs raw onnxruntime-node, per network and concurrency',
+  help,
+  async run(argv) {
+    const { values } = parseFlags(argv, { networks: { type: 'string' }, repo: { type: 'string' }, concurrency: { type: 'string' }, seconds: { type: 'string' }, out: { type: 'string' } });
+    const seconds = intFlag('seconds', values.seconds, 1, 600) ?? 5;
+    const levels = list(values.concurrency, ['1', '16', '64']).map((c) => intFlag('concurrency', c, 1, 1024)!);
+    const { startServer, readModelRepository } = await import('@onnx-edge/serve');
+    let repo = values.repo;
+    let names: string[];
+    let cleanup = async () => {};
+    if (repo) {
+      names = (await readModelRepository(repo)).map((m) => m.name);
+      if (values.networks) names = names.filter((n) => list(values.networks, []).includes(n));
+    } else {
+      names = list(values.networks, [...NETWORKS]);
+      const unknown = names.find((n) => !(NETWORKS as readonly string[]).includes(n));
+      if (unknown) throw new UsageError(`--networks: unknown network '${unknown}'; use ${NETWORKS.join(', ')}`);
+      const { exportSeedNetwork } = await import('@onnx-edge/serve/testing/models');
+      const dir = join(tmpdir(), `onnx-edge-bench-serve-${process.pid}`);
+      for (const name of names) {
+        console.error(`exporting ${name} ...`);
+        await exportSeedNetwork(name as (typeof NETWORKS)[number], { repo: dir });
+      }
+      repo = dir;
+      cleanup = () => rm(dir, { recursive: true, force: true });
+    }
+    if (names.length === 0) throw new UsageError('no model to bench');
+    const { images, source } = await benchImages();
+    const threads = availableParallelism();
+    const results: NetworkResult[] = [];
+    try {
+      for (const network of names) {
+        const modelPath = join(repo, network, String(Math.max(...(await readdir(join(repo, network))).filter((d) => /^\d+$/.test(d)).map(Number))), 'model.onnx');
+        const raw: RawResult[] = [];
+        for (const batch of levels) {
+          console.error(`${network}: raw onnxruntime-node, batch ${batch} ...`);
+          raw.push(await measureRaw(modelPath, batch, seconds, threads));
+        }
+        const server = await startServer({ model: modelPath, port: 0, host: '127.0.0.1', logLevel: 'warn', maxQueue: 4096 });
+        const serverResults: ServerResult[] = [];
+        try {
+          for (const concurrency of levels) {
+            console.error(`${network}: server, concurrency ${concurrency} ...`);
+            serverResults.push(await measureServer(server.url, images, concurrency, seconds));
+          }
+        } finally {
+          await server.close();
+        }
+        results.push({ network, raw, server: serverResults });
+      }
+    } finally {
+      await cleanup();
+    }
+
+    const date = new Date().toISOString();
+    const host = hostname().replace(/[^A-Za-z0-9_.-]/g, '_');
+    const report = {
+      benchmark: 'serve',
+      date,
+      host,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: threads,
+      node: process.version,
+      images: source,
+      secondsPerMeasurement: seconds,
+      notes: 'Loopback; the load generator runs in a worker thread of the same process and shares the cores. Server batching: max batch 64, max queue delay 2 ms (defaults). Raw = onnxruntime-node session.run on one thread of the same process, same session options.',
+      results,
+    };
+    const outDir = values.out ?? RESULTS_DIR;
+    await mkdir(outDir, { recursive: true });
+    const file = join(outDir, `serve-${date.slice(0, 10)}-${host}.json`);
+    await writeFile(file, JSON.stringify(report, null, 2) + '\n');
+    console.log(formatTable(results));
+    console.log(`\nwrote ${file}`);
+    return 0;
+  },
+};

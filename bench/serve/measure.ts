@@ -1,0 +1,85 @@
+// The two measurements of `bench serve`: raw onnxruntime-node throughput at a batch size (same session
+// settings as the server), and the server under closed-loop HTTP load at a concurrency.
+import { performance } from 'node:perf_hooks';
+import { createSession, runBatch } from '@onnx-edge/serve';
+import { startTsWorker } from '@onnx-edge/serve/inference/ts-worker';
+import type { LoadJob, LoadResult } from './load-worker.ts';
+
+export interface RawResult {
+  batch: number;
+  imagesPerSecond: number;
+  msPerBatch: number;
+  runs: number;
+}
+
+export interface ServerResult {
+  concurrency: number;
+  requests: number;
+  failures: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanBatchSize: number;
+  /** Mean per request, from the server's timing_ms; `other` = client latency − server total (HTTP, client). */
+  meanMs: { decode: number; queue: number; inference: number; serverTotal: number; clientLatency: number; httpAndClient: number };
+}
+
+export async function measureRaw(modelPath: string, batch: number, seconds: number, intraOpThreads: number): Promise<RawResult> {
+  const { session } = await createSession(modelPath, { ep: 'cpu', intraOpThreads });
+  try {
+    const input = new Float32Array(batch * 3072).map((_, i) => ((i * 7919) % 255) / 255);
+    const shape = [batch, 3, 32, 32];
+    for (let i = 0; i < 3; i++) await runBatch(session, 'input', input, shape); // warm-up
+    let runs = 0;
+    const started = performance.now();
+    const deadline = started + seconds * 1000;
+    while (performance.now() < deadline || runs < 3) {
+      await runBatch(session, 'input', input, shape);
+      runs++;
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    return { batch, imagesPerSecond: (runs * batch) / elapsed, msPerBatch: (elapsed * 1000) / runs, runs };
+  } finally {
+    await session.release();
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function runLoad(job: LoadJob): Promise<LoadResult> {
+  const worker = startTsWorker(new URL('./load-worker.ts', import.meta.url), { workerData: job });
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`load worker exited with code ${code}`)));
+  });
+}
+
+export async function measureServer(url: string, images: Uint8Array[], concurrency: number, seconds: number): Promise<ServerResult> {
+  await runLoad({ url, images, concurrency, seconds: Math.min(1, seconds) }); // warm-up: connections, JIT
+  const load = await runLoad({ url, images, concurrency, seconds });
+  const sorted = [...load.latenciesMs].sort((a, b) => a - b);
+  const n = Math.max(1, sorted.length);
+  const mean = (x: number) => x / n;
+  const clientLatency = sorted.reduce((a, b) => a + b, 0) / n;
+  return {
+    concurrency,
+    requests: sorted.length,
+    failures: load.failures,
+    requestsPerSecond: sorted.length / load.elapsedSeconds,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    meanBatchSize: load.batchSizeSum / n,
+    meanMs: {
+      decode: mean(load.serverMs.decode),
+      queue: mean(load.serverMs.queue),
+      inference: mean(load.serverMs.inference),
+      serverTotal: mean(load.serverMs.total),
+      clientLatency,
+      httpAndClient: clientLatency - mean(load.serverMs.total),
+    },
+  };
+}
