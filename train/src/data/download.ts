@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join, normalize, sep } from 'node:path';
-import { classCounts } from './format.ts';
+import { CifarFormatError, classCounts } from './format.ts';
 import { loadCifar, OFFICIAL_FOLDER } from './reader.ts';
 import { ArchiveError, forEachTarFile } from './tar.ts';
 
@@ -170,7 +170,8 @@ async function writeBody(response: Response, part: string, start: number, total:
 
 /**
  * Extracts the archive into a temporary folder beside `dataDir`, reads every record file back, then
- * renames the folder into place. On any failure the temporary folder and the archive are removed.
+ * renames the folder into place. On any failure the temporary folder is removed, and so is the archive
+ * when its content is at fault.
  */
 async function extractAtomically(archive: string, dir: string, dataDir: string): Promise<number> {
   const temp = await mkdtemp(join(dir, '.extract-'));
@@ -194,8 +195,10 @@ async function extractAtomically(archive: string, dir: string, dataDir: string):
     await rename(extracted, dataDir);
     return dataset.count;
   } catch (err) {
+    // A broken archive is deleted so the next run fetches it anew; other failures (disk full…) keep it.
+    if (!(err instanceof ArchiveError || err instanceof CifarFormatError)) throw err;
     await rm(archive, { force: true });
-    throw new DownloadError(`refused ${archive}: ${(err as Error).message}; it was deleted, run the download again`);
+    throw new DownloadError(`refused: ${(err as Error).message}; the archive was deleted, run the download again`);
   } finally {
     await rm(temp, { recursive: true, force: true });
   }

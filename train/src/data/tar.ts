@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import * as tarStream from 'tar-stream';
+import { CifarFormatError } from './format.ts';
 
 export interface TarFile {
   /** Path inside the archive, e.g. 'cifar-10-batches-bin/data_batch_1.bin'. */
@@ -38,7 +39,7 @@ export async function forEachTarFile(archive: string, onFile: (file: TarFile) =>
     }
     await source;
   } catch (err) {
-    if (err instanceof ArchiveError || (err as Error).name === 'CifarFormatError') throw err;
-    throw new ArchiveError(`${archive}: not a readable .tar.gz archive (${(err as Error).message}); download it again`);
+    if (err instanceof ArchiveError || err instanceof CifarFormatError) throw err;
+    throw new ArchiveError(`${archive}: not a readable .tar.gz archive (${(err as Error).message})`);
   }
 }
