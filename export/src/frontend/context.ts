@@ -81,6 +81,11 @@ export class LayerContext {
     return this.node(opType, [x, this.constant(`${suffix}_axes`, int64Tensor([axes.length], axes))], { keepdims: keepdims ? 1 : 0 }, suffix);
   }
 
+  /** The context of a layer wrapped by this one (TimeDistributed): its nodes are named under this layer's. */
+  nested(layer: LayerView, inputs: TensorRef[]): LayerContext {
+    return new LayerContext(this.graph, this.settings, layer, inputs, `${this.namePrefix}/${layer.name}`);
+  }
+
   /** A known class used with a setting the exporter does not translate. */
   unsupported(detail: string): never {
     throw new UnsupportedLayerError(this.layer.path, this.layer.className, [], detail);

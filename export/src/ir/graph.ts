@@ -11,6 +11,7 @@ export type Attribute =
   | { kind: 'float'; value: number }
   | { kind: 'floats'; value: number[] }
   | { kind: 'string'; value: string }
+  | { kind: 'strings'; value: string[] }
   | { kind: 'tensor'; value: ConstTensor };
 
 export type AttributeInput = number | number[] | string | Attribute;

@@ -42,6 +42,7 @@ function attributeProto(name: string, attr: Attribute): onnx.IAttributeProto {
     case 'float': return { name, type: ATTRIBUTE_TYPE.FLOAT, f: attr.value };
     case 'floats': return { name, type: ATTRIBUTE_TYPE.FLOATS, floats: attr.value };
     case 'string': return { name, type: ATTRIBUTE_TYPE.STRING, s: new TextEncoder().encode(attr.value) };
+    case 'strings': return { name, type: ATTRIBUTE_TYPE.STRINGS, strings: attr.value.map((v) => new TextEncoder().encode(v)) };
     case 'tensor': return { name, type: ATTRIBUTE_TYPE.TENSOR, t: tensorProto(name, attr.value) };
   }
 }

@@ -13,6 +13,8 @@ import { BatchNormalization } from './normalization.ts';
 import { LayerNormalization } from './layer-norm.ts';
 import { Embedding } from './embedding.ts';
 import { Cropping2D, Permute, Reshape, UpSampling2D, ZeroPadding2D } from './reshaping.ts';
+import { Bidirectional, recurrentLayer } from './recurrent.ts';
+import { TimeDistributed } from './wrappers.ts';
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from './pooling.ts';
 
 export const layerHandlers: Readonly<Record<string, LayerHandler>> = {
@@ -61,6 +63,12 @@ export const layerHandlers: Readonly<Record<string, LayerHandler>> = {
   ZeroPadding2D,
   Cropping2D,
   UpSampling2D,
+  // recurrent and wrappers
+  SimpleRNN: recurrentLayer,
+  LSTM: recurrentLayer,
+  GRU: recurrentLayer,
+  Bidirectional,
+  TimeDistributed,
   // merge
   Add,
   Concatenate,

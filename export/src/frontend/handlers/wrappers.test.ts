@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { assertParity, randomizeWeights } from '../../testing/parity.ts';
+
+function model(shape: number[], layers: tf.layers.Layer[]): tf.LayersModel {
+  const input = tf.input({ shape });
+  let x = input;
+  for (const layer of layers) x = layer.apply(x) as tf.SymbolicTensor;
+  const m = tf.model({ inputs: input, outputs: x });
+  randomizeWeights(m, 41);
+  return m;
+}
+
+test('TimeDistributed(Dense) on a sequence', async () => {
+  const { report } = await assertParity(model([4, 3], [tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2, activation: 'tanh' }) })]));
+  assert.equal(report.opCounts['Gemm'], 1);
+});
+
+test('TimeDistributed(Conv2D) on a sequence of frames keeps the frames channels-first', async () => {
+  const { report } = await assertParity(model([3, 5, 5, 2], [
+    tf.layers.timeDistributed({ layer: tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }) }),
+    tf.layers.timeDistributed({ layer: tf.layers.maxPooling2d({ poolSize: 2 }) }),
+  ]));
+  assert.equal(report.opCounts['Conv'], 1);
+});
+
+test('TimeDistributed(Conv2D) → TimeDistributed(Flatten) → LSTM (a small video classifier)', async () => {
+  await assertParity(model([3, 4, 4, 2], [
+    tf.layers.timeDistributed({ layer: tf.layers.conv2d({ filters: 2, kernelSize: 3, activation: 'relu' }) }),
+    tf.layers.timeDistributed({ layer: tf.layers.flatten() }),
+    tf.layers.lstm({ units: 3 }),
+    tf.layers.dense({ units: 2 }),
+  ]));
+});
+
+test('TimeDistributed of an unsupported layer names the wrapped class', async () => {
+  const m = model([3, 4], [tf.layers.timeDistributed({ layer: tf.layers.repeatVector({ n: 2 }) })]);
+  const { exportModel } = await import('../../export.ts');
+  assert.throws(() => exportModel(m), /wrapping 'RepeatVector' is not supported/);
+});

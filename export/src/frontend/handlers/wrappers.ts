@@ -1,0 +1,58 @@
+// TimeDistributed: the wrapped layer applied to every step. The steps are folded into the batch
+// ([N, T, ...] → [N·T, ...]), the wrapped layer's own handler runs once on that, and the result is unfolded
+// ([N·T, ...] → [N, T, ...]). Folding keeps the data's layout (channels-first frames stay so) as long as
+// batch and steps lead in the IR; only then is no Transpose needed.
+import { int64Tensor } from '../../ir/tensor.ts';
+import type { LayerHandler, LayerView } from '../context.ts';
+import { identityPerm, irShape, type TensorRef, type TfShape } from '../layout.ts';
+import { layerHandlers, supportedClasses } from './index.ts';
+
+function knownDims(ctx: Parameters<LayerHandler>[0], shape: TfShape, what: string): number[] {
+  if (shape.some((d) => d === null)) ctx.unsupported(`TimeDistributed needs known ${what} sizes (got [${shape.map((d) => d ?? '?').join(', ')}])`);
+  return shape as number[];
+}
+
+export const TimeDistributed: LayerHandler = (ctx, layer) => {
+  const wrapped = ctx.config<{ className: string; config: Record<string, unknown> }>('layer');
+  const handler = Object.hasOwn(layerHandlers, wrapped.className) ? layerHandlers[wrapped.className] : undefined;
+  if (!handler || wrapped.className === 'TimeDistributed') {
+    ctx.unsupported(`wrapping '${wrapped.className}' is not supported — supported: ${supportedClasses().filter((c) => c !== 'TimeDistributed' && c !== 'InputLayer').join(', ')}`);
+  }
+  const ref = ctx.inputs[0]!;
+  const rank = ref.shape.length;
+  const [steps] = knownDims(ctx, ref.shape.slice(1, 2), 'step');
+  const frameShape: TfShape = [null, ...knownDims(ctx, ref.shape.slice(2), 'input')];
+  const outputFrameShape: TfShape = [null, ...knownDims(ctx, layer.outputShapes[0]!.slice(2), 'output')];
+
+  const leading = ref.perm[0] === 0 && ref.perm[1] === 1 && !ref.featureOrder;
+  const perm = leading ? ref.perm : identityPerm(rank);
+  const x = leading ? ref.value : ctx.inLayout(ref, perm);
+  const framePerm = [0, ...perm.slice(2).map((axis) => axis - 1)];
+  const foldedBatch = `N*${steps}`;
+  const frameDims = irShape(frameShape, framePerm).slice(1) as number[];
+  const folded = ctx.node('Reshape', [x, ctx.constant('fold_shape', int64Tensor([frameDims.length + 1], [-1, ...frameDims]))], {}, 'fold_steps');
+  folded.shape = [foldedBatch, ...frameDims];
+
+  const view: LayerView = {
+    className: wrapped.className,
+    name: String(wrapped.config['name'] ?? wrapped.className),
+    path: `${layer.path}/${String(wrapped.config['name'] ?? wrapped.className)}`,
+    config: wrapped.config,
+    weights: layer.weights,
+    weightList: layer.weightList,
+    inputShapes: [frameShape],
+    outputShapes: [outputFrameShape],
+  };
+  const frameRef: TensorRef = { value: folded, perm: framePerm, shape: frameShape };
+  const innerCtx = ctx.nested(view, [frameRef]);
+  const results = handler!(innerCtx, view);
+  if (results.length !== 1) ctx.unsupported(`wrapping '${wrapped.className}' with ${results.length} outputs is not supported`);
+  const result = results[0]!;
+  result.value.shape ??= result.featureOrder ? [foldedBatch, result.featureOrder.length] : irShape(outputFrameShape, result.perm, foldedBatch);
+  // A flatten order cannot survive the unfold (it describes the features of one frame): restore tfjs order.
+  const outPerm = result.featureOrder ? identityPerm(outputFrameShape.length) : result.perm;
+  const frames = result.featureOrder ? innerCtx.inLayout({ ...result, shape: outputFrameShape }, outPerm) : result.value;
+  const outDims = irShape(outputFrameShape, outPerm).slice(1) as number[];
+  const unfolded = ctx.node('Reshape', [frames, ctx.constant('unfold_shape', int64Tensor([outDims.length + 2], [-1, steps!, ...outDims]))], {}, 'unfold_steps');
+  return [ctx.output(unfolded, [0, 1, ...outPerm.slice(1).map((axis) => axis + 1)])];
+};
