@@ -104,3 +104,23 @@ test('Mean gradient (global average pooling) matches the cpu gradient', () => {
     return [grad(tf.tensor(x))];
   });
 });
+
+test('MaxPoolGrad matches the cpu gradient, ties included (ReLU zeros)', () => {
+  let cases = 0;
+  for (const filter of [2, 3]) {
+    for (const stride of [1, 2, 3]) {
+      for (const padding of ['same', 'valid'] as const) {
+        const shape: [number, number, number, number] = [2, 5 + cases % 4, 6 + (cases % 3), 3 + (cases % 5)];
+        const x = tf.tidy(() => tf.relu(tf.randomNormal(shape, 0, 1, 'float32', 20 + cases))).arraySync();
+        assertSameGradients(`maxPool f${filter} s${stride} ${padding} [${shape}]`, () => {
+          const grad = tf.grad((a: tf.Tensor) => {
+            const y = tf.maxPool(a as tf.Tensor4D, filter, stride, padding);
+            return tf.sum(tf.mul(y, tf.add(tf.range(0, y.size).reshape(y.shape), 1)));
+          });
+          return [grad(tf.tensor(x))];
+        });
+        cases++;
+      }
+    }
+  }
+});

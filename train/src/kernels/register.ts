@@ -1,9 +1,10 @@
 // Registers the project's training kernels for the wasm backend: the convolution gradients tfjs-backend-wasm
-// lacks or runs slowly, and leaner BatchNorm/Mean gradients. Idempotent; call after the wasm backend is set.
+// lacks or runs slowly (MaxPoolGrad too), and leaner BatchNorm/Mean gradients. Idempotent; call after the wasm backend is set.
 import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input.ts';
 import { fusedBatchNormLeanGrad, meanLeanGrad, wasmOnlyGradient } from './batch-norm-grad.ts';
+import { maxPoolGradWasm } from './max-pool-grad.ts';
 
 let registered = false;
 
@@ -17,9 +18,10 @@ export function registerWasmTrainingKernels(): void {
   registered = true;
   replaceKernel('Conv2DBackpropFilter', conv2dBackpropFilterWasm as unknown as tf.KernelFunc);
   replaceKernel('Conv2DBackpropInput', conv2dBackpropInputWasm as unknown as tf.KernelFunc);
+  replaceKernel('MaxPoolGrad', maxPoolGradWasm as unknown as tf.KernelFunc);
   tf.registerGradient(wasmOnlyGradient('FusedBatchNorm', fusedBatchNormLeanGrad));
   tf.registerGradient(wasmOnlyGradient('Mean', meanLeanGrad));
 }
 
 /** Names of what registerWasmTrainingKernels provides, for the backend report and the tests. */
-export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'FusedBatchNorm (gradient)', 'Mean (gradient)'] as const;
+export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'FusedBatchNorm (gradient)', 'Mean (gradient)'] as const;
