@@ -1,7 +1,7 @@
 // onnxruntime-node sessions with execution-provider selection. `auto` tries CUDA when its provider library
 // is installed beside the binding and falls back to CPU, keeping the reason so the server can log and
 // report it. onnxruntime-node is installed here with the CUDA download skipped; a CUDA host reinstalls it
-// with ONNXRUNTIME_NODE_INSTALL_CUDA=v12 (see the serve README).
+// with ONNXRUNTIME_NODE_INSTALL=cuda12 (see the serve README).
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -55,7 +55,7 @@ export async function createSession(modelPath: string, settings: SessionSettings
   }
   if (settings.ep === 'auto' && !cudaLibraryInstalled()) {
     const session = await ort.InferenceSession.create(modelPath, sessionOptions(settings, 'cpu'));
-    return { session, executionProvider: 'cpu', reason: 'CUDA provider library is not installed with onnxruntime-node (reinstall it with ONNXRUNTIME_NODE_INSTALL_CUDA=v12 on a CUDA host); using CPU' };
+    return { session, executionProvider: 'cpu', reason: 'CUDA provider library is not installed with onnxruntime-node (on a CUDA 12 host: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node); using CPU' };
   }
   try {
     const session = await ort.InferenceSession.create(modelPath, sessionOptions(settings, 'cuda'));
