@@ -49,3 +49,17 @@ test('LayerNormalization over unsorted axes [2, 1], scale without center', async
 test('LayerNormalization without scale', async () => {
   await assertParity(normModel({ scale: false }, [5]), { inputRange: [-3, 3] });
 });
+
+test('LayerNormalization after a Flatten of conv output: parameters follow the pending feature order', async () => {
+  for (const opset of [13, 17]) {
+    const input = tf.input({ shape: [2, 3, 2] });
+    let x = tf.layers.conv2d({ filters: 3, kernelSize: 1 }).apply(input) as tf.SymbolicTensor;
+    x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
+    x = tf.layers.layerNormalization().apply(x) as tf.SymbolicTensor;
+    x = tf.layers.dense({ units: 4 }).apply(x) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: x });
+    randomizeWeights(model, 26);
+    const { report } = await assertParity(model, { inputRange: [-3, 3], export: { opset } });
+    assert.equal(report.opCounts['Gather'], undefined);
+  }
+});

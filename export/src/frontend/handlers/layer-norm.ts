@@ -13,6 +13,12 @@ import type { TensorRef } from '../layout.ts';
  */
 function paramInLayout(param: ConstTensor, ref: TensorRef, axes: number[]): ConstTensor {
   const broadcastShape = ref.shape.map((d, i) => (axes.includes(i) ? d as number : 1));
+  if (ref.featureOrder) {
+    // After a flatten of channels-first data (rank 2, normalised over all features): mean and variance do
+    // not depend on the order, so only the parameters follow the IR feature order, and so does the output.
+    const src = param.data as Float32Array;
+    return floatTensor(broadcastShape, Float32Array.from(ref.featureOrder, (tf) => src[tf]!));
+  }
   return transposeFloat({ ...param, shape: broadcastShape }, ref.perm);
 }
 
@@ -28,9 +34,9 @@ function shaped(value: Value, shape: Dim[] | undefined): Value {
 export const LayerNormalization: LayerHandler = (ctx) => {
   const ref = ctx.inputs[0]!;
   const rank = ref.shape.length;
-  if (ref.featureOrder) ctx.unsupported('normalising a flattened channels-first tensor is not supported: normalise before the Flatten');
   const axisConfig = ctx.config<number | number[]>('axis', -1);
   const axes = [...new Set((Array.isArray(axisConfig) ? axisConfig : [axisConfig]).map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+  if (ref.featureOrder && !(rank === 2 && axes[0] === 1)) ctx.unsupported('a flattened channels-first tensor can only be normalised over its features (axis -1)');
   const size = axes.reduce((n, a) => n * (ref.shape[a] as number), 1);
   const epsilon = ctx.config<number>('epsilon', 1e-3);
   const gamma = paramInLayout(param(ctx, 'gamma', ctx.config<boolean>('scale', true), size), ref, axes);
@@ -45,7 +51,7 @@ export const LayerNormalization: LayerHandler = (ctx) => {
     const y = ctx.node('LayerNormalization', [ref.value, ctx.constant('gamma', trim(gamma)), ctx.constant('beta', trim(beta))], {
       axis: first, epsilon: { kind: 'float', value: epsilon },
     });
-    return [ctx.output(y, ref.perm)];
+    return [ctx.output(y, ref.perm, ref.featureOrder)];
   }
   const shape = ref.value.shape;
   const reducedShape = shape?.map((d, i) => (irAxes.includes(i) ? 1 : d));
@@ -57,5 +63,5 @@ export const LayerNormalization: LayerHandler = (ctx) => {
   const std = shaped(ctx.node('Sqrt', [shaped(ctx.node('Add', [variance, ctx.constant('epsilon', floatTensor([], [epsilon]))], {}, 'variance_epsilon'), reducedShape)], {}, 'std'), reducedShape);
   const normalised = shaped(ctx.node('Div', [centred, std], {}, 'normalised'), shape);
   const scaled = shaped(ctx.node('Mul', [normalised, ctx.constant('gamma', gamma)], {}, 'scaled'), shape);
-  return [ctx.output(ctx.node('Add', [scaled, ctx.constant('beta', beta)], {}, 'shifted'), ref.perm)];
+  return [ctx.output(ctx.node('Add', [scaled, ctx.constant('beta', beta)], {}, 'shifted'), ref.perm, ref.featureOrder)];
 };
