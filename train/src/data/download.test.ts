@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultDataDir, downloadCifar } from './download.ts';
@@ -88,6 +88,23 @@ test('an interrupted download resumes with an HTTP Range request', async (t) => 
       assert.ok(resumedAt > 0 && resumedAt <= half, `resumed at ${resumedAt}`);
       assert.ok(lines.some((l) => l.startsWith('connection lost')), lines.join('\n'));
       assert.equal(md5(await readFile(result.archive)), md5(archive));
+    });
+  } finally {
+    await server.close();
+  }
+});
+
+test('a .part file that is already complete is verified without downloading it again', async (t) => {
+  const sample = requireSharedData(t, 'cifar10-sample');
+  if (!sample) return;
+  const archive = await buildArchive(sample);
+  const server = await serve(archive);
+  try {
+    await withDir(async (dir) => {
+      await writeFile(join(dir, 'cifar-10-binary.tar.gz.part'), archive);
+      const result = await downloadCifar({ dir, url: server.url, expectedMd5: md5(archive) });
+      assert.equal(result.records, 300);
+      assert.deepEqual(server.requests.map((r) => r.range), [`bytes=${archive.length}-`]);
     });
   } finally {
     await server.close();

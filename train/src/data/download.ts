@@ -118,7 +118,10 @@ async function fetchResumable(url: string, part: string, retries: number, onProg
     else log(`downloading ${url}`);
     let response: Response;
     try {
-      response = await fetch(url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {} });
+      // identity: a server that adds Content-Encoding: gzip would otherwise have fetch unpack the .tar.gz itself.
+      const headers: Record<string, string> = { 'Accept-Encoding': 'identity' };
+      if (have > 0) headers.Range = `bytes=${have}-`;
+      response = await fetch(url, { headers });
     } catch (err) {
       if (attempt < retries) {
         await sleep(500 * (attempt + 1));
@@ -128,8 +131,8 @@ async function fetchResumable(url: string, part: string, retries: number, onProg
     }
     const range = parseContentRange(response.headers.get('content-range'));
     if (response.status === 416 && range.total === have) return; // the .part file is already complete
-    if (response.status === 416) {
-      await rm(part, { force: true });
+    if (response.status === 416 && attempt < retries) {
+      await rm(part, { force: true }); // the server's file is shorter than ours: start over
       continue;
     }
     if (response.status !== 200 && response.status !== 206) {

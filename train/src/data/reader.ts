@@ -51,7 +51,9 @@ interface SourceFile {
 export async function loadCifar(source: string, options: LoadCifarOptions = {}): Promise<CifarDataset> {
   const split = options.files ?? 'all';
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  if (!(limit >= 1)) throw new RangeError(`loadCifar: limit must be at least 1, got ${options.limit}`);
+  if (limit !== Number.POSITIVE_INFINITY && !(Number.isInteger(limit) && limit >= 1)) {
+    throw new RangeError(`loadCifar: limit must be a positive integer, got ${options.limit}`);
+  }
   const info = await stat(source).catch(() => {
     throw new CifarFormatError(`CIFAR-10 source ${source} does not exist; run 'onnx-edge data download' or pass a folder of CIFAR-10 *.bin files`);
   });

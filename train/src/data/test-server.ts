@@ -44,6 +44,10 @@ export async function serve(body: Buffer, cutFirstAt?: number): Promise<Served> 
     }
     const match = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const start = match ? Number(match[1]) : 0;
+    if (start >= body.length && match) {
+      res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
+      return;
+    }
     const headers = { 'content-type': 'application/gzip', 'content-length': String(body.length - start) };
     if (match) res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` });
     else res.writeHead(200, headers);
