@@ -8,6 +8,7 @@ import { modelSha256 } from './model-hash.ts';
 import { serializeModel } from './onnx/serialize.ts';
 import { DEFAULT_OPSET, irVersionForOpset } from './onnx/versions.ts';
 import { runPipeline, type PassReport } from './passes/index.ts';
+import { valuesWithoutShape } from './passes/shape-inference.ts';
 
 export interface ExportOptions {
   /** ONNX opset, 13..21 (default 17). */
@@ -30,6 +31,8 @@ export interface ExportReport {
   inputs: { name: string; shape: (number | string)[] }[];
   outputs: { name: string; shape: (number | string)[] }[];
   sourceModelSha256: string;
+  /** Values whose shape could not be inferred (their value_info has no shape); empty for a complete graph. */
+  unshapedValues: string[];
   passes: PassReport[];
   timings: { frontendMs: number; passesMs: number; serializeMs: number; totalMs: number };
 }
@@ -80,6 +83,7 @@ export function exportModel(model: tf.LayersModel, options: ExportOptions = {}):
       inputs: graph.inputs.map(describe),
       outputs: graph.outputs.map(describe),
       sourceModelSha256: sha256,
+      unshapedValues: valuesWithoutShape(graph).map((v) => v.name),
       passes,
       timings: { frontendMs: frontendDone - start, passesMs: passesDone - frontendDone, serializeMs: end - passesDone, totalMs: end - start },
     },

@@ -37,3 +37,14 @@ test('SAME_UPPER auto padding gives ceil(in / stride); an op without a rule stay
   assert.deepEqual(pool.shape, ['N', 1, 4, 4]);
   assert.deepEqual(valuesWithoutShape(g), [odd]);
 });
+
+test('ConvTranspose output size follows stride, kernel, pads and output_padding', () => {
+  const g = new Graph('g');
+  const x = g.addInput('x', 'float32', ['N', 2, 5, 5]);
+  const w = g.addConstant('w', floatTensor([2, 3, 2, 2], new Float32Array(24)));
+  const y = g.addNode('ConvTranspose', [x, w], { strides: [3, 3], pads: [0, 0, 0, 0], output_padding: [1, 1] }).outputs[0]!;
+  g.markOutput(g.addNode('Sigmoid', [y]).outputs[0]!, 'out');
+  run(g);
+  // 3·(5 − 1) + 1 + 2 − 0 = 15
+  assert.deepEqual(y.shape, ['N', 3, 15, 15]);
+});

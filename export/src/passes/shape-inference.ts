@@ -42,10 +42,25 @@ function broadcast(shapes: Dim[][]): Dim[] {
   });
 }
 
+/** ConvTranspose: stride·(in − 1) + output_padding + (k − 1)·dilation + 1 − pads, channels W[1]·group. */
+const convTranspose: Rule = (node, [x, w]) => {
+  if (!x || !w) return undefined;
+  const spatial = x.slice(2);
+  const strides = ints(node, 'strides') ?? spatial.map(() => 1);
+  const dilations = ints(node, 'dilations') ?? spatial.map(() => 1);
+  const pads = ints(node, 'pads') ?? spatial.flatMap(() => [0, 0]);
+  const outputPadding = ints(node, 'output_padding') ?? spatial.map(() => 0);
+  const channels = typeof w[1] === 'number' ? w[1] * int(node, 'group', 1) : w[1]!;
+  return [x[0]!, channels, ...spatial.map((size, i) => (typeof size !== 'number'
+    ? `${size}_out`
+    : strides[i]! * (size - 1) + outputPadding[i]! + ((w[i + 2] as number) - 1) * dilations[i]! + 1 - pads[i]! - pads[i + spatial.length]!))];
+};
+
 const sameAsInput: Rule = (_node, [x]) => x;
 
 const rules: Record<string, Rule> = {
   Conv: (node, [x, w]) => x && w && [x[0]!, w[0]!, ...windowed(node, x, w.slice(2) as number[])],
+  ConvTranspose: convTranspose,
   MaxPool: (node, [x]) => x && [x[0]!, x[1]!, ...windowed(node, x, ints(node, 'kernel_shape')!)],
   AveragePool: (node, [x]) => x && [x[0]!, x[1]!, ...windowed(node, x, ints(node, 'kernel_shape')!)],
   GlobalAveragePool: (_node, [x]) => x && [x[0]!, x[1]!, ...x.slice(2).map(() => 1)],

@@ -55,6 +55,9 @@ export interface ParityResult {
 /** Exports `model`, compares tfjs and onnxruntime outputs, runs the checker; throws on any mismatch. */
 export async function assertParity(model: tf.LayersModel, options: ParityOptions = {}): Promise<ParityResult> {
   const { bytes, report } = exportModel(model, options.export);
+  if (report.unshapedValues.length > 0) {
+    throw new Error(`no inferred shape for ${report.unshapedValues.join(', ')}: add a rule for their op to passes/shape-inference.ts`);
+  }
   const opset = options.export?.opset ?? report.opset;
   const checked = opset <= CHECKER_MAX_OPSET ? checkModel(bytes) : false;
   const random = seededRandom(options.seed ?? 7);
