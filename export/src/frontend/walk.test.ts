@@ -71,3 +71,17 @@ test('a known layer with a setting the exporter cannot translate is named too', 
   const model = tf.model({ inputs: input, outputs: conv.apply(input) as tf.SymbolicTensor });
   assert.throws(() => exportModel(model), /^UnsupportedLayerError|layer 'conv' of class 'Conv2D': only dataFormat 'channelsLast'/);
 });
+
+test('a top-level Sequential holding a nested Sequential exports like its functional twin', async () => {
+  const block = tf.sequential({ name: 'block', layers: [
+    tf.layers.conv2d({ inputShape: [6, 6, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'same' }),
+    tf.layers.reLU({}),
+  ] });
+  const model = tf.sequential({ layers: [block, tf.layers.flatten(), tf.layers.dense({ units: 5, activation: 'softmax', name: 'probabilities' })] });
+  randomizeWeights(model, 6);
+  randomizeWeights(block, 7);
+  const { report } = await assertParity(model);
+  assert.deepEqual(report.inputs, [{ name: 'input', shape: ['N', 3, 6, 6] }]);
+  assert.deepEqual(report.outputs, [{ name: 'probabilities', shape: ['N', 5] }]);
+  assert.deepEqual(report.opCounts, { Conv: 1, Relu: 1, Flatten: 1, Gemm: 1, Softmax: 1 });
+});
