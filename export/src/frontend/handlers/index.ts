@@ -12,7 +12,8 @@ import { Average, Maximum, Minimum, Multiply } from './merge-elementwise.ts';
 import { BatchNormalization } from './normalization.ts';
 import { LayerNormalization } from './layer-norm.ts';
 import { Embedding } from './embedding.ts';
-import { Cropping2D, Permute, Reshape, UpSampling2D, ZeroPadding2D } from './reshaping.ts';
+import { Cropping2D, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D } from './reshaping.ts';
+import { Rescaling } from './preprocessing.ts';
 import { Bidirectional, recurrentLayer } from './recurrent.ts';
 import { TimeDistributed } from './wrappers.ts';
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from './pooling.ts';
@@ -60,9 +61,12 @@ export const layerHandlers: Readonly<Record<string, LayerHandler>> = {
   // reshaping
   Reshape,
   Permute,
+  RepeatVector,
   ZeroPadding2D,
   Cropping2D,
   UpSampling2D,
+  // preprocessing
+  Rescaling,
   // recurrent and wrappers
   SimpleRNN: recurrentLayer,
   LSTM: recurrentLayer,

@@ -73,3 +73,24 @@ for (const interpolation of ['nearest', 'bilinear'] as const) {
     }
   });
 }
+
+test('RepeatVector of a Dense output, feeding an LSTM', async () => {
+  const input = tf.input({ shape: [3] });
+  let x = tf.layers.dense({ units: 4 }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.repeatVector({ n: 5 }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.lstm({ units: 2, returnSequences: true }).apply(x) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: x });
+  randomizeWeights(model, 15);
+  const { report } = await assertParity(model);
+  assert.equal(report.opCounts['Tile'], 1);
+});
+
+test('RepeatVector of a flattened conv output restores tfjs feature order', async () => {
+  const input = tf.input({ shape: [2, 2, 2] });
+  let x = tf.layers.conv2d({ filters: 2, kernelSize: 1 }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
+  x = tf.layers.repeatVector({ n: 3 }).apply(x) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: x });
+  randomizeWeights(model, 16);
+  await assertParity(model);
+});

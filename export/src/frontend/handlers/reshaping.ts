@@ -1,4 +1,4 @@
-// Reshaping layers: Reshape, Permute, ZeroPadding2D, Cropping2D, UpSampling2D. Padding, cropping and
+// Reshaping layers: Reshape, Permute, RepeatVector, ZeroPadding2D, Cropping2D, UpSampling2D. Padding, cropping and
 // resizing work on whatever layout their input has (channels-first images stay so); Permute only relabels
 // axes; Reshape alone needs tfjs' own element order.
 import type { AttributeInput } from '../../ir/graph.ts';
@@ -45,6 +45,16 @@ export const Permute: LayerHandler = (ctx) => {
   const inverse = new Array<number>(order.length);
   order.forEach((inputAxis, outputAxis) => { inverse[inputAxis] = outputAxis; });
   return [ctx.output(ctx.node('Identity', [ref.value]), ref.perm.map((axis) => inverse[axis]!), ref.featureOrder)];
+};
+
+/** [N, F] → [N, n, F]: a new steps axis, tiled n times (a pending flatten order is restored first). */
+export const RepeatVector: LayerHandler = (ctx) => {
+  const ref = ctx.inputs[0]!;
+  const n = ctx.config<number>('n');
+  const x = ctx.inLayout(ref, identityPerm(2));
+  const expanded = ctx.node('Unsqueeze', [x, ctx.constant('axes', int64Tensor([1], [1]))]);
+  expanded.shape = ctx.outputIrShape(0, identityPerm(3)).map((d, i) => (i === 1 ? 1 : d));
+  return [ctx.output(ctx.node('Tile', [expanded, ctx.constant('repeats', int64Tensor([3], [1, n, 1]))]), identityPerm(3))];
 };
 
 export const ZeroPadding2D: LayerHandler = (ctx) => {

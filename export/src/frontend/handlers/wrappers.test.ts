@@ -34,8 +34,13 @@ test('TimeDistributed(Conv2D) → TimeDistributed(Flatten) → LSTM (a small vid
   ]));
 });
 
+test('TimeDistributed(TimeDistributed(Dense)) and TimeDistributed(RepeatVector)', async () => {
+  await assertParity(model([2, 3, 4], [tf.layers.timeDistributed({ layer: tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }) }) })]));
+  await assertParity(model([3, 4], [tf.layers.timeDistributed({ layer: tf.layers.repeatVector({ n: 2 }) })]));
+});
+
 test('TimeDistributed of an unsupported layer names the wrapped class', async () => {
-  const m = model([3, 4], [tf.layers.timeDistributed({ layer: tf.layers.repeatVector({ n: 2 }) })]);
+  const m = model([3, 4], [tf.layers.timeDistributed({ layer: tf.layers.masking() })]);
   const { exportModel } = await import('../../export.ts');
-  assert.throws(() => exportModel(m), /wrapping 'RepeatVector' is not supported/);
+  assert.throws(() => exportModel(m), /wrapping 'Masking' is not supported/);
 });

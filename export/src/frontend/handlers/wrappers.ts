@@ -15,8 +15,8 @@ function knownDims(ctx: Parameters<LayerHandler>[0], shape: TfShape, what: strin
 export const TimeDistributed: LayerHandler = (ctx, layer) => {
   const wrapped = ctx.config<{ className: string; config: Record<string, unknown> }>('layer');
   const handler = Object.hasOwn(layerHandlers, wrapped.className) ? layerHandlers[wrapped.className] : undefined;
-  if (!handler || wrapped.className === 'TimeDistributed') {
-    ctx.unsupported(`wrapping '${wrapped.className}' is not supported — supported: ${supportedClasses().filter((c) => c !== 'TimeDistributed' && c !== 'InputLayer').join(', ')}`);
+  if (!handler || wrapped.className === 'InputLayer') {
+    ctx.unsupported(`wrapping '${wrapped.className}' is not supported — supported: ${supportedClasses().filter((c) => c !== 'InputLayer').join(', ')}`);
   }
   const ref = ctx.inputs[0]!;
   const rank = ref.shape.length;
