@@ -14,6 +14,7 @@ interface PageElement {
 declare const document: { body: PageElement; getElementById(id: string): PageElement | null };
 declare const DataTransfer: new () => { items: { add(file: File): void } };
 declare const DragEvent: new (type: string, init: { dataTransfer: unknown; bubbles: boolean; cancelable: boolean }) => unknown;
+declare const ClipboardEvent: new (type: string, init: { clipboardData: unknown; bubbles: boolean; cancelable: boolean }) => unknown;
 
 export type DemoState = 'loading-model' | 'ready' | 'classifying' | 'done' | 'error';
 
@@ -40,11 +41,24 @@ export async function dropFile(page: Page, name: string, bytes: Buffer, mimeType
   }, { name, base64: bytes.toString('base64'), mimeType });
 }
 
-/** Classifies one file and waits for the outcome; `via` chooses the picker or a drop. */
-export async function classifyInPage(page: Page, name: string, bytes: Buffer, mimeType: string, via: 'picker' | 'drop'): Promise<DemoState> {
+/** A paste (Ctrl+V) whose clipboard holds the file, as when an image is copied from another app. */
+export async function pasteFile(page: Page, name: string, bytes: Buffer, mimeType: string): Promise<void> {
+  await page.evaluate(({ name, base64, mimeType }) => {
+    const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const clipboard = new DataTransfer();
+    clipboard.items.add(new File([data], name, { type: mimeType }));
+    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true }));
+  }, { name, base64: bytes.toString('base64'), mimeType });
+}
+
+export type InputRoute = 'picker' | 'drop' | 'paste';
+const ROUTES = { picker: pickFile, drop: dropFile, paste: pasteFile } as const;
+
+/** Classifies one file and waits for the outcome; `via` chooses how the file reaches the page. */
+export async function classifyInPage(page: Page, name: string, bytes: Buffer, mimeType: string, via: InputRoute): Promise<DemoState> {
   // Clear the state first so an earlier 'done' cannot be mistaken for this file's result.
   await page.evaluate(() => { document.body.dataset.state = 'submitting'; });
-  await (via === 'picker' ? pickFile : dropFile)(page, name, bytes, mimeType);
+  await ROUTES[via](page, name, bytes, mimeType);
   return waitForState(page, ['done', 'error']);
 }
 

@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { FileChooser, Page } from 'playwright-core';
 import { exportModel } from '@onnx-edge/export';
 import { startServer, type RunningServer } from '@onnx-edge/serve';
 import { buildNetwork, selectBackend } from '@onnx-edge/train';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium.ts';
 import { cifarPngs, type CifarPng } from './cifar-png.ts';
 import { ensureDemoBuilt } from './demo-build.ts';
-import { barFillWidths, classifyInPage, dropFile, executionProvider, readPredictions, visibleError, waitForState } from './demo-page.ts';
+import { barFillWidths, classifyInPage, dropFile, executionProvider, readPredictions, visibleError, waitForState, type InputRoute } from './demo-page.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const sampleBatch = join(repoRoot, '..', 'shared', 'data', 'cifar10-sample', 'sample_batch_000.bin');
@@ -47,6 +47,12 @@ async function classifyOnServer(server: RunningServer, image: CifarPng): Promise
   const probabilities: number[] = [];
   for (const p of body.predictions) probabilities[p.index] = p.probability;
   return { image, probabilities, top1: body.predictions[0]!.index };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
 function topMargin(probabilities: number[]): number {
@@ -89,7 +95,7 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
   });
 
   /** Checks what the page shows for one image against the server's verdict. */
-  async function expectSameAsServer(page: Page, verdict: ServerVerdict, via: 'picker' | 'drop'): Promise<void> {
+  async function expectSameAsServer(page: Page, verdict: ServerVerdict, via: InputRoute): Promise<void> {
     const { image } = verdict;
     const state = await classifyInPage(page, image.name, image.png, 'image/png', via);
     assert.equal(state, 'done', `${image.name}: the page shows an error: ${await visibleError(page)}`);
@@ -111,6 +117,8 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
       const browser = await launchChromium({ webgpu: ep === 'webgpu' });
       try {
         const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+        // Listening from the start: Playwright intercepts file choosers only once someone listens.
+        const chooserOpened = new Promise<FileChooser>((resolve) => page.once('filechooser', resolve));
         const foreign: string[] = [];
         page.on('request', (request) => {
           const url = request.url();
@@ -121,9 +129,14 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
         assert.equal(loaded, 'ready', `the model did not load: ${await visibleError(page)}`);
         assert.equal(await executionProvider(page), ep, `the page reports ${await executionProvider(page)} instead of ${ep}`);
         assert.equal(await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated), true, 'the demo page is not cross-origin isolated');
+        // The picker is keyboard-operable: focus its button, press Enter, the file chooser opens.
+        await page.focus('#pick');
+        await page.keyboard.press('Enter');
+        assert.equal((await withTimeout(chooserOpened, 10_000, 'Enter on the picker button opened no file chooser')).isMultiple(), false);
 
+        const routes: InputRoute[] = ['picker', 'drop', 'paste'];
         for (const [i, verdict] of verdicts.slice(0, IMAGES_PER_PROVIDER).entries()) {
-          await expectSameAsServer(page, verdict, i === 1 ? 'drop' : 'picker');
+          await expectSameAsServer(page, verdict, routes[i % routes.length]!);
         }
         await page.screenshot({ path: join(artifacts, `demo-${ep}.png`), fullPage: true });
         if (process.env.UPDATE_SCREENSHOT === '1' && ep === 'webgpu') {
