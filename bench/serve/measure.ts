@@ -7,6 +7,8 @@ import type { LoadJob, LoadResult } from './load-worker.ts';
 
 export interface RawResult {
   batch: number;
+  /** onnxruntime's intra-op spinning (its default is on; the server turns it off). */
+  allowSpinning: boolean;
   imagesPerSecond: number;
   msPerBatch: number;
   runs: number;
@@ -24,8 +26,8 @@ export interface ServerResult {
   meanMs: { decode: number; queue: number; inference: number; serverTotal: number; clientLatency: number; httpAndClient: number };
 }
 
-export async function measureRaw(modelPath: string, batch: number, seconds: number, intraOpThreads: number): Promise<RawResult> {
-  const { session } = await createSession(modelPath, { ep: 'cpu', intraOpThreads });
+export async function measureRaw(modelPath: string, batch: number, seconds: number, intraOpThreads: number, allowSpinning: boolean): Promise<RawResult> {
+  const { session } = await createSession(modelPath, { ep: 'cpu', intraOpThreads, allowSpinning });
   try {
     const input = new Float32Array(batch * 3072).map((_, i) => ((i * 7919) % 255) / 255);
     const shape = [batch, 3, 32, 32];
@@ -38,7 +40,7 @@ export async function measureRaw(modelPath: string, batch: number, seconds: numb
       runs++;
     }
     const elapsed = (performance.now() - started) / 1000;
-    return { batch, imagesPerSecond: (runs * batch) / elapsed, msPerBatch: (elapsed * 1000) / runs, runs };
+    return { batch, allowSpinning, imagesPerSecond: (runs * batch) / elapsed, msPerBatch: (elapsed * 1000) / runs, runs };
   } finally {
     await session.release();
   }

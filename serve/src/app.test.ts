@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ test('GET /models lists models; model.onnx and labels.json serve the files for t
   t.after(cleanup);
   const list = await readJson(await app.request('/models'));
   assert.deepEqual(list, [{
-    name: 'toy', version: 3, labels: [...CIFAR10_LABELS], inputLayout: 'NCHW', inputName: 'input', outputNames: ['probabilities'], executionProvider: 'cpu', onnx: '/models/toy/model.onnx',
+    name: 'toy', version: 3, labels: [...CIFAR10_LABELS], inputLayout: 'NCHW', inputName: 'input', outputNames: ['probabilities'], executionProvider: 'cpu', sha256: createHash('sha256').update(bytes).digest('hex'), onnx: '/models/toy/model.onnx',
   }]);
   const onnx = await app.request('/models/toy/model.onnx');
   assert.equal(onnx.status, 200);
@@ -32,6 +33,10 @@ test('GET /models lists models; model.onnx and labels.json serve the files for t
   assert.equal(onnx.headers.get('cross-origin-resource-policy'), 'same-origin');
   assert.equal(onnx.headers.get('cross-origin-embedder-policy'), 'require-corp');
   assert.deepEqual(new Uint8Array(await onnx.arrayBuffer()), bytes);
+  assert.equal(onnx.headers.get('content-length'), String(bytes.length), 'lets the demo show download progress');
+  const etag = onnx.headers.get('etag')!;
+  assert.equal(etag, `"${createHash('sha256').update(bytes).digest('hex')}"`);
+  assert.equal((await app.request('/models/toy/model.onnx', { headers: { 'if-none-match': etag } })).status, 304);
   assert.deepEqual(await readJson(await app.request('/models/toy/labels.json')), [...CIFAR10_LABELS]);
   const missing = await app.request('/models/nope/model.onnx');
   assert.equal(missing.status, 404);

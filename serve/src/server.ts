@@ -51,7 +51,9 @@ function listen(app: Hono<AppEnv>, host: string, port: number): Promise<Server> 
 }
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const settings = { ...DEFAULTS, ...options };
+  // Options left undefined (e.g. unset flags passed through) keep their defaults.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as StartServerOptions;
+  const settings = { ...DEFAULTS, ...given };
   const logger = createLogger(settings.logLevel, options.logDestination);
   const metrics = createMetrics();
   const entries = await repositoryEntries(options);

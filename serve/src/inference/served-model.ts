@@ -13,6 +13,8 @@ export interface ServedModel {
   labels: string[];
   inputLayout: InputLayout;
   modelPath: string;
+  /** sha256 of the model file (hex). */
+  sha256: string;
   inputName: string;
   outputNames: string[];
   /** The output /classify ranks: `probabilities` when the model has it. */
@@ -70,6 +72,7 @@ export function servedModelFrom(
     labels: entry.labels,
     inputLayout: entry.inputLayout,
     modelPath: entry.modelPath,
+    sha256: entry.sha256,
     inputName: session.inputName,
     outputNames: session.outputNames,
     classificationOutput: session.outputNames.includes(PROBABILITIES_NAME) ? PROBABILITIES_NAME : session.outputNames[0]!,

@@ -1,6 +1,7 @@
 // Reads a model repository in Triton's layout. A model is a folder holding numeric version folders with
 // model.onnx inside; the highest version is served. config.pbtxt and labels.txt are optional (Triton
 // generates a config for ONNX models too); without labels.txt the labels come from the ONNX metadata.
+import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { labelsFromMetadata, METADATA_KEYS, type InputLayout } from '@onnx-edge/export/contract';
@@ -14,6 +15,8 @@ export interface RepositoryModel {
   modelPath: string;
   labels: string[];
   inputLayout: InputLayout;
+  /** sha256 of model.onnx (hex): a content version for caches (the browser demo, ETags). */
+  sha256: string;
   /** Parsed config.pbtxt, when the folder has one. */
   config?: ModelConfig;
 }
@@ -40,15 +43,16 @@ function parseLabelsTxt(text: string): string[] {
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
 }
 
-async function describeOnnx(modelPath: string): Promise<{ labels: string[]; inputLayout: InputLayout }> {
+async function describeOnnx(modelPath: string): Promise<{ labels: string[]; inputLayout: InputLayout; sha256: string }> {
   let metadata: Record<string, string>;
+  const bytes = await readFile(modelPath);
   try {
-    metadata = readOnnxMetadata(await readFile(modelPath));
+    metadata = readOnnxMetadata(bytes);
   } catch (err) {
     throw new RepositoryError(`${modelPath} is not an ONNX model (${(err as Error).message}); export one with 'onnx-edge export'`);
   }
   const inputLayout = metadata[METADATA_KEYS.inputLayout] === 'NHWC' ? 'NHWC' : 'NCHW';
-  return { labels: labelsFromMetadata(metadata), inputLayout };
+  return { labels: labelsFromMetadata(metadata), inputLayout, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 /** One model folder of a repository, or undefined when the folder holds no servable version. */
@@ -70,7 +74,7 @@ export async function readModelFolder(dir: string): Promise<RepositoryModel | un
   const labelFile = config?.outputs.find((o) => o.labelFilename)?.labelFilename ?? 'labels.txt';
   const labelPath = join(dir, basename(labelFile));
   const labels = (await exists(labelPath)) ? parseLabelsTxt(await readFile(labelPath, 'utf8')) : described.labels;
-  return { name, version, modelPath, labels, inputLayout: described.inputLayout, ...(config ? { config } : {}) };
+  return { name, version, modelPath, labels, inputLayout: described.inputLayout, sha256: described.sha256, ...(config ? { config } : {}) };
 }
 
 /** Every servable model of a repository, sorted by name. Throws when there is none. */

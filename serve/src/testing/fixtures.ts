@@ -1,5 +1,6 @@
 // Shared test helpers: an app around a deterministic in-process runner (for HTTP-layer tests that do not
 // need onnxruntime), PNG builders, and a silent logger.
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,10 +44,11 @@ export interface ToyAppOptions {
 export async function toyApp(options: ToyAppOptions = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'onnx-edge-toy-'));
   const modelPath = join(dir, 'model.onnx');
-  await writeFile(modelPath, options.modelBytes ?? new Uint8Array([8, 8]));
+  const bytes = options.modelBytes ?? new Uint8Array([8, 8]);
+  await writeFile(modelPath, bytes);
   const metrics = createMetrics();
   const model = servedModelFrom(
-    { name: 'toy', version: 3, modelPath, labels: [...CIFAR10_LABELS], inputLayout: 'NCHW' },
+    { name: 'toy', version: 3, modelPath, labels: [...CIFAR10_LABELS], inputLayout: 'NCHW', sha256: createHash('sha256').update(bytes).digest('hex') },
     { inputName: 'input', outputNames: ['probabilities'], executionProvider: 'cpu', reason: 'test runner' },
     [options.runner ?? toyRunner],
     { maxQueue: 64, maxQueueDelayMs: 1, ...options.batching },
