@@ -44,3 +44,8 @@ test('Embedding → Conv1D → GlobalMaxPooling1D → Dense (a small text CNN)',
   randomizeWeights(model, 23);
   await assertParity(model, { inputRange: [0, 9] });
 });
+
+test('Embedding with maskZero is refused with the fix in the message', () => {
+  const model = singleLayerModel(tf.layers.embedding({ inputDim: 5, outputDim: 2, maskZero: true }), [[3]]);
+  assert.throws(() => exportModel(model), /maskZero is not supported .*set maskZero to false/);
+});

@@ -6,6 +6,8 @@ import { identityPerm } from '../layout.ts';
 const INT64 = 7; // TensorProto.DataType.INT64
 
 export const Embedding: LayerHandler = (ctx) => {
+  // The mask would make later recurrent layers skip steps; the exported graph carries no masks.
+  if (ctx.config<boolean>('maskZero', false)) ctx.unsupported('maskZero is not supported (masks are not exported): set maskZero to false');
   const ref = ctx.inputs[0]!;
   let indices = ctx.inLayout(ref, identityPerm(ref.shape.length));
   if (indices.dtype === 'float32') {

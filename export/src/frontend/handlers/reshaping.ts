@@ -5,6 +5,7 @@ import type { AttributeInput } from '../../ir/graph.ts';
 import { floatTensor, int64Tensor } from '../../ir/tensor.ts';
 import type { LayerContext, LayerHandler } from '../context.ts';
 import { channelsFirstPerm, identityPerm, type TensorRef } from '../layout.ts';
+import { tuple } from '../padding.ts';
 
 /** tfjs 2-D padding/cropping config [[top, bottom], [left, right]] (a number or pair is expanded by tfjs). */
 type Margins = [[number, number], [number, number]];
@@ -95,7 +96,7 @@ export const UpSampling2D: LayerHandler = (ctx) => {
   checkChannelsLast(ctx);
   const interpolation = ctx.config<string>('interpolation', 'nearest');
   if (interpolation !== 'nearest' && interpolation !== 'bilinear') ctx.unsupported(`interpolation '${interpolation}' is not supported (nearest, bilinear)`);
-  const [sizeH, sizeW] = ctx.config<[number, number]>('size', [2, 2]);
+  const [sizeH, sizeW] = tuple(ctx.config<number | number[]>('size', 2), 2, [2, 2]) as [number, number];
   const perm = channelsFirstPerm(4);
   const x = ctx.inLayout(ctx.inputs[0]!, perm);
   const scales = ctx.constant('scales', floatTensor([4], [1, 1, sizeH, sizeW]));
