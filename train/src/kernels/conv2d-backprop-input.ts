@@ -1,7 +1,10 @@
 // A fast Conv2DBackpropInput for the wasm backend: tfjs-backend-wasm's own is a plain loop (2–5 GFLOP/s)
-// while its forward convolution runs on XNNPACK (~28 GFLOP/s per core). The input gradient is the forward
-// convolution of the output gradient, with (s-1) zeros inserted between its rows/columns for stride s, padded
-// by (k-1-pad), with the filter flipped spatially and its in/out channels swapped.
+// while its forward convolution runs on XNNPACK (~28 GFLOP/s per core). The input gradient is a forward
+// convolution of the output gradient with the filter flipped spatially and its in/out channels swapped:
+// for stride 1 directly (padded by k-1-pad); for stride s > 1 split into s×s phases — the input rows
+// h ≡ p (mod s) only see the filter taps i ≡ p + pad (mod s) — so each phase is a small stride-1
+// convolution of the undilated gradient, and the phases are interleaved back. That does the forward
+// convolution's arithmetic, where inserting s-1 zeros between gradient rows would do s² times as much.
 import * as tf from '@tensorflow/tfjs';
 import { KernelScope, type TensorInfo } from './kernel-scope.ts';
 
@@ -13,6 +16,22 @@ interface Attrs {
   inputShape: [number, number, number, number];
 }
 
+/** The taps of one phase along one axis: first tap in the flipped filter, count, and the gradient shift. */
+interface PhaseAxis {
+  /** Index of the phase's first tap in the flipped filter (taps follow every `stride`). */
+  start: number;
+  taps: number;
+  /** Padding (negative: cropping) before the gradient for a stride-1 correlation that yields this phase. */
+  padBefore: number;
+}
+
+function phaseAxis(phase: number, stride: number, kernel: number, pad: number): PhaseAxis {
+  const first = (phase + pad) % stride; // the first tap i ≡ phase + pad (mod stride)
+  const taps = first < kernel ? Math.ceil((kernel - first) / stride) : 0;
+  const shift = (phase + pad - first) / stride; // dx_phase[a] = Σ_j dy[a + shift - j] · W[first + stride·j]
+  return { start: kernel - 1 - first - stride * (taps - 1), taps, padBefore: taps - 1 - shift };
+}
+
 export function conv2dBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }): TensorInfo {
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
   const attrs = args.attrs as unknown as Attrs;
@@ -21,18 +40,40 @@ export function conv2dBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; b
     attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
   );
   const scope = new KernelScope(args.backend);
-  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w } = info;
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w, inChannels } = info;
   const { top, left } = info.padInfo;
+  const [n, dyHeight, dyWidth] = dy.shape;
 
-  const dilated = scope.zeroInsert(dy, sh, sw);
-  // Rows of the zero-inserted gradient that can reach dx: the rest (trailing zeros, rows past the input) are cut.
-  const padTop = kh - 1 - top;
-  const padLeft = kw - 1 - left;
-  const bottom = h + kh - 1 - dilated.shape[1] - padTop;
-  const right = w + kw - 1 - dilated.shape[2] - padLeft;
-  const cropped = scope.slice(dilated, [0, 0, 0, 0], [dilated.shape[0], dilated.shape[1] + Math.min(bottom, 0), dilated.shape[2] + Math.min(right, 0), dilated.shape[3]]);
   const flipped = kh === 1 && kw === 1 ? filter : scope.run('Reverse', { x: filter }, { dims: [0, 1] });
-  const swapped = scope.transpose(flipped, [0, 1, 3, 2]);
-  const dx = scope.conv2d(cropped, swapped, { top: padTop, left: padLeft, bottom: Math.max(bottom, 0), right: Math.max(right, 0) }, [1, 1], [1, 1]);
-  return scope.finish(dx);
+  const swapped = scope.transpose(flipped, [0, 1, 3, 2]); // [kh, kw, Co, Ci]
+  // Rows/columns each phase yields: enough for the largest phase; the interleaved result is cropped to h×w.
+  const rows = Math.ceil(h / sh);
+  const cols = Math.ceil(w / sw);
+  const phaseRows: TensorInfo[] = [];
+  for (let ph = 0; ph < sh; ph++) {
+    const alongH = phaseAxis(ph, sh, kh, top);
+    const phases: TensorInfo[] = [];
+    for (let pw = 0; pw < sw; pw++) {
+      const alongW = phaseAxis(pw, sw, kw, left);
+      if (alongH.taps === 0 || alongW.taps === 0) {
+        phases.push(scope.zeros([n, rows, cols, inChannels])); // no filter tap reaches these positions
+        continue;
+      }
+      const taps = sh === 1 && sw === 1 ? swapped : scope.stridedSlice(swapped, [alongH.start, alongW.start, 0, 0], [sh, sw, 1, 1]);
+      const input = scope.padOrCrop(dy, {
+        top: alongH.padBefore,
+        bottom: rows + alongH.taps - 1 - dyHeight - alongH.padBefore,
+        left: alongW.padBefore,
+        right: cols + alongW.taps - 1 - dyWidth - alongW.padBefore,
+      });
+      phases.push(scope.conv2d(input, taps, { top: 0, bottom: 0, left: 0, right: 0 }, [1, 1], [1, 1]));
+    }
+    // [n, rows, cols, Ci] × sw → [n, rows, cols·sw, Ci]: column c·sw + pw comes from phase pw.
+    const across = scope.concat(phases.map((p) => scope.reshape(p, [n, rows, cols, 1, inChannels])), 3);
+    phaseRows.push(scope.reshape(across, [n, rows, 1, cols * sw, inChannels]));
+  }
+  const interleaved = scope.reshape(scope.concat(phaseRows, 2), [n, rows * sh, cols * sw, inChannels]);
+  const dx = scope.slice(interleaved, [0, 0, 0, 0], [n, h, w, inChannels]);
+  // A result that is the intermediate itself (no crop) must still be a tensor of its own for the engine.
+  return scope.finish(dx === interleaved ? scope.reshape(interleaved, [n, h, w, inChannels]) : dx);
 }

@@ -10,10 +10,11 @@ export class KernelScope {
 
   constructor(private readonly backend: tf.KernelBackend) {}
 
-  run(kernelName: string, inputs: Record<string, TensorInfo>, attrs: object = {}): TensorInfo {
+  /** Runs a registered wasm kernel; `inputs` is an array for kernels that take a list (Concat). */
+  run(kernelName: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: object = {}): TensorInfo {
     const config = tf.getKernel(kernelName, 'wasm');
     if (!config) throw new Error(`wasm kernel '${kernelName}' is not registered: load @tensorflow/tfjs-backend-wasm first`);
-    const out = config.kernelFunc({ inputs, attrs: attrs as tf.NamedAttrMap, backend: this.backend }) as TensorInfo;
+    const out = config.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, attrs: attrs as tf.NamedAttrMap, backend: this.backend }) as TensorInfo;
     this.intermediates.push(out);
     return out;
   }
@@ -34,6 +35,28 @@ export class KernelScope {
   slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
     if (size.every((s, i) => s === x.shape[i]) && begin.every((b) => b === 0)) return x;
     return this.run('Slice', { x }, { begin, size });
+  }
+
+  /** Every `stride`-th element from `begin` to the end of each axis. */
+  stridedSlice(x: TensorInfo, begin: number[], strides: number[]): TensorInfo {
+    return this.run('StridedSlice', { x }, { begin, end: x.shape, strides, beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 });
+  }
+
+  concat(inputs: TensorInfo[], axis: number): TensorInfo {
+    return inputs.length === 1 ? inputs[0]! : this.run('Concat', inputs, { axis });
+  }
+
+  zeros(shape: number[]): TensorInfo {
+    return this.run('Fill', {}, { shape, value: 0, dtype: 'float32' });
+  }
+
+  /** Pads with zeros where an amount is positive and crops where it is negative, per spatial edge (NHWC). */
+  padOrCrop(x: TensorInfo, edges: { top: number; bottom: number; left: number; right: number }): TensorInfo {
+    const [n, h, w, c] = x.shape;
+    const cropTop = Math.max(0, -edges.top);
+    const cropLeft = Math.max(0, -edges.left);
+    const cropped = this.slice(x, [0, cropTop, cropLeft, 0], [n, h - cropTop - Math.max(0, -edges.bottom), w - cropLeft - Math.max(0, -edges.right), c]);
+    return this.pad(cropped, [[0, 0], [Math.max(0, edges.top), Math.max(0, edges.bottom)], [Math.max(0, edges.left), Math.max(0, edges.right)], [0, 0]]);
   }
 
   /** Forward convolution on XNNPACK with explicit paddings (never negative). */
