@@ -4,7 +4,7 @@ import type { EpochRecord } from './history.ts';
 
 const PANEL_WIDTH = 420;
 const PANEL_HEIGHT = 300;
-const MARGIN = { left: 56, right: 16, top: 36, bottom: 44 };
+const MARGIN = { left: 56, right: 16, top: 36, bottom: 66 };
 const COLORS = { training: '#1f77b4', validation: '#ff7f0e' };
 
 interface Series {
@@ -58,7 +58,7 @@ function panel(title: string, epochs: number[], series: Series[], offsetX: numbe
   for (const e of epochTicks) {
     parts.push(`<text x="${x(e).toFixed(1)}" y="${MARGIN.top + plotH + 16}" text-anchor="middle" font-size="11">${e}</text>`);
   }
-  parts.push(`<text x="${offsetX + MARGIN.left + plotW / 2}" y="${PANEL_HEIGHT - 8}" text-anchor="middle" font-size="12">epoch</text>`);
+  parts.push(`<text x="${offsetX + MARGIN.left + plotW / 2}" y="${MARGIN.top + plotH + 32}" text-anchor="middle" font-size="12">epoch</text>`);
   series.forEach((s, i) => {
     const points = s.values.map((v, j) => `${x(epochs[j]!).toFixed(1)},${y(v).toFixed(1)}`);
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
@@ -67,8 +67,9 @@ function panel(title: string, epochs: number[], series: Series[], offsetX: numbe
       const [cx, cy] = p.split(',');
       parts.push(`<circle cx="${cx}" cy="${cy}" r="3" fill="${s.color}"/>`);
     }
-    const ly = MARGIN.top + 14 + i * 16;
-    const lx = offsetX + MARGIN.left + plotW - 150;
+    // Legend under the axis label, one entry per series side by side, so it never covers a curve.
+    const ly = PANEL_HEIGHT - 10;
+    const lx = offsetX + MARGIN.left + i * (plotW / 2);
     parts.push(`<line x1="${lx}" x2="${lx + 24}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"${dash}/>`);
     parts.push(`<text x="${lx + 30}" y="${ly}" dominant-baseline="middle" font-size="12">${escapeXml(s.label)}</text>`);
   });
@@ -87,7 +88,7 @@ export function curvesSvg(epochs: EpochRecord[], title: string): string {
     { label: 'Validation Loss', color: COLORS.validation, dashed: true, values: epochs.map((e) => e.val_loss) },
   ], PANEL_WIDTH);
   const width = PANEL_WIDTH * 2;
-  const height = PANEL_HEIGHT + 20;
+  const height = PANEL_HEIGHT;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
