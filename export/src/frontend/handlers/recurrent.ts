@@ -48,7 +48,7 @@ const ONNX_ACTIVATIONS: Record<string, { name: string; alpha?: number; beta?: nu
   elu: { name: 'Elu', alpha: 1 },
 };
 
-export function isRecurrentClass(className: string): boolean {
+function isRecurrentClass(className: string): boolean {
   return Object.hasOwn(CELLS, className);
 }
 
@@ -88,7 +88,7 @@ function shaped(value: Value, shape: Dim[]): Value {
   return value;
 }
 
-export interface RecurrentSpec {
+interface RecurrentSpec {
   className: string;
   config: Record<string, unknown>;
   /** One set per direction: forward first. */
@@ -97,7 +97,7 @@ export interface RecurrentSpec {
 }
 
 /** Raw outputs of the ONNX node, time-major: sequence [T, dirs, N, units], final states [dirs, N, units] each. */
-export interface RecurrentRun {
+interface RecurrentRun {
   sequence: Value;
   states: Value[];
   units: number;
@@ -106,13 +106,9 @@ export interface RecurrentRun {
   picked: Map<string, Value>;
 }
 
-export function checkRecurrentConfig(ctx: LayerContext, config: Record<string, unknown>): void {
-  if (config['stateful'] === true) ctx.unsupported('stateful recurrent layers are not supported (the exported graph starts every batch from zero state)');
-}
-
-export function runRecurrent(ctx: LayerContext, spec: RecurrentSpec): RecurrentRun {
+function runRecurrent(ctx: LayerContext, spec: RecurrentSpec): RecurrentRun {
   const cell = CELLS[spec.className]!;
-  checkRecurrentConfig(ctx, spec.config);
+  if (spec.config['stateful'] === true) ctx.unsupported('stateful recurrent layers are not supported (the exported graph starts every batch from zero state)');
   const units = spec.config['units'] as number;
   const names = cell.activations(spec.config).map((name) => {
     const onnx = Object.hasOwn(ONNX_ACTIVATIONS, name) ? ONNX_ACTIVATIONS[name] : undefined;
@@ -148,13 +144,13 @@ export function runRecurrent(ctx: LayerContext, spec: RecurrentSpec): RecurrentR
 }
 
 /** Direction `d` of the run's sequence, [T, N, units] — tfjs axes [1, 0, 2]. */
-export function directionSequence(ctx: LayerContext, run: RecurrentRun, d: number): Value {
+function directionSequence(ctx: LayerContext, run: RecurrentRun, d: number): Value {
   const y = ctx.node('Gather', [run.sequence, ctx.constant(`direction_${d}`, int64Tensor([], [d]))], { axis: 1 }, `sequence_${d}`);
   return shaped(y, [run.steps, 'N', run.units]);
 }
 
 /** Direction `d` of a final state, [N, units]. */
-export function directionState(ctx: LayerContext, run: RecurrentRun, state: number, d: number): Value {
+function directionState(ctx: LayerContext, run: RecurrentRun, state: number, d: number): Value {
   const key = `${state}/${d}`;
   let y = run.picked.get(key);
   if (!y) {
@@ -165,7 +161,7 @@ export function directionState(ctx: LayerContext, run: RecurrentRun, state: numb
 }
 
 /** The time axis (IR axis 0 of a time-major sequence) reversed. */
-export function reverseTime(ctx: LayerContext, sequence: Value): Value {
+function reverseTime(ctx: LayerContext, sequence: Value): Value {
   const y = ctx.node('Slice', [
     sequence,
     ctx.constant('reverse_starts', int64Tensor([1], [-1])),
@@ -176,10 +172,10 @@ export function reverseTime(ctx: LayerContext, sequence: Value): Value {
   return shaped(y, sequence.shape ?? []);
 }
 
-export const TIME_MAJOR = [1, 0, 2];
+const TIME_MAJOR = [1, 0, 2];
 
 /** A tfjs weight list of one recurrent layer (kernel, recurrent_kernel[, bias]). */
-export function directionWeights(list: readonly { name: string; tensor: ConstTensor }[]): DirectionWeights {
+function directionWeights(list: readonly { name: string; tensor: ConstTensor }[]): DirectionWeights {
   const find = (name: string) => list.find((w) => w.name === name)?.tensor;
   const kernel = find('kernel');
   const recurrent = find('recurrent_kernel');
