@@ -18,7 +18,8 @@ test('a ModelProto survives encode/decode with the official field numbers', () =
   const model = onnx.ModelProto.decode(bytes);
   assert.equal(Number(model.irVersion), 8);
   assert.equal(Number(model.opsetImport[0]!.version), 17);
-  const dims = model.graph!.input[0]!.type!.tensorType!.shape!.dim;
+  const graph = model.graph as onnx.GraphProto;
+  const dims = (graph.input[0]!.type as onnx.TypeProto).tensorType!.shape!.dim as onnx.TensorShapeProto.Dimension[];
   assert.equal(dims[0]!.dimParam, 'N');
   // dim_value 0 sits in a oneof, so proto3 still writes it: presence survives.
   assert.equal(dims[1]!.value, 'dimValue');
