@@ -13,7 +13,8 @@ Options:
   --model <name>      ${NETWORKS.join(', ')} (required)
   --variant <v>       seed (default): as the tutorial behaves — every ResNet stage, the first included, is
                       strided with a projection shortcut; standard: the usual CIFAR ResNet (first stage
-                      stride 1, identity shortcut). Inception10 is the same in both variants.
+                      stride 1, identity shortcut, the final 4×4 map averaged). Inception10 is the
+                      same in both variants.
   -h, --help          show this help`;
 
 export const summaryCommand: Command = {
