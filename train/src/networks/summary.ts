@@ -1,5 +1,5 @@
 // A Keras-like model summary: one row per layer (name and type, output shape, parameter count, inputs),
-// ending with Keras' three totals, thousands separated by commas as Keras prints them.
+// ending with Keras' three totals (the last lines of the output), thousands separated by commas as Keras prints them.
 import type * as tf from '@tensorflow/tfjs';
 
 type Shape = (number | null)[];
@@ -59,6 +59,5 @@ export function formatSummary(model: tf.LayersModel): string {
     `Total params: ${formatCount(counts.total)}`,
     `Trainable params: ${formatCount(counts.trainable)}`,
     `Non-trainable params: ${formatCount(counts.nonTrainable)}`,
-    '_'.repeat(ruleWidth),
   ].join('\n');
 }
