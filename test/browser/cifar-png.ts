@@ -12,6 +12,21 @@ export interface CifarPng {
   name: string;
   label: string;
   png: Buffer;
+  /** The RGB pixels, interleaved, row-major. */
+  interleaved: Buffer;
+}
+
+/**
+ * The same image with an alpha channel that sweeps from transparent (left) to opaque (right), RGB kept as
+ * is: tells a decoder that keeps the colour of transparent pixels from one that premultiplies them away.
+ */
+export function withAlphaSweep(image: CifarPng): Promise<Buffer> {
+  const rgba = Buffer.alloc(PLANE * 4);
+  for (let p = 0; p < PLANE; p++) {
+    image.interleaved.copy(rgba, p * 4, p * 3, p * 3 + 3);
+    rgba[p * 4 + 3] = Math.round(((p % IMAGE_SIZE) / (IMAGE_SIZE - 1)) * 255);
+  }
+  return sharp(rgba, { raw: { width: IMAGE_SIZE, height: IMAGE_SIZE, channels: 4 } }).png().toBuffer();
 }
 
 /** Reads `count` consecutive records starting at `first` from one sample batch file and encodes each as PNG. */
@@ -30,7 +45,7 @@ export async function cifarPngs(batchFile: string, first: number, count: number)
         for (let c = 0; c < 3; c++) interleaved[p * 3 + c] = record[1 + c * PLANE + p]!;
       }
       const png = await sharp(interleaved, { raw: { width: IMAGE_SIZE, height: IMAGE_SIZE, channels: 3 } }).png().toBuffer();
-      pngs.push({ name: `cifar-${String(first + i).padStart(6, '0')}-${label}.png`, label, png });
+      pngs.push({ name: `cifar-${String(first + i).padStart(6, '0')}-${label}.png`, label, png, interleaved });
     }
     return pngs;
   } finally {

@@ -13,7 +13,7 @@ import { exportModel } from '@onnx-edge/export';
 import { startServer, type RunningServer } from '@onnx-edge/serve';
 import { buildNetwork, selectBackend } from '@onnx-edge/train';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium.ts';
-import { cifarPngs, type CifarPng } from './cifar-png.ts';
+import { cifarPngs, withAlphaSweep, type CifarPng } from './cifar-png.ts';
 import { ensureDemoBuilt } from './demo-build.ts';
 import { barFillWidths, classifyInPage, dropFile, executionProvider, readPredictions, visibleError, waitForState, type InputRoute } from './demo-page.ts';
 
@@ -149,6 +149,12 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
         assert.equal((await readPredictions(page)).length, 0, 'old bars stay next to the error');
         // The demo stays usable after bad input.
         await expectSameAsServer(page, verdicts[IMAGES_PER_PROVIDER]!, 'picker');
+        if (ep === 'wasm') {
+          // Transparent pixels keep their colour, as on the server (which drops alpha, not colour).
+          const image = verdicts[0]!.image;
+          const translucent = { ...image, name: image.name.replace('.png', '-alpha.png'), png: await withAlphaSweep(image) };
+          await expectSameAsServer(page, await classifyOnServer(server, translucent), 'picker');
+        }
         assert.deepEqual(foreign, [], 'the page fetched something from outside our server');
       } finally {
         await browser.close();

@@ -71,8 +71,37 @@ function resizeToNetwork(image: ImageBitmap): Promise<ImageBitmap> {
   });
 }
 
-/** Reads a 32×32 bitmap back as RGBA bytes; drawn at natural size, so no resampling happens. */
+/**
+ * Reads a 32×32 bitmap back as RGBA bytes, exactly as decoded. WebGL is the exact path: the texture keeps
+ * unpremultiplied values, so a transparent pixel keeps its RGB (which the server uses: it drops alpha).
+ * A 2D canvas stores premultiplied pixels, exact only where alpha is 255; it is the fallback without WebGL.
+ */
 function readPixels(bitmap: ImageBitmap): Uint8ClampedArray {
+  return readPixelsWebgl(bitmap) ?? readPixelsCanvas2d(bitmap);
+}
+
+function readPixelsWebgl(bitmap: ImageBitmap): Uint8ClampedArray | undefined {
+  const gl = new OffscreenCanvas(IMAGE_SIZE, IMAGE_SIZE).getContext('webgl2', { premultipliedAlpha: false, antialias: false });
+  if (!gl) return undefined;
+  try {
+    gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+    gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
+    gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, IMAGE_SIZE, IMAGE_SIZE, 0, gl.RGBA, gl.UNSIGNED_BYTE, bitmap);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, gl.createFramebuffer());
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, gl.getParameter(gl.TEXTURE_BINDING_2D), 0);
+    if (gl.checkFramebufferStatus(gl.FRAMEBUFFER) !== gl.FRAMEBUFFER_COMPLETE) return undefined;
+    // Texture row 0 is the image's top row and readPixels starts at row 0: no flip needed.
+    const pixels = new Uint8Array(IMAGE_SIZE * IMAGE_SIZE * 4);
+    gl.readPixels(0, 0, IMAGE_SIZE, IMAGE_SIZE, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
+    return gl.getError() === gl.NO_ERROR ? new Uint8ClampedArray(pixels.buffer) : undefined;
+  } finally {
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+  }
+}
+
+function readPixelsCanvas2d(bitmap: ImageBitmap): Uint8ClampedArray {
   const canvas = new OffscreenCanvas(IMAGE_SIZE, IMAGE_SIZE);
   const context = canvas.getContext('2d', { willReadFrequently: true, colorSpace: 'srgb' });
   if (!context) throw new Error('this browser cannot create a 2D canvas to read image pixels');
