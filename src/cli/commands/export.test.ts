@@ -107,6 +107,18 @@ test('an unsupported layer, a corrupt model.json and a missing weights file: one
   assert.deepEqual((await readdir(dir)).filter((f) => f.includes('.onnx')), []);
 });
 
+test('verify against a different model prints its numbers and exits 1', async () => {
+  const out = join(dir, 'verify-me.onnx');
+  assert.equal((await cli(['export', join(dir, 'run'), '-o', out])).status, 0);
+  const other = join(dir, 'other');
+  await saveRun(other);
+  const result = await cli(['verify', out, '--against', other, '--count', '10']);
+  assert.equal(result.status, 1);
+  assert.equal(JSON.parse(result.stdout).count, 10);
+  assert.match(result.stderr.trim(), /^onnx-edge verify: ParityError: parity check failed on 10 inputs/);
+  await rm(out);
+});
+
 test('bad flags are usage errors (exit 2)', async () => {
   const result = await cli(['export', join(dir, 'run'), '-o', join(dir, 'x.onnx'), '--opset', '12']);
   assert.equal(result.status, 2);
