@@ -1,5 +1,5 @@
 // `onnx-edge pipeline` end to end, as `npm start` runs it but small: no CIFAR-10 anywhere and the download
-// unreachable, so it must fall back to the synthetic set and say so; train 1 epoch on 200 images, export,
+// unreachable, so it must fall back to the synthetic set and say so; train 1 epoch on 100 images, export,
 // verify, write the repository, serve, print the URL; /classify must answer a multipart upload. A second
 // run must reuse the finished run without training. With the shared real CIFAR-10, a small run trains on
 // real images and reports its accuracy on the test sample.
@@ -30,7 +30,7 @@ function onlyRunFolder(out: string): string {
   return join(out, runs[0]!);
 }
 
-const SMALL = ['--limit', '200', '--val-limit', '50', '--epochs', '1'];
+const SMALL = ['--limit', '100', '--val-limit', '20', '--epochs', '1'];
 
 describe('onnx-edge pipeline on a machine without CIFAR-10', () => {
   const out = join(work, 'runs');

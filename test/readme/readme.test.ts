@@ -20,7 +20,7 @@ const commands = shellCommands(README);
 const scratch = mkdtempSync(join(tmpdir(), 'onnx-edge-readme-'));
 const CLI = `node '${join(REPO_ROOT, 'bin', 'onnx-edge.js')}'`;
 /** Appended to every training command: small and quick, on whatever data the line chose. */
-const SHORT = '--limit 120 --val-limit 30 --epochs 1';
+const SHORT = '--limit 64 --val-limit 16 --epochs 1';
 /** The README's server address, replaced by the test server's. */
 const README_URL = 'http://127.0.0.1:8080';
 /** What needs a GPU or the internet, so must be marked. */
