@@ -78,7 +78,8 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
       onProgress: createProgressPrinter(process.stdout),
       log: (line) => {
         if (line.startsWith('data: training on')) dataLine = line;
-        log(line);
+        // trainModel speaks of its own flag; the pipeline's equivalent is --retrain.
+        log(line.replace('--fresh', '--retrain'));
       },
     },
   );

@@ -101,7 +101,7 @@ export const pipelineCommand: Command = {
       result = await runPipeline(options);
     } catch (err) {
       if (err instanceof TrainingInterrupted) {
-        console.error(`${err.message}\nRun the same command again to resume.`);
+        console.error(err.message);
         return INTERRUPTED_EXIT_CODE;
       }
       throw err;
