@@ -11,6 +11,8 @@ import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 
 const require = createRequire(import.meta.url);
 const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm'));
+const ortVersion = (require(join(ortDist, '..', 'package.json')) as { version: string }).version;
+const SHELL_CACHE_PREFIX = 'onnx-edge-shell-';
 /** The only runtime files the `onnxruntime-web/webgpu` entry loads (one binary serves WebGPU and WASM). */
 const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
 const ORT_DIR = 'ort';
@@ -58,6 +60,10 @@ export default defineConfig({
   // ORT's "extern wasm" build loads its .mjs glue and .wasm from env.wasm.wasmPaths (/ort/) instead of
   // embedding the glue and making Vite emit a second 27 MB copy of the .wasm into assets/.
   resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
+  define: {
+    SHELL_CACHE: JSON.stringify(`${SHELL_CACHE_PREFIX}ort-${ortVersion}`),
+    SHELL_CACHE_PREFIX: JSON.stringify(SHELL_CACHE_PREFIX),
+  },
   // Pre-bundling would rewrite ORT's import.meta.url-relative worker loading; serve it as shipped.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   server: {
@@ -71,7 +77,10 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 1024,
     rollupOptions: {
+      // The service worker is an entry of its own, at a fixed name in the root (its scope is the demo).
+      input: { index: 'index.html', sw: 'src/sw.ts' },
       output: {
+        entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js'),
         manualChunks(id) {
           if (id.includes('node_modules/onnxruntime-web') || id.includes('node_modules/onnxruntime-common')) return 'ort';
         },

@@ -83,3 +83,9 @@ export async function visibleError(page: Page): Promise<string | undefined> {
 export function executionProvider(page: Page): Promise<string | undefined> {
   return page.$eval('#runtime', (runtime) => (runtime as unknown as PageElement).dataset.ep);
 }
+
+/** Waits until the page has tried to cache itself for offline reloads; 'ready' when it succeeded. */
+export async function waitForOfflineCache(page: Page, timeout = 30_000): Promise<string> {
+  await page.waitForFunction(() => document.body.dataset.offline !== undefined, null, { timeout });
+  return (await page.evaluate(() => document.body.dataset.offline)) ?? '';
+}

@@ -15,7 +15,7 @@ import { buildNetwork, selectBackend } from '@onnx-edge/train';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium.ts';
 import { cifarPngs, withAlphaSweep, type CifarPng } from './cifar-png.ts';
 import { ensureDemoBuilt } from './demo-build.ts';
-import { barFillWidths, classifyInPage, dropFile, executionProvider, readPredictions, visibleError, waitForState, type InputRoute } from './demo-page.ts';
+import { barFillWidths, classifyInPage, dropFile, executionProvider, readPredictions, visibleError, waitForOfflineCache, waitForState, type InputRoute } from './demo-page.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const sampleBatch = join(repoRoot, '..', 'shared', 'data', 'cifar10-sample', 'sample_batch_000.bin');
@@ -162,13 +162,15 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
     });
   }
 
-  test('reloads offline from the cached model', async () => {
+  test('reloads and classifies offline once the page has been visited', async () => {
     const browser = await launchChromium({ webgpu: false });
     try {
-      const page = await browser.newPage();
+      const context = await browser.newContext();
+      const page = await context.newPage();
       await page.goto(`${server.url}/?ep=wasm`);
       assert.equal(await waitForState(page, ['ready', 'error'], 90_000), 'ready');
-      await page.route(/\/models(\/|$)/, (route) => route.abort('internetdisconnected'));
+      assert.equal(await waitForOfflineCache(page), 'ready', 'the page could not cache itself for offline use');
+      await context.setOffline(true);
       await page.reload();
       assert.equal(await waitForState(page, ['ready', 'error'], 90_000), 'ready', `offline reload failed: ${await visibleError(page)}`);
       assert.match((await page.locator('#model-info').textContent()) ?? '', /browser cache/);

@@ -3,6 +3,7 @@
 import { labelsFromMetadata, METADATA_KEYS, topK, type InputLayout } from '@onnx-edge/export/contract';
 import { decodeForNetwork, InputError, type NetworkImage } from './decode.ts';
 import { listModels, loadModelBytes, ModelError, type ModelEntry } from './model-store.ts';
+import { enableOfflineReload } from './offline.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
 import { loadModel, releaseModel, requestedProvider, timeInference, type LoadedModel } from './runtime.ts';
 import * as view from './view.ts';
@@ -69,6 +70,8 @@ async function loadActiveModel(entry: ModelEntry, reclassify: boolean): Promise<
     view.showModelInfo(entry, labels, fromCache);
     const active = { entry, model, labels };
     view.setState('ready', `Model ${entry.name} is ready. Drop, paste or choose an image.`);
+    // Everything the page needs has now been fetched once: cache it for offline reloads.
+    void enableOfflineReload().then(view.showOfflineReady);
     if (reclassify && lastImage) void classify(lastImage.file, lastImage.name, Promise.resolve(active));
     return active;
   } catch (error) {

@@ -33,6 +33,7 @@ export const ui = {
   firstValue: element('rt-first'),
   steadyValue: element('rt-steady'),
   modelInfo: element('model-info'),
+  offlineInfo: element('offline-info'),
 };
 
 export function setState(state: PageState, status: string): void {
@@ -55,6 +56,12 @@ export function showModels(models: ModelEntry[], selected: string): void {
 export function showModelInfo(model: ModelEntry, labels: readonly string[], fromCache: boolean): void {
   const version = model.version ? ` v${model.version}` : '';
   ui.modelInfo.textContent = `Model ${model.name}${version} · ${labels.length} classes · ${fromCache ? 'loaded from the browser cache' : 'downloaded from the server and cached for offline use'}`;
+}
+
+/** Marks (body data-offline) and says whether a reload will work without the server. */
+export function showOfflineReady(ready: boolean): void {
+  document.body.dataset.offline = ready ? 'ready' : 'unavailable';
+  ui.offlineInfo.textContent = ready ? 'This page, the runtime and the model are cached: a reload works offline.' : '';
 }
 
 export function showProvider(provider: ProviderReport, forced: boolean): void {
