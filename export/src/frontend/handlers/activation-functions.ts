@@ -80,3 +80,19 @@ export const extraActivationFunctions: Record<string, ActivationEmitter> = {
   gelu_new: geluTanh,
   logSoftmax: (ctx, x, ref) => elementwise(ctx, activationShape(ctx, x, ref), 'LogSoftmax', [x], { axis: irAxis(ref.perm, -1) }),
 };
+
+/**
+ * tfjs' Softmax layer over several axes at once: exp(x − logSumExp(x, axes)), computed here as
+ * e = exp(x − max) and e / Σe over the axes (ONNX Softmax takes a single axis).
+ */
+export function softmaxOverAxes(ctx: LayerContext, x: Value, ref: Pick<TensorRef, 'perm'>, tfAxes: number[]): Value {
+  const shape = x.shape;
+  const axes = tfAxes.map((a) => irAxis(ref.perm, a)).sort((a, b) => a - b);
+  const reduced = shape?.map((d, i) => (axes.includes(i) ? 1 : d));
+  const max = ctx.reduce('ReduceMax', x, axes, true, 'max');
+  max.shape = reduced;
+  const exp = elementwise(ctx, shape, 'Exp', [elementwise(ctx, shape, 'Sub', [x, max], {}, 'shifted')]);
+  const sum = ctx.reduce('ReduceSum', exp, axes, true, 'sum');
+  sum.shape = reduced;
+  return ctx.node('Div', [exp, sum], {}, 'softmax');
+}

@@ -42,3 +42,20 @@ test('PReLU after a Flatten of channels-first data follows the pending feature o
   assert.equal(report.opCounts['Transpose'], undefined);
   assert.equal(report.opCounts['Gather'], undefined);
 });
+
+// tfjs itself only runs a single-axis softmax on the last axis; a list of axes is a joint softmax.
+test('Softmax layer over several axes of a channels-first image (joint softmax), opsets 13, 17, 18', async () => {
+  for (const [axis, opset] of [[[1, 2], 17], [[2, 3], 18], [[1, 2, 3], 13]] as const) {
+    const input = tf.input({ shape: [3, 4, 2] });
+    const conv = tf.layers.conv2d({ filters: 3, kernelSize: 1 }).apply(input) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: tf.layers.softmax({ axis: [...axis] as unknown as number }).apply(conv) as tf.SymbolicTensor });
+    randomizeWeights(model, 7);
+    const { report } = await assertParity(model, { inputRange: [-3, 3], export: { opset } });
+    assert.equal(report.opCounts['ReduceSum'], 1);
+  }
+});
+
+test('Softmax layer with a one-element axis list is a plain Softmax', async () => {
+  const { report } = await assertParity(singleLayerModel(tf.layers.softmax({ axis: [-1] as unknown as number }), [[4, 3]]), { inputRange: [-3, 3] });
+  assert.deepEqual(report.opCounts, { Softmax: 1 });
+});

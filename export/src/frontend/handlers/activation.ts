@@ -4,7 +4,7 @@ import type { Value } from '../../ir/graph.ts';
 import { floatTensor } from '../../ir/tensor.ts';
 import type { LayerContext, LayerHandler } from '../context.ts';
 import { irAxis, type TensorRef } from '../layout.ts';
-import { extraActivationFunctions } from './activation-functions.ts';
+import { extraActivationFunctions, softmaxOverAxes } from './activation-functions.ts';
 
 /** Emits the activation on `x`; `ref` gives the layout (softmax works on the tfjs last axis). */
 type ActivationEmitter = (ctx: LayerContext, x: Value, ref: Pick<TensorRef, 'perm'>) => Value;
@@ -55,6 +55,9 @@ export const ReLU: LayerHandler = (ctx) => {
 
 /** tfjs Softmax layer: softmax on its configured axis. */
 export const Softmax: LayerHandler = (ctx) => {
-  const axis = ctx.config<number>('axis', -1);
+  const config = ctx.config<number | number[]>('axis', -1);
+  // tfjs takes a list of axes too: one is a plain softmax, several a joint softmax over all of them.
+  if (Array.isArray(config) && config.length > 1) return elementwise(ctx, (x, ref) => softmaxOverAxes(ctx, x, ref, config));
+  const axis = Array.isArray(config) ? config[0]! : config;
   return elementwise(ctx, (x, ref) => ctx.node('Softmax', [x], { axis: irAxis(ref.perm, axis) }));
 };
