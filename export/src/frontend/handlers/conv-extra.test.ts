@@ -44,3 +44,24 @@ const transpose: [string, tf.layers.Layer, number[]][] = [
 for (const [name, layer, shape] of transpose) {
   parityCase(`Conv2DTranspose parity: ${name}`, layer, shape, (ops) => assert.equal(ops['ConvTranspose'], 1));
 }
+
+/** layer → BatchNormalization with non-trivial statistics (randomizeWeights). */
+function withBatchNorm(layer: tf.layers.Layer, shape: number[]): tf.LayersModel {
+  const input = tf.input({ shape });
+  const y = tf.layers.batchNormalization().apply(layer.apply(input)) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: y });
+  randomizeWeights(model, 10);
+  return model;
+}
+
+test('DepthwiseConv2D and SeparableConv2D followed by BatchNormalization: folded away', async () => {
+  for (const layer of [tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2 }), tf.layers.separableConv2d({ filters: 3, kernelSize: 3, padding: 'same' })]) {
+    const { report } = await assertParity(withBatchNorm(layer, [5, 5, 2]));
+    assert.equal(report.opCounts['BatchNormalization'], undefined);
+  }
+});
+
+test('Conv2DTranspose followed by BatchNormalization (kept as one node: ConvTranspose is not folded into)', async () => {
+  const { report } = await assertParity(withBatchNorm(tf.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same' }), [3, 3, 2]));
+  assert.equal(report.opCounts['ConvTranspose'], 1);
+});

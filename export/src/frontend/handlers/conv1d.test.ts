@@ -52,3 +52,12 @@ test('GlobalAveragePooling1D and GlobalMaxPooling1D straight on the (channels-la
     await assertParity(singleLayerModel(tf.layers.globalMaxPooling1d(), [[5, 3]]), { export: { opset } });
   }
 });
+
+test('Conv1D followed by BatchNormalization: folded away', async () => {
+  const input = tf.input({ shape: [6, 3] });
+  const conv = tf.layers.conv1d({ filters: 4, kernelSize: 3, padding: 'same' }).apply(input);
+  const model = tf.model({ inputs: input, outputs: tf.layers.batchNormalization().apply(conv) as tf.SymbolicTensor });
+  randomizeWeights(model, 21);
+  const { report } = await assertParity(model);
+  assert.equal(report.opCounts['BatchNormalization'], undefined);
+});
