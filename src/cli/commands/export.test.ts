@@ -107,9 +107,13 @@ test('an unsupported layer, a corrupt model.json and a missing weights file: one
   assert.deepEqual((await readdir(dir)).filter((f) => f.includes('.onnx')), []);
 });
 
-test('verify against a different model prints its numbers and exits 1', async () => {
+test('exports are byte-identical across processes; verify against a different model prints its numbers and exits 1', async () => {
   const out = join(dir, 'verify-me.onnx');
+  const again = join(dir, 'verify-me-again.onnx');
   assert.equal((await cli(['export', join(dir, 'run'), '-o', out])).status, 0);
+  assert.equal((await cli(['export', join(dir, 'run'), '-o', again])).status, 0);
+  assert.ok((await readFile(out)).equals(await readFile(again)), 'two processes export the same model.json to identical bytes');
+  await rm(again);
   const other = join(dir, 'other');
   await saveRun(other);
   const result = await cli(['verify', out, '--against', other, '--count', '10']);
