@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CIFAR10_URL, defaultDataDir, downloadCifar, OFFICIAL_FOLDER, progressPrinter } from '@onnx-edge/train';
+import { displayPath } from './display-path.ts';
 
 export type DataOrigin = 'flag' | 'env' | 'cache' | 'downloaded' | 'synthetic';
 
@@ -63,15 +64,15 @@ export async function resolveData(options: DataAutoOptions): Promise<ResolvedDat
   if (data === 'synthetic') return synthetic('asked for with --data synthetic');
   if (data !== 'auto') {
     const source = existingSource(data, '--data');
-    return { origin: 'flag', source, dataset: 'cifar10', description: `CIFAR-10 from ${source} (--data)` };
+    return { origin: 'flag', source, dataset: 'cifar10', description: `CIFAR-10 from ${displayPath(source)} (--data)` };
   }
   if (env.CIFAR10_DIR) {
     const source = existingSource(env.CIFAR10_DIR, 'CIFAR10_DIR');
-    return { origin: 'env', source, dataset: 'cifar10', description: `CIFAR-10 from ${source} (CIFAR10_DIR)` };
+    return { origin: 'env', source, dataset: 'cifar10', description: `CIFAR-10 from ${displayPath(source)} (CIFAR10_DIR)` };
   }
   const cacheDir = defaultDataDir(env);
   const cached = join(cacheDir, OFFICIAL_FOLDER);
-  if (existsSync(cached)) return { origin: 'cache', source: cached, dataset: 'cifar10', description: `CIFAR-10 from the download cache ${cached}` };
+  if (existsSync(cached)) return { origin: 'cache', source: cached, dataset: 'cifar10', description: `CIFAR-10 from the download cache ${displayPath(cached)}` };
 
   const url = env.CIFAR10_URL || CIFAR10_URL;
   options.log(`data: no --data, no CIFAR10_DIR, nothing in ${cacheDir}; trying to download CIFAR-10 (about 170 MB) from ${url}`);
@@ -92,7 +93,7 @@ export async function resolveData(options: DataAutoOptions): Promise<ResolvedDat
       },
     });
     progress.done();
-    return { origin: 'downloaded', source: result.dataDir, dataset: 'cifar10', description: `CIFAR-10 downloaded to ${result.dataDir}` };
+    return { origin: 'downloaded', source: result.dataDir, dataset: 'cifar10', description: `CIFAR-10 downloaded to ${displayPath(result.dataDir)}` };
   } catch (err) {
     progress.done();
     options.log(`data: the download failed: ${(err as Error).message}`);

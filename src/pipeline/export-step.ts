@@ -9,6 +9,7 @@ import { writeFileAtomic } from '@onnx-edge/export/io/atomic-write';
 import { loadLayersModelFromDir } from '@onnx-edge/export/io/load-model';
 import { useVerificationBackend } from '@onnx-edge/export/verify/backend';
 import { checkParity, verifyParity } from '@onnx-edge/export/verify/parity';
+import { displayPath } from './display-path.ts';
 import type { HeldOutImages } from './held-out.ts';
 
 export interface ExportedRun {
@@ -38,7 +39,7 @@ export async function exportAndVerify(options: {
     const onnxPath = join(runDir, 'model.onnx');
     await writeFileAtomic(onnxPath, bytes);
     await writeFile(join(runDir, 'parity.json'), `${JSON.stringify(parity, null, 2)}\n`);
-    log(`export: wrote ${onnxPath} (${(bytes.length / 1e6).toFixed(2)} MB, opset ${report.opset}) and parity.json`);
+    log(`export: wrote ${displayPath(onnxPath)} (${(bytes.length / 1e6).toFixed(2)} MB, opset ${report.opset}) and parity.json`);
     return { onnxPath, bytes, report, parity };
   } finally {
     model.dispose();

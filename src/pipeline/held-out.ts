@@ -5,6 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IMAGE_BYTES, loadCifar, OFFICIAL_FOLDER, RECORD_BYTES, syntheticCifar, type CifarDataset } from '@onnx-edge/train';
+import { displayPath } from './display-path.ts';
 
 export const HELD_OUT_FILE = 'verify-held-out.bin';
 /** A seed no training run uses for its synthetic set (runs draw theirs from the training seed). */
@@ -34,7 +35,7 @@ export async function heldOutImages(options: { runDir: string; data: string; val
   const { runDir, data, valData, count } = options;
   if (valData) {
     const available = Math.min(count, (await loadCifar(valData, { limit: count })).count);
-    return { path: valData, count: available, description: `${available} validation images from ${valData}` };
+    return { path: valData, count: available, description: `${available} validation images from ${displayPath(valData)}` };
   }
   const target = join(runDir, HELD_OUT_FILE);
   if (data === 'synthetic') {
@@ -44,10 +45,10 @@ export async function heldOutImages(options: { runDir: string; data: string; val
   const testFile = officialTestFile(data);
   if (testFile) {
     const available = Math.min(count, (await loadCifar(testFile, { limit: count })).count);
-    return { path: testFile, count: available, description: `${available} test images from ${testFile}` };
+    return { path: testFile, count: available, description: `${available} test images from ${displayPath(testFile)}` };
   }
   const loaded = await loadCifar(data, { limit: options.limit });
   const tail = Math.max(1, Math.min(count, Math.floor(loaded.count / 10)));
   writeRecords(target, loaded, loaded.count - tail, tail);
-  return { path: target, count: tail, description: `the last ${tail} images of ${data}'s loaded records (held out from training)` };
+  return { path: target, count: tail, description: `the last ${tail} images of ${displayPath(data)}'s loaded records (held out from training)` };
 }

@@ -8,6 +8,7 @@ import {
   type BackendChoice, type NetworkName, type Variant,
 } from '@onnx-edge/train';
 import { resolveData, type ResolvedData } from './data-auto.ts';
+import { displayPath } from './display-path.ts';
 import { exportAndVerify } from './export-step.ts';
 import { heldOutImages } from './held-out.ts';
 import { sizeTraining, type AskedSize } from './machine-sizing.ts';
@@ -65,7 +66,7 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
       model: options.model,
       variant: options.variant,
       data: data.source,
-      valData: request.valData ?? undefined,
+      valData: options.valData,
       epochs: sizing.epochs,
       batchSize: options.batchSize,
       limit: sizing.limit,
@@ -88,7 +89,7 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
   const described = describedData(dataLine);
   const classNames = JSON.parse(readFileSync(join(runDir, 'labels.json'), 'utf8')) as string[];
   const labels = servedLabels(classNames, data);
-  const heldOut = await heldOutImages({ runDir, data: data.source, valData: request.valData ?? undefined, limit: sizing.limit, count: VERIFY_COUNT });
+  const heldOut = await heldOutImages({ runDir, data: data.source, valData: options.valData, limit: sizing.limit, count: VERIFY_COUNT });
   const exported = await exportAndVerify({ runDir, labels, dataset: data.dataset, heldOut, log });
   const outcome: RunOutcome = {
     dataset: data.dataset,
@@ -142,11 +143,11 @@ export async function runPipeline(options: PipelineOptions, log: (line: string) 
   let record = options.retrain ? undefined : reusableRecord(runDir, request, onnxPath);
   const reused = record !== undefined;
   if (record) {
-    log(`train: reusing the finished run in ${runDir} (${record.outcome.epochsTrained} epochs, ${record.outcome.finishedAt}); --retrain trains again`);
+    log(`train: reusing the finished run in ${displayPath(runDir)} (${record.outcome.epochsTrained} epochs, ${record.outcome.finishedAt}); --retrain trains again`);
   } else {
     log(`train: ${sizing.explanation}`);
     if (sizing.more) log(`train: ${sizing.more}`);
-    log(`train: run folder ${runDir} (an interrupted run resumes from its checkpoint: run the same command again)`);
+    log(`train: run folder ${displayPath(runDir)} (an interrupted run resumes from its checkpoint: run the same command again)`);
     record = await train(options, data, request, runDir, sizing, log);
   }
 
@@ -159,7 +160,7 @@ export async function runPipeline(options: PipelineOptions, log: (line: string) 
     inputName: record.outcome.inputName,
     outputNames: record.outcome.outputNames,
   });
-  log(`repository: wrote ${written.modelPath}, ${written.configPath} and ${written.labelsPath}`);
+  log(`repository: wrote ${displayPath(written.modelPath)}, ${displayPath(written.configPath)} and ${displayPath(written.labelsPath)}`);
 
   let server: RunningServer | undefined;
   if (options.serve) {
@@ -171,9 +172,9 @@ export async function runPipeline(options: PipelineOptions, log: (line: string) 
     reused,
     sizing: sizing.explanation,
     more: sizing.more,
-    runDir,
-    onnxPath,
-    repositoryModel: written.dir,
+    runDir: displayPath(runDir),
+    onnxPath: displayPath(onnxPath),
+    repositoryModel: displayPath(written.dir),
     url: server?.url,
   });
   return { runDir, record, reused, summary, server };
