@@ -165,7 +165,11 @@ export async function runPipeline(options: PipelineOptions, log: (line: string) 
   let server: RunningServer | undefined;
   if (options.serve) {
     const webRoot = ensureWebDemoBuilt(log);
-    server = await startServer({ repo, host: options.host, port: options.port, webRoot, logLevel: settingsFromEnv(env).logLevel ?? 'warn' });
+    server = await startServer({ repo, host: options.host, port: options.port, webRoot, logLevel: settingsFromEnv(env).logLevel ?? 'warn' }).catch((err: Error) => {
+      // The run and the repository are done; only the port is taken. Say how to pick another one.
+      if (!/EADDRINUSE/.test(err.message)) throw err;
+      throw new Error(`${err.message}: another program uses port ${options.port}; pass another one (npm start -- --port 8081), or --port 0 for any free port`);
+    });
   }
   const summary = formatSummary({
     outcome: record.outcome,
