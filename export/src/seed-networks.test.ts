@@ -63,7 +63,7 @@ const cases: { name: NetworkName; variant: Variant; trainBatches: number; images
 ];
 
 for (const c of cases) {
-  test(`${c.name} (${c.variant}${c.trainBatches ? `, trained ${c.trainBatches} batch${c.trainBatches > 1 ? "es" : ""}` : ''}) matches tfjs on ${c.images} real images`, { skip }, async (t) => {
+  test(`${c.name} (${c.variant}${c.trainBatches ? `, trained ${c.trainBatches} batch${c.trainBatches > 1 ? 'es' : ''}` : ''}) matches tfjs on ${c.images} real images`, { skip }, async (t) => {
     const model = buildNetwork(c.name, { variant: c.variant, seed: 42 });
     if (c.trainBatches) await trainFewBatches(model, c.trainBatches, c.name === 'inception10' ? 16 : 8);
     setBatchNormStatistics(model, 7);
