@@ -42,12 +42,11 @@ function setBatchNormStatistics(model: tf.LayersModel, seed: number): void {
   const random = seededRandom(seed);
   for (const layer of model.layers) {
     if (layer.getClassName() !== 'BatchNormalization') continue;
-    const [gamma, beta, mean, variance] = layer.getWeights();
-    const channels = mean!.size;
+    const [gamma, beta] = layer.getWeights();
+    const channels = gamma!.size;
     const stats = [tf.tensor(uniform(random, channels, -0.2, 0.2)), tf.tensor(uniform(random, channels, 0.6, 1.6))];
     layer.setWeights([gamma!, beta!, ...stats]);
     stats.forEach((t) => t.dispose());
-    void variance;
   }
 }
 
