@@ -11,7 +11,7 @@ interface PageElement {
   dispatchEvent(event: unknown): boolean;
   getBoundingClientRect(): { width: number };
 }
-declare const document: { body: PageElement; getElementById(id: string): PageElement | null };
+declare const document: { body: PageElement; activeElement: { blur?(): void } | null; getElementById(id: string): PageElement | null };
 declare const DataTransfer: new () => { items: { add(file: File): void } };
 declare const DragEvent: new (type: string, init: { dataTransfer: unknown; bubbles: boolean; cancelable: boolean }) => unknown;
 declare const ClipboardEvent: new (type: string, init: { clipboardData: unknown; bubbles: boolean; cancelable: boolean }) => unknown;
@@ -88,4 +88,9 @@ export function executionProvider(page: Page): Promise<string | undefined> {
 export async function waitForOfflineCache(page: Page, timeout = 30_000): Promise<string> {
   await page.waitForFunction(() => document.body.dataset.offline !== undefined, null, { timeout });
   return (await page.evaluate(() => document.body.dataset.offline)) ?? '';
+}
+
+/** Moves the keyboard focus off the page's controls (a focused drop zone is drawn highlighted). */
+export async function blurFocus(page: Page): Promise<void> {
+  await page.evaluate(() => document.activeElement?.blur?.());
 }

@@ -12,10 +12,11 @@ import type { FileChooser, Page } from 'playwright-core';
 import { exportModel } from '@onnx-edge/export';
 import { startServer, type RunningServer } from '@onnx-edge/serve';
 import { buildNetwork, selectBackend } from '@onnx-edge/train';
+import { CIFAR10_LABELS } from '@onnx-edge/export/contract';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium.ts';
 import { cifarPngs, withAlphaSweep, type CifarPng } from './cifar-png.ts';
 import { ensureDemoBuilt } from './demo-build.ts';
-import { barFillWidths, classifyInPage, dropFile, executionProvider, readPredictions, visibleError, waitForOfflineCache, waitForState, type InputRoute } from './demo-page.ts';
+import { barFillWidths, classifyInPage, dropFile, executionProvider, readPredictions, visibleError, blurFocus, waitForOfflineCache, waitForState, type InputRoute } from './demo-page.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const sampleBatch = join(repoRoot, '..', 'shared', 'data', 'cifar10-sample', 'sample_batch_000.bin');
@@ -30,6 +31,8 @@ const IMAGES_PER_PROVIDER = 3;
  * out as a trained network's are (training here is far too slow for a test), so the check has teeth.
  */
 const CLASSIFIER_SCALE = 40;
+/** An .onnx file (e.g. a trained export) to use instead of the seeded network, for a nicer screenshot. */
+const DEMO_MODEL = process.env.ONNX_EDGE_DEMO_MODEL;
 
 function missingPrerequisite(): string | undefined {
   if (!chromiumAvailable()) return `${CHROMIUM_PATH} is missing: install Debian's chromium (scripts/install-system-deps.sh)`;
@@ -70,21 +73,26 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
   let server: RunningServer;
   let workDir: string;
   let verdicts: ServerVerdict[];
+  /** The image for docs/screenshot-demo.png: one the model gets right, when there is one. */
+  let showcase: ServerVerdict;
 
   before(async () => {
     const webRoot = ensureDemoBuilt(repoRoot);
     workDir = mkdtempSync(join(tmpdir(), 'onnx-edge-demo-'));
-    await selectBackend('cpu', () => {}); // only builds and reads weights: no need for a faster backend
-    const network = buildNetwork('inception10', { seed: 7 });
-    const classifier = network.layers.filter((layer) => layer.getClassName() === 'Dense').at(-1)!;
-    classifier.setWeights(classifier.getWeights().map((weights) => weights.mul(CLASSIFIER_SCALE)));
-    const modelPath = join(workDir, 'inception10.onnx');
-    writeFileSync(modelPath, exportModel(network).bytes);
-    network.dispose();
+    const modelPath = DEMO_MODEL ?? join(workDir, 'inception10.onnx');
+    if (!DEMO_MODEL) {
+      await selectBackend('cpu', () => {}); // only builds and reads weights: no need for a faster backend
+      const network = buildNetwork('inception10', { seed: 7 });
+      const classifier = network.layers.filter((layer) => layer.getClassName() === 'Dense').at(-1)!;
+      classifier.setWeights(classifier.getWeights().map((weights) => weights.mul(CLASSIFIER_SCALE)));
+      writeFileSync(modelPath, exportModel(network).bytes);
+      network.dispose();
+    }
     server = await startServer({ model: modelPath, host: '127.0.0.1', port: 0, webRoot, logLevel: 'warn' });
     const candidates = await cifarPngs(sampleBatch, 0, 16);
     const all = await Promise.all(candidates.map((image) => classifyOnServer(server, image)));
     verdicts = all.filter((v) => topMargin(v.probabilities) >= MIN_TOP1_MARGIN).slice(0, IMAGES_PER_PROVIDER + 1);
+    showcase = all.find((v) => v.image.label === CIFAR10_LABELS[v.top1]) ?? verdicts[0]!;
     assert.ok(verdicts.length > IMAGES_PER_PROVIDER, 'too few CIFAR-10 images with a clear top-1 on the server');
     mkdirSync(artifacts, { recursive: true });
   });
@@ -116,7 +124,7 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
     test(`classifies real CIFAR-10 PNGs like /classify on ${ep}`, async () => {
       const browser = await launchChromium({ webgpu: ep === 'webgpu' });
       try {
-        const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+        const page = await browser.newPage({ viewport: { width: 1100, height: 680 } });
         // Listening from the start: Playwright intercepts file choosers only once someone listens.
         const chooserOpened = new Promise<FileChooser>((resolve) => page.once('filechooser', resolve));
         const foreign: string[] = [];
@@ -138,9 +146,11 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
         for (const [i, verdict] of verdicts.slice(0, IMAGES_PER_PROVIDER).entries()) {
           await expectSameAsServer(page, verdict, routes[i % routes.length]!);
         }
-        await page.screenshot({ path: join(artifacts, `demo-${ep}.png`), fullPage: true });
+        await page.screenshot({ path: join(artifacts, `demo-${ep}.png`), fullPage: true, animations: 'disabled' });
         if (process.env.UPDATE_SCREENSHOT === '1' && ep === 'webgpu') {
-          await page.screenshot({ path: join(repoRoot, 'docs', 'screenshot-demo.png'), fullPage: true });
+          await expectSameAsServer(page, showcase, 'picker');
+          await blurFocus(page);
+          await page.screenshot({ path: join(repoRoot, 'docs', 'screenshot-demo.png'), fullPage: true, animations: 'disabled' });
         }
 
         await dropFile(page, 'notes.txt', Buffer.from('not an image, just text'), 'text/plain');
