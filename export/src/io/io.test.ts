@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -85,6 +86,30 @@ test('writeFileAtomic replaces the file whole and leaves no temporary file, also
     await mkdir(join(root, 'taken.onnx'));
     await assert.rejects(writeFileAtomic(join(root, 'taken.onnx'), 'x'));
     assert.deepEqual((await readdir(root)).sort(), ['model.onnx', 'taken.onnx']);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('a writer killed in the middle of writeFileAtomic leaves no partial target file', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'onnx-edge-io-'));
+  const size = 256 << 20;
+  try {
+    const target = join(root, 'model.onnx');
+    const module = new URL('./atomic-write.ts', import.meta.url).href;
+    const script = `import { writeFileAtomic } from ${JSON.stringify(module)};
+      const data = new Uint8Array(${size}).fill(7);
+      process.stdout.write('writing\\n');
+      await writeFileAtomic(${JSON.stringify(target)}, data);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Kill it 20 ms into the write.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => setTimeout(resolve, 20)));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('close', resolve));
+    const written = await stat(target).catch(() => undefined);
+    // Either the rename never happened (no target), or the file is whole: never a truncated model.onnx.
+    if (written) assert.equal(written.size, size);
+    assert.ok((await readdir(root)).every((f) => f === 'model.onnx' || f.endsWith('.tmp')));
   } finally {
     await rm(root, { recursive: true, force: true });
   }
