@@ -3,11 +3,12 @@
 // printed as a table. Random images: pixel values do not change the work a step does.
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, hostname, loadavg } from 'node:os';
+import { availableParallelism, cpus, hostname, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildNetwork, defaultBatchSize, releaseBackend, selectBackend, type BackendChoice, type NetworkName, type Variant } from '@onnx-edge/train';
-import { trainableVariables, trainStep } from '@onnx-edge/train/training/step';
+import { trainableVariables } from '@onnx-edge/train/training/step';
+import { dataParallelStepper } from '@onnx-edge/train/training/parallel/data-parallel';
 import { intFlag, parseFlags, UsageError, type Command } from '../src/cli/kit.ts';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
@@ -19,11 +20,13 @@ export interface TrainBenchRow {
   network: NetworkName;
   variant: Variant;
   batchSize: number;
+  /** Threads computing gradients (data-parallel). */
+  workers: number;
   warmupSteps: number;
   stepMs: number[];
   medianStepMs: number;
   imagesPerSecond: number;
-  /** Images per second of this process's CPU time: what the steps reach without other processes competing. */
+  /** Images per CPU-second of this process (all its threads): what one uncontended core reaches. */
   imagesPerCpuSecond: number;
 }
 
@@ -34,32 +37,35 @@ function median(values: number[]): number {
 }
 
 /** Times `repeats` Adam steps of `network` on the active backend after `warmup` untimed ones. */
-export function measureTraining(network: NetworkName, variant: Variant, batchSize: number, warmup: number, repeats: number): Omit<TrainBenchRow, 'backend'> {
+export async function measureTraining(backend: string, network: NetworkName, variant: Variant, batchSize: number, workers: number, warmup: number, repeats: number): Promise<TrainBenchRow> {
   const model = buildNetwork(network, { variant, seed: 1 });
   const optimizer = tf.train.adam(1e-3);
   const variables = trainableVariables(model);
+  const recipe = { model: network, variant, batchSize, learningRate: 1e-3, seed: 1, workers };
+  const stepper = await dataParallelStepper(model, optimizer, variables, recipe, backend, workers);
   const xs = tf.randomUniform([batchSize, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
   const ys = tf.tidy(() => tf.cast(tf.randomUniform([batchSize], 0, 10, 'float32', 2), 'int32')) as tf.Tensor1D;
-  for (let i = 0; i < warmup; i++) trainStep(model, optimizer, variables, xs, ys);
+  for (let i = 0; i < warmup; i++) await stepper.step(xs, ys);
   const stepMs: number[] = [];
   const cpuBefore = process.cpuUsage();
   for (let i = 0; i < repeats; i++) {
     const started = performance.now();
-    trainStep(model, optimizer, variables, xs, ys); // reads loss and accuracy back: the step has finished
+    await stepper.step(xs, ys); // reads loss and accuracy back: the step has finished
     stepMs.push(performance.now() - started);
   }
-  const cpu = process.cpuUsage(cpuBefore);
+  const cpu = process.cpuUsage(cpuBefore); // all threads of this process, workers included
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  await stepper.close();
   tf.dispose([xs, ys]);
   model.dispose();
   optimizer.dispose();
   const medianStepMs = median(stepMs);
-  return { network, variant, batchSize, warmupSteps: warmup, stepMs, medianStepMs, imagesPerSecond: (batchSize * 1000) / medianStepMs, imagesPerCpuSecond: (batchSize * repeats) / cpuSeconds };
+  return { backend, network, variant, batchSize, workers, warmupSteps: warmup, stepMs, medianStepMs, imagesPerSecond: (batchSize * 1000) / medianStepMs, imagesPerCpuSecond: (batchSize * repeats) / cpuSeconds };
 }
 
 export function formatTable(rows: TrainBenchRow[]): string {
-  const header = ['backend', 'network', 'batch', 'median step', 'images/s', 'images/CPU-s'];
-  const body = rows.map((r) => [r.backend, r.variant === 'seed' ? r.network : `${r.network} (${r.variant})`, String(r.batchSize), `${r.medianStepMs.toFixed(0)} ms`, r.imagesPerSecond.toFixed(1), r.imagesPerCpuSecond.toFixed(1)]);
+  const header = ['backend', 'network', 'batch', 'workers', 'median step', 'images/s', 'images/CPU-s'];
+  const body = rows.map((r) => [r.backend, r.variant === 'seed' ? r.network : `${r.network} (${r.variant})`, String(r.batchSize), String(r.workers), `${r.medianStepMs.toFixed(0)} ms`, r.imagesPerSecond.toFixed(1), r.imagesPerCpuSecond.toFixed(1)]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
@@ -80,6 +86,7 @@ Options:
   --variant <v>       seed (default) or standard
   --warmup <n>        untimed steps first (default 2)
   --repeats <n>       timed steps (default 5)
+  --workers <list>    gradient threads to measure on wasm/cpu, comma-separated (default 1,<cores, at most 4>)
   --out <file>        where to write the JSON (default bench/results/train-<date>-<host>.json)
   -h, --help          show this help`;
 
@@ -98,12 +105,14 @@ export const benchTrainCommand: Command = {
   summary: 'training images/s per backend and network',
   help,
   async run(argv) {
-    const { values } = parseFlags(argv, { backends: { type: 'string' }, networks: { type: 'string' }, variant: { type: 'string' }, warmup: { type: 'string' }, repeats: { type: 'string' }, out: { type: 'string' } });
+    const { values } = parseFlags(argv, { backends: { type: 'string' }, networks: { type: 'string' }, variant: { type: 'string' }, warmup: { type: 'string' }, repeats: { type: 'string' }, out: { type: 'string' }, workers: { type: 'string' } });
     const explicitBackends = parseList('backends', values.backends, BACKENDS);
     const networks = parseList('networks', values.networks, NETWORKS) ?? ['inception10', 'resnet18'];
     const variant = (parseList('variant', values.variant, ['seed', 'standard'] as const) ?? ['seed'])[0]!;
     const warmup = intFlag('warmup', values.warmup, 0, 100) ?? 2;
     const repeats = intFlag('repeats', values.repeats, 1, 1000) ?? 5;
+    const cores = Math.min(availableParallelism(), 4);
+    const workerCounts = values.workers === undefined ? [...new Set([1, cores])] : values.workers.split(',').map((w) => intFlag('workers', w.trim(), 1, 64)!);
     const backends: readonly (Exclude<BackendChoice, 'auto'>)[] = explicitBackends ?? ['tensorflow', 'webgpu', 'wasm'];
     const loadBefore = loadavg();
     const rows: TrainBenchRow[] = [];
@@ -119,12 +128,15 @@ export const benchTrainCommand: Command = {
         console.log(`bench: skipping ${backend}: ${(err as Error).message}`);
         continue;
       }
+      const counts = selection.name === 'wasm' || selection.name === 'cpu' ? workerCounts : [1];
       for (const network of networks) {
-        const batchSize = defaultBatchSize(network);
-        console.log(`bench: ${selection.name} ${network} batch ${batchSize}: ${warmup} warm-up + ${repeats} timed steps…`);
-        const row = { backend: selection.name, ...measureTraining(network, variant, batchSize, warmup, repeats) };
-        console.log(`bench:   ${row.imagesPerSecond.toFixed(1)} images/s (median step ${row.medianStepMs.toFixed(0)} ms)`);
-        rows.push(row);
+        for (const workers of counts) {
+          const batchSize = defaultBatchSize(network);
+          console.log(`bench: ${selection.name} ${network} batch ${batchSize}, ${workers} worker(s): ${warmup} warm-up + ${repeats} timed steps…`);
+          const row = await measureTraining(selection.name, network, variant, batchSize, workers, warmup, repeats);
+          console.log(`bench:   ${row.imagesPerSecond.toFixed(1)} images/s (median step ${row.medianStepMs.toFixed(0)} ms)`);
+          rows.push(row);
+        }
       }
       await releaseBackend(selection);
     }

@@ -25,10 +25,12 @@ Options:
   --lr <x>              Adam's learning rate (default 0.001)
   --limit <n>           train on the first n records only
   --val-limit <n>       validate on the first n records only
-  --seed <n>            seed of weights and shuffling: same seed, data and backend → same weights
+  --seed <n>            seed of weights and shuffling: same seed, data, backend and workers → same weights
   --out <dir>           run folder (default runs/<model>-<date>)
   --backend <b>         ${BACKENDS.join('|')} (default auto: tfjs-node-gpu → tfjs-node → webgpu → wasm → cpu)
   --fresh               ignore a checkpoint in the run folder and start over
+  --workers <n>         threads computing gradients, data-parallel, for the wasm and cpu backends (default:
+                        one per core, at most 4; BatchNorm statistics are per thread's share of a batch)
   -h, --help            show this help
 
 Exit codes: 0 trained, 1 failed, 2 bad usage, 130 interrupted (checkpoint saved).`;
@@ -56,6 +58,7 @@ export const trainCommand: Command = {
       out: { type: 'string' },
       backend: { type: 'string' },
       fresh: { type: 'boolean' },
+      workers: { type: 'string' },
     });
     const model = choiceFlag('model', values.model, NETWORKS);
     if (model === undefined) throw new UsageError('--model is required');
@@ -73,6 +76,7 @@ export const trainCommand: Command = {
       outDir: values.out ?? defaultOutDir(model),
       backend: choiceFlag('backend', values.backend, BACKENDS),
       fresh: values.fresh ?? false,
+      workers: intFlag('workers', values.workers, 1, 64),
     };
     const { trainModel, createProgressPrinter, TrainingInterrupted, INTERRUPTED_EXIT_CODE } = await import('@onnx-edge/train');
     try {

@@ -3,6 +3,7 @@
 // each, keeps the best model by validation loss, and writes the run folder.
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { releaseBackend, selectBackend, type BackendSelection } from '../backend/select.ts';
 import { batches } from '../data/batches.ts';
@@ -14,10 +15,11 @@ import { readCheckpointState, restoreCheckpoint, saveCheckpoint, type Checkpoint
 import { loadRunData } from './data-source.ts';
 import { bestEpoch, toHistoryFile, type EpochRecord, type HistoryFile } from './history.ts';
 import { TrainingInterrupted, watchInterrupts } from './interrupt.ts';
-import { DEFAULT_EPOCHS, recipeOf, type RunRecipe, type TrainOptions } from './options.ts';
+import { DEFAULT_EPOCHS, MAX_DEFAULT_WORKERS, recipeOf, type RunRecipe, type TrainOptions } from './options.ts';
 import type { ProgressEvent } from './progress.ts';
 import { runPaths, writeHistoryAndCurves, writeLabels, writeSummary, type RunPaths } from './run-folder.ts';
-import { evaluate, trainableVariables, trainStep } from './step.ts';
+import { dataParallelStepper } from './parallel/data-parallel.ts';
+import { evaluate, trainableVariables } from './step.ts';
 import { writeWeightsFile } from './weights-dump.ts';
 
 export interface TrainHooks {
@@ -45,6 +47,7 @@ function resumedRecipe(saved: RunRecipe, options: TrainOptions, checkpointDir: s
     batchSize: options.batchSize,
     learningRate: options.learningRate,
     seed: options.seed,
+    workers: options.workers,
   };
   for (const [key, value] of Object.entries(asked)) {
     const savedValue = saved[key as keyof RunRecipe];
@@ -70,14 +73,21 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
   if (options.fresh) rmSync(paths.checkpoint, { recursive: true, force: true });
 
   const saved = readCheckpointState(paths.checkpoint);
-  const recipe = saved ? resumedRecipe(saved.recipe, options, paths.checkpoint) : recipeOf(options, () => Math.floor(Math.random() * 2 ** 31));
+  if (saved) resumedRecipe(saved.recipe, options, paths.checkpoint);
   const backend = await selectBackend(options.backend ?? 'auto', log);
+  const singleCoreBackend = backend.name === 'wasm' || backend.name === 'cpu';
+  const recipe = saved?.recipe ?? recipeOf(options, () => Math.floor(Math.random() * 2 ** 31), singleCoreBackend ? Math.min(availableParallelism(), MAX_DEFAULT_WORKERS) : 1);
+  if (recipe.workers > 1 && !singleCoreBackend) {
+    throw new Error(`--workers ${recipe.workers} applies to the wasm and cpu backends only; the ${backend.name} backend uses every core itself (use --workers 1)`);
+  }
   const data = await loadRunData({ data: options.data, valData: options.valData, limit: options.limit, valLimit: options.valLimit, seed: recipe.seed }, log);
   log(`data: training on ${data.trainSource}; validating on ${data.validationSource}`);
 
   const model = buildNetwork(recipe.model, { variant: recipe.variant, seed: recipe.seed });
   const optimizer = tf.train.adam(recipe.learningRate);
   const variables = trainableVariables(model);
+  const stepper = await dataParallelStepper(model, optimizer, variables, recipe, backend.name, recipe.workers);
+  if (recipe.workers > 1) log(`workers: ${recipe.workers} threads compute gradients (data-parallel, ${recipe.batchSize} images split per batch)`);
   const history: EpochRecord[] = saved ? [...saved.history] : [];
   let bestValLoss = saved?.bestValLoss ?? null;
   let checkpointIsInterrupted = saved?.reason === 'interrupted';
@@ -109,7 +119,7 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
           continue;
         }
         const started = performance.now();
-        const result = trainStep(model, optimizer, variables, xs, ys);
+        const result = await stepper.step(xs, ys);
         const seconds = (performance.now() - started) / 1000;
         const size = xs.shape[0];
         tf.dispose([xs, ys]);
@@ -161,6 +171,7 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
     }
   } finally {
     interrupts.stop();
+    await stepper.close();
   }
 
   const best = bestEpoch(history);
@@ -181,6 +192,7 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
       optimizer: `Adam (learning rate ${recipe.learningRate})`,
       loss: 'sparse categorical cross-entropy',
       seed: recipe.seed,
+      workers: `${recipe.workers} gradient thread(s)`,
       backend: `${backend.name} — ${backend.reason}`,
       'training data': data.trainSource,
       'validation data': data.validationSource,

@@ -22,6 +22,11 @@ export interface TrainOptions {
   backend?: BackendChoice;
   /** Ignore a checkpoint in the run folder and start over. */
   fresh?: boolean;
+  /**
+   * Threads that compute gradients, data-parallel (wasm and cpu backends, which use one core each);
+   * default: one per core, at most 4. Part of the recipe: the same seed and worker count give the same weights.
+   */
+  workers?: number;
 }
 
 /** The tutorial's recipe: Adam 1e-3, 5 epochs, batch 128 for Inception10 and 32 for the ResNets. */
@@ -39,10 +44,15 @@ export interface RunRecipe {
   batchSize: number;
   learningRate: number;
   seed: number;
+  /** Gradient threads: each batch is split into this many shards (BatchNorm statistics are per shard). */
+  workers: number;
 }
 
-export function recipeOf(options: TrainOptions, randomSeed: () => number): RunRecipe {
+export const MAX_DEFAULT_WORKERS = 4;
+
+export function recipeOf(options: TrainOptions, randomSeed: () => number, defaultWorkers: number): RunRecipe {
   return {
+    workers: options.workers ?? defaultWorkers,
     model: options.model,
     variant: options.variant ?? 'seed',
     batchSize: options.batchSize ?? defaultBatchSize(options.model),

@@ -29,20 +29,23 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((w) => w.read() as tf.Variable);
 }
 
-/** One step of Adam on one batch; BatchNorm runs in training mode and updates its moving statistics. */
+/**
+ * The training objective of one batch (cross-entropy + regularisation), BatchNorm in training mode (it
+ * updates its moving statistics). Call inside tf.variableGrads / optimizer.minimize; the batch accuracy is
+ * handed to `onAccuracy` as a kept tensor the caller disposes.
+ */
+export function batchObjective(model: tf.LayersModel, xs: tf.Tensor4D, ys: tf.Tensor1D, onAccuracy: (accuracy: tf.Scalar) => void): tf.Scalar {
+  const probabilities = model.apply(xs, { training: true }) as tf.Tensor;
+  onAccuracy(tf.keep(sparseCategoricalAccuracy(ys, probabilities)));
+  const regularisation = model.calculateLosses();
+  const crossEntropy = sparseCategoricalCrossentropy(ys, probabilities);
+  return regularisation.length > 0 ? (tf.addN([crossEntropy, ...regularisation]) as tf.Scalar) : crossEntropy;
+}
+
+/** One step of Adam on one batch. */
 export function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, variables: tf.Variable[], xs: tf.Tensor4D, ys: tf.Tensor1D): BatchResult {
   let accuracy: tf.Scalar | undefined;
-  const loss = optimizer.minimize(
-    () => {
-      const probabilities = model.apply(xs, { training: true }) as tf.Tensor;
-      accuracy = tf.keep(sparseCategoricalAccuracy(ys, probabilities));
-      const regularisation = model.calculateLosses();
-      const crossEntropy = sparseCategoricalCrossentropy(ys, probabilities);
-      return regularisation.length > 0 ? tf.addN([crossEntropy, ...regularisation]) : crossEntropy;
-    },
-    true,
-    variables,
-  )!;
+  const loss = optimizer.minimize(() => batchObjective(model, xs, ys, (a) => (accuracy = a)), true, variables)!;
   const result = { loss: loss.dataSync()[0]!, accuracy: accuracy!.dataSync()[0]! };
   tf.dispose([loss, accuracy!]);
   return result;

@@ -1,0 +1,24 @@
+// What the training thread and a replica worker say to each other (structured-clone messages).
+import type { RunRecipe } from '../options.ts';
+
+export interface ReplicaSetup {
+  recipe: RunRecipe;
+  /** The training thread's backend, 'wasm' or 'cpu'. */
+  backend: 'wasm' | 'cpu';
+}
+
+/** One shard of a batch, with the weights to compute its gradient at (all trainable variables, flat). */
+export interface ShardRequest {
+  weights: Float32Array;
+  pixels: Float32Array;
+  labels: Int32Array;
+}
+
+/** Gradients of the shard's mean objective (all trainable variables, flat, in model order). */
+export interface ShardResult {
+  gradients: Float32Array;
+  loss: number;
+  accuracy: number;
+}
+
+export type ReplicaMessage = { type: 'ready' } | { type: 'result'; result: ShardResult } | { type: 'error'; message: string };
