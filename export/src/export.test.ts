@@ -65,6 +65,10 @@ test('every opset from 13 to 21 exports, runs in onnxruntime and matches tfjs; t
   assert.deepEqual([13, 15, 17, 18, 19, 21].map(irVersionForOpset), [7, 8, 8, 8, 9, 10]);
 });
 
+test('labels must match the number of classes', () => {
+  assert.throws(() => exportModel(smallClassifier(), { labels: ['cat', 'dog'] }), /2 labels given, but the model's output 'probabilities' has 10 classes/);
+});
+
 test('opsets outside 13..21 are refused', () => {
   assert.throws(() => exportModel(smallClassifier(), { opset: 12 }), /opset 12 is not supported: use 13..21/);
   assert.throws(() => exportModel(smallClassifier(), { opset: 22 }), /opset 22 is not supported/);

@@ -56,6 +56,9 @@ export function exportModel(model: tf.LayersModel, options: ExportOptions = {}):
   const passesDone = performance.now();
 
   const classes = graph.outputs[0]?.shape?.at(-1);
+  if (options.labels && typeof classes === 'number' && options.labels.length !== classes) {
+    throw new RangeError(`${options.labels.length} labels given, but the model's output '${graph.outputs[0]!.name}' has ${classes} classes`);
+  }
   const labels = options.labels ?? (classes === CIFAR10_LABELS.length ? [...CIFAR10_LABELS] : undefined);
   const sha256 = modelSha256(model);
   const metadata: [string, string][] = [];
