@@ -1,11 +1,11 @@
 // The demo's controller: loads the chosen model, takes images (drop, picker, paste), classifies them in the
 // browser and hands everything to the view. Every failure ends in a message on the page and a usable demo.
-import { labelsFromMetadata, METADATA_KEYS, topK, type InputLayout } from '@onnx-edge/export/contract';
+import { IMAGE_SIZE, labelsFromMetadata, METADATA_KEYS, topK, type InputLayout } from '@onnx-edge/export/contract';
 import { decodeForNetwork, InputError, type NetworkImage } from './decode.ts';
 import { listModels, loadModelBytes, ModelError, type ModelEntry } from './model-store.ts';
 import { enableOfflineReload } from './offline.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
-import { loadModel, releaseModel, requestedProvider, timeInference, type LoadedModel } from './runtime.ts';
+import { loadModel, releaseModel, requestedProvider, serialized, timeInference, type LoadedModel } from './runtime.ts';
 import * as view from './view.ts';
 
 const TOP_K = 5;
@@ -83,7 +83,7 @@ async function loadActiveModel(entry: ModelEntry, reclassify: boolean): Promise<
 }
 
 function describe(image: NetworkImage, name: string): string {
-  const kept = image.width === 32 && image.height === 32 ? 'used pixel for pixel' : 'resized to 32×32';
+  const kept = image.width === IMAGE_SIZE && image.height === IMAGE_SIZE ? 'used pixel for pixel' : `resized to ${IMAGE_SIZE}×${IMAGE_SIZE}`;
   return `${name} · ${image.format.toUpperCase()} ${image.width}×${image.height}, ${kept}`;
 }
 
@@ -107,15 +107,14 @@ async function classify(file: Blob, name: string, model: Promise<ActiveModel | u
     const active = await model;
     if (!current()) return;
     if (!active) throw new ModelError('No model is loaded, so the image cannot be classified. Retry loading the model first.');
-    const times: number[] = [];
-    let probabilities: Float32Array | undefined;
-    for (let run = 0; run < STEADY_RUNS; run++) {
-      const result = await timeInference(active.model, image.pixels);
-      probabilities ??= result.probabilities;
-      times.push(result.ms);
-    }
+    const runs = await serialized(async () => {
+      const results = [];
+      for (let run = 0; run < STEADY_RUNS && current(); run++) results.push(await timeInference(active.model, image.pixels));
+      return results;
+    });
     if (!current()) return;
-    const predictions = topK(probabilities!, TOP_K, active.labels);
+    const times = runs.map((run) => run.ms);
+    const predictions = topK(runs[0]!.probabilities, TOP_K, active.labels);
     view.showPredictions(predictions);
     view.showSteadyTiming(median(times), STEADY_RUNS);
     const best = predictions[0]!;
@@ -124,6 +123,7 @@ async function classify(file: Blob, name: string, model: Promise<ActiveModel | u
     if (!current()) return;
     lastImage = undefined;
     view.clearPredictions();
+    view.clearPreview();
     const known = error instanceof InputError || error instanceof ModelError;
     view.setState('error', `Could not classify ${name}.`);
     view.showError(known ? messageOf(error) : `Classifying “${name}” failed: ${messageOf(error)}`);
@@ -146,6 +146,7 @@ function wireInput(): void {
     if (event.target === view.ui.dropZone) view.ui.file.click();
   });
   view.ui.file.addEventListener('change', () => {
+    if (!view.ui.file.files?.length) return; // the picker was cancelled
     takeFiles(view.ui.file.files, 'file picker');
     view.ui.file.value = ''; // picking the same file again must fire `change` again
   });

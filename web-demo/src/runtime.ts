@@ -112,6 +112,17 @@ export async function timeInference(model: LoadedModel, rgba: Uint8ClampedArray)
   return { probabilities: model.outputIsProbabilities ? values.slice() : softmax(values), ms };
 }
 
+let busy: Promise<unknown> = Promise.resolve();
+/**
+ * Runs `task` after every task queued before it. A session must not run twice at once, nor be released
+ * while it runs: a quick second drop or a model switch waits its turn.
+ */
+export function serialized<T>(task: () => Promise<T>): Promise<T> {
+  const result = busy.then(task);
+  busy = result.catch(() => undefined);
+  return result;
+}
+
 export function releaseModel(model: LoadedModel): Promise<void> {
-  return model.session.release();
+  return serialized(() => model.session.release());
 }

@@ -96,6 +96,12 @@ export function showPreview(bitmap: ImageBitmap, description: string): void {
   ui.previewCaption.textContent = description;
 }
 
+export function clearPreview(): void {
+  ui.preview.getContext('2d')?.clearRect(0, 0, ui.preview.width, ui.preview.height);
+  ui.preview.setAttribute('aria-label', 'No image yet');
+  ui.previewCaption.textContent = 'What the network sees (32×32)';
+}
+
 export function showPredictions(predictions: Prediction[]): void {
   ui.predictionsEmpty.hidden = true;
   ui.bars.replaceChildren(...predictions.map((prediction) => {
