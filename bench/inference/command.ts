@@ -1,0 +1,91 @@
+// `onnx-edge bench inference`: onnxruntime-node on the exported seed networks vs tfjs on its best backend,
+// same weights and images, batch 1/32/128, with the machine's MatMul peak measured in the same rounds.
+import { writeFile, mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
+import type { NetworkName } from '@onnx-edge/train';
+import { intFlag, parseFlags, UsageError, type Command } from '../../src/cli/kit.ts';
+import { machineFacts } from '../machine.ts';
+import { formatInferenceTable } from '../report.ts';
+import { resultsFile } from '../results-file.ts';
+import { measureNetwork, type InferenceSettings, type NetworkInference } from './measure.ts';
+import { useBestTfjsBackend, type TfjsBackendInfo } from './tfjs-backend.ts';
+import { ortSessionOptions } from './ort-options.ts';
+
+const NETWORKS = ['inception10', 'resnet18'] as const;
+
+export interface InferenceReport {
+  benchmark: 'inference';
+  date: string;
+  machine: ReturnType<typeof machineFacts>;
+  tfjsBackend: TfjsBackendInfo;
+  ortOptions: ReturnType<typeof ortSessionOptions>;
+  settings: InferenceSettings;
+  method: string;
+  networks: NetworkInference[];
+}
+
+const help = `Usage: onnx-edge bench inference [options]
+
+onnxruntime-node on the project's export of each seed network (seed weights) vs tfjs on its best backend
+here (tfjs-node where installed, else wasm), on the same weights and images; images/s and the ratio, and
+achieved GFLOP/s (2·MACs of the graph's Conv/Gemm) against an onnxruntime MatMul measured in the same
+rounds. Peers run interleaved (ort, tfjs, MatMul, ort, …) after warm-up; figures are medians.
+
+Options:
+  --networks LIST   comma-separated, from ${NETWORKS.join(', ')} (default: both)
+  --batches LIST    comma-separated batch sizes (default 1,32,128)
+  --warmup N        untimed calls per peer first (default 2)
+  --rounds N        interleaved timed rounds (default 7)
+  --threads N       onnxruntime intra-op threads (default: one per core, ${availableParallelism()} here)
+  --peak-n N        side of the peak MatMul (default 2048)
+  --quick           fewer rounds (warm-up 1, rounds 3)
+  --out FILE        JSON file (default bench/results/inference-<date>-<host>.json)
+  -h, --help        show this help`;
+
+function list(raw: string | undefined): string[] | undefined {
+  return raw?.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export async function runInferenceBench(networks: NetworkName[], settings: InferenceSettings, log: (line: string) => void): Promise<InferenceReport> {
+  const tfjsBackend = await useBestTfjsBackend();
+  log(`inference: tfjs peer on ${tfjsBackend.name} (${tfjsBackend.reason}); onnxruntime with ${settings.threads} intra-op threads`);
+  const results: NetworkInference[] = [];
+  for (const network of networks) results.push(await measureNetwork(network, settings, log));
+  return {
+    benchmark: 'inference',
+    date: new Date().toISOString(),
+    machine: machineFacts(),
+    tfjsBackend,
+    ortOptions: ortSessionOptions(settings.threads),
+    settings,
+    method: 'Per network and batch: one untimed call per peer sets how many calls make a sample last ≥ minSampleMs; then warm-up calls, then rounds of ort, tfjs, MatMul peak in that order; figures are medians per call. Images are seeded noise in [0,1] (pixel values do not change the work); tfjs gets them NHWC, onnxruntime the same images NCHW.',
+    networks: results,
+  };
+}
+
+export const benchInferenceCommand: Command = {
+  name: 'inference',
+  summary: 'onnxruntime on the export vs tfjs, images/s and share of the MatMul peak',
+  help,
+  async run(argv) {
+    const { values } = parseFlags(argv, { networks: { type: 'string' }, batches: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, threads: { type: 'string' }, 'peak-n': { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' } });
+    const networks = (list(values.networks) ?? [...NETWORKS]) as NetworkName[];
+    const unknown = networks.find((n) => !(NETWORKS as readonly string[]).includes(n));
+    if (unknown) throw new UsageError(`--networks: unknown network '${unknown}'; use ${NETWORKS.join(', ')}`);
+    const settings: InferenceSettings = {
+      batches: (list(values.batches) ?? ['1', '32', '128']).map((b) => intFlag('batches', b, 1, 4096)!),
+      warmup: intFlag('warmup', values.warmup, 0, 100) ?? (values.quick ? 1 : 2),
+      rounds: intFlag('rounds', values.rounds, 1, 1000) ?? (values.quick ? 3 : 7),
+      threads: intFlag('threads', values.threads, 1, 256) ?? availableParallelism(),
+      peakN: intFlag('peak-n', values['peak-n'], 64, 8192) ?? 2048,
+      minSampleMs: 20,
+    };
+    const report = await runInferenceBench(networks, settings, (line) => console.error(line));
+    const file = values.out ?? resultsFile('inference', report.date, report.machine.host, 'json');
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`${formatInferenceTable(report)}\n\nwrote ${file}`);
+    return 0;
+  },
+};

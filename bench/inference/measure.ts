@@ -1,0 +1,133 @@
+// Inference of one seed network: onnxruntime-node on the project's export vs tfjs on the same weights and
+// the same images, and the machine's MatMul peak, interleaved (ort, tfjs, peak, ort, tfjs, peak…) so that
+// load from other processes hits all three alike. Headline figures are ratios of medians.
+import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-node';
+import { exportModel } from '@onnx-edge/export';
+import { buildNetwork, type NetworkName } from '@onnx-edge/train';
+import { matMulModel } from '../peak.ts';
+import { interleave, median } from '../stats.ts';
+import { countFlops, type FlopCount } from './flops.ts';
+import { ortSessionOptions } from './ort-options.ts';
+
+export interface InferenceSettings {
+  batches: number[];
+  warmup: number;
+  rounds: number;
+  threads: number;
+  /** Side of the square MatMul whose speed is the machine's peak. */
+  peakN: number;
+  /** A timed sample repeats a call until it lasts at least this long (small batches take microseconds). */
+  minSampleMs: number;
+}
+
+export interface InferenceRow {
+  network: NetworkName;
+  batch: number;
+  /** Calls per timed sample, per peer: ort, tfjs. */
+  callsPerSample: [number, number];
+  ortMedianMs: number;
+  tfjsMedianMs: number;
+  ortImagesPerSecond: number;
+  tfjsImagesPerSecond: number;
+  /** ort images/s ÷ tfjs images/s. */
+  ortOverTfjs: number;
+  ortGflops: number;
+  peakGflops: number;
+  /** ort GFLOP/s ÷ the MatMul peak measured in the same rounds. */
+  ortOfPeak: number;
+  samples: { ortMs: number[]; tfjsMs: number[]; peakMs: number[] };
+}
+
+export interface NetworkInference {
+  network: NetworkName;
+  flops: FlopCount;
+  onnxBytes: number;
+  /** Largest |Δ| between ort and tfjs outputs on the same batch: proves they run the same weights. */
+  maxAbsDiff: number;
+  rows: InferenceRow[];
+}
+
+/** Seeded pixel values in [0,1] for `batch` images, NHWC (tfjs) and the same images NCHW (ONNX). */
+export function benchImages(batch: number): { nhwc: Float32Array; nchw: Float32Array } {
+  const nhwc = new Float32Array(batch * 3072);
+  let state = 12345;
+  for (let i = 0; i < nhwc.length; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    nhwc[i] = (state >>> 16) / 65536;
+  }
+  const nchw = new Float32Array(nhwc.length);
+  for (let n = 0; n < batch; n++) {
+    for (let p = 0; p < 1024; p++) for (let c = 0; c < 3; c++) nchw[n * 3072 + c * 1024 + p] = nhwc[n * 3072 + p * 3 + c]!;
+  }
+  return { nhwc, nchw };
+}
+
+/** How many calls make one sample last at least `minMs`, from one untimed call. */
+async function callsPerSample(call: () => Promise<unknown>, minMs: number): Promise<number> {
+  const started = performance.now();
+  await call();
+  return Math.max(1, Math.ceil(minMs / Math.max(performance.now() - started, 0.01)));
+}
+
+const repeated = (call: () => Promise<unknown>, times: number) => async () => {
+  for (let i = 0; i < times; i++) await call();
+};
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}
+
+export async function measureNetwork(network: NetworkName, settings: InferenceSettings, log: (line: string) => void): Promise<NetworkInference> {
+  const model = buildNetwork(network, { seed: 7 });
+  const { bytes } = exportModel(model);
+  const flops = countFlops(bytes);
+  const options = ortSessionOptions(settings.threads);
+  const session = await ort.InferenceSession.create(bytes, options);
+  const peakSession = await ort.InferenceSession.create(matMulModel(settings.peakN), options);
+  const peakInput = { A: new ort.Tensor('float32', new Float32Array(settings.peakN ** 2).fill(0.5), [settings.peakN, settings.peakN]) };
+  const inputName = session.inputNames[0]!;
+  const outputName = session.outputNames.includes('probabilities') ? 'probabilities' : session.outputNames[0]!;
+  const rows: InferenceRow[] = [];
+  let worstDiff = 0;
+  try {
+    for (const batch of settings.batches) {
+      const images = benchImages(batch);
+      const feeds = { [inputName]: new ort.Tensor('float32', images.nchw, [batch, 3, 32, 32]) };
+      const x = tf.tensor4d(images.nhwc, [batch, 32, 32, 3]);
+      const runOrt = async () => (await session.run(feeds))[outputName]!.data as Float32Array;
+      const runTfjs = async () => {
+        const y = model.predict(x) as tf.Tensor;
+        const data = (await y.data()) as Float32Array;
+        y.dispose();
+        return data;
+      };
+      worstDiff = Math.max(worstDiff, maxAbsDiff(await runOrt(), await runTfjs()));
+      const calls: [number, number] = [await callsPerSample(runOrt, settings.minSampleMs), await callsPerSample(runTfjs, settings.minSampleMs)];
+      log(`inference: ${network} batch ${batch}: ${settings.warmup} warm-up + ${settings.rounds} interleaved rounds (ort ×${calls[0]}, tfjs ×${calls[1]}, MatMul ${settings.peakN}³)…`);
+      const [ortMs, tfjsMs, peakMs] = await interleave([repeated(runOrt, calls[0]), repeated(runTfjs, calls[1]), () => peakSession.run(peakInput)], settings.warmup, settings.rounds);
+      x.dispose();
+      const ortMedianMs = median(ortMs!) / calls[0];
+      const tfjsMedianMs = median(tfjsMs!) / calls[1];
+      const peakGflops = (2 * settings.peakN ** 3) / (median(peakMs!) * 1e6);
+      const ortGflops = (flops.flopsPerImage * batch) / (ortMedianMs * 1e6);
+      const row: InferenceRow = {
+        network, batch, callsPerSample: calls, ortMedianMs, tfjsMedianMs,
+        ortImagesPerSecond: (1000 * batch) / ortMedianMs,
+        tfjsImagesPerSecond: (1000 * batch) / tfjsMedianMs,
+        ortOverTfjs: tfjsMedianMs / ortMedianMs,
+        ortGflops, peakGflops, ortOfPeak: ortGflops / peakGflops,
+        samples: { ortMs: ortMs!, tfjsMs: tfjsMs!, peakMs: peakMs! },
+      };
+      log(`inference:   ort ${row.ortImagesPerSecond.toFixed(1)} img/s, tfjs ${row.tfjsImagesPerSecond.toFixed(1)} img/s (×${row.ortOverTfjs.toFixed(2)}); ${ortGflops.toFixed(1)} of ${peakGflops.toFixed(1)} GFLOP/s (${(100 * row.ortOfPeak).toFixed(0)}%)`);
+      rows.push(row);
+    }
+  } finally {
+    await session.release();
+    await peakSession.release();
+    model.dispose();
+  }
+  return { network, flops, onnxBytes: bytes.byteLength, maxAbsDiff: worstDiff, rows };
+}

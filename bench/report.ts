@@ -1,0 +1,94 @@
+// The combined report of `bench all`: Markdown tables, one per benchmark, from the results JSON. Every
+// section takes the JSON its benchmark wrote, so a table can be re-rendered from a committed results file.
+import type { InferenceReport } from './inference/command.ts';
+
+/** A GitHub-flavoured Markdown table; columns listed in `numeric` are right-aligned. */
+export function markdownTable(header: string[], rows: string[][], numeric: ReadonlySet<number> = new Set()): string {
+  const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const cell = (text: string, i: number) => (numeric.has(i) ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
+  const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (numeric.has(i) ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+/** A number with `digits` decimals, or '–' when it was not measured. */
+export function fmt(value: number | undefined, digits = 1): string {
+  return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
+}
+
+const range = (from: number, to: number) => new Set(Array.from({ length: to - from + 1 }, (_, i) => from + i));
+
+export function formatInferenceTable(report: InferenceReport): string {
+  const tfjs = `tfjs-${report.tfjsBackend.name} img/s`;
+  const header = ['network', 'batch', 'ort img/s', tfjs, 'ort ÷ tfjs', 'ort GFLOP/s', 'MatMul peak GFLOP/s', 'ort ÷ peak'];
+  const rows = report.networks.flatMap((n) => n.rows.map((r) => [
+    n.network, String(r.batch), fmt(r.ortImagesPerSecond), fmt(r.tfjsImagesPerSecond), `${fmt(r.ortOverTfjs, 2)}×`,
+    fmt(r.ortGflops), fmt(r.peakGflops), `${fmt(100 * r.ortOfPeak, 0)}%`,
+  ]));
+  return markdownTable(header, rows, range(1, 7));
+}
+
+export interface ExportRow {
+  network: string;
+  /** Median export time after a first (cold) one. */
+  medianMs: number;
+  coldMs: number;
+  /** Peak resident memory of the child process that built and exported the network. */
+  maxRssMiB: number;
+  /** Resident memory before exporting (tfjs loaded, model built): what the export itself adds is the rest. */
+  rssBeforeMiB: number;
+  onnxBytes: number;
+  tfjsWeightBytes: number;
+  tfjsModelJsonBytes: number;
+}
+
+export function formatExportTable(rows: ExportRow[]): string {
+  const header = ['network', 'export ms (cold)', 'export ms (median)', 'peak RSS MiB (before export)', 'ONNX bytes', 'tfjs weights + model.json bytes', 'ONNX ÷ tfjs'];
+  const body = rows.map((r) => [
+    r.network, fmt(r.coldMs, 0), fmt(r.medianMs, 0), `${fmt(r.maxRssMiB, 0)} (${fmt(r.rssBeforeMiB, 0)})`, String(r.onnxBytes),
+    `${r.tfjsWeightBytes} + ${r.tfjsModelJsonBytes}`, fmt(r.onnxBytes / (r.tfjsWeightBytes + r.tfjsModelJsonBytes), 3),
+  ]);
+  return markdownTable(header, body, range(1, 6));
+}
+
+/** The rows of bench train's JSON that the table shows. */
+export interface TrainRowLike { backend: string; network: string; batchSize: number; workers: number; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond?: number }
+
+export function formatTrainTable(rows: TrainRowLike[]): string {
+  const header = ['backend', 'network', 'batch', 'workers', 'median step ms', 'images/s', 'images/CPU-s'];
+  const body = rows.map((r) => [r.backend, r.network, String(r.batchSize), String(r.workers), fmt(r.medianStepMs, 0), fmt(r.imagesPerSecond), fmt(r.imagesPerCpuSecond)]);
+  return markdownTable(header, body, range(2, 6));
+}
+
+/** The parts of bench serve's JSON that the table shows. */
+export interface ServeNetworkLike {
+  network: string;
+  raw: { batch: number; imagesPerSecond: number }[];
+  server: { concurrency: number; requestsPerSecond: number; p50Ms: number; p99Ms: number; failures: number; meanBatchSize: number }[];
+}
+
+export function formatServeTable(results: ServeNetworkLike[]): string {
+  const header = ['network', 'concurrency', 'server req/s', 'p50 ms', 'p99 ms', 'mean batch', 'raw ort img/s (batch = concurrency)', 'server ÷ raw', 'failures'];
+  const body = results.flatMap(({ network, raw, server }) => server.map((s) => {
+    const r = raw.find((x) => x.batch === s.concurrency);
+    return [network, String(s.concurrency), fmt(s.requestsPerSecond), fmt(s.p50Ms), fmt(s.p99Ms), fmt(s.meanBatchSize), fmt(r?.imagesPerSecond), r ? `${fmt((100 * s.requestsPerSecond) / r.imagesPerSecond, 0)}%` : '–', String(s.failures)];
+  }));
+  return markdownTable(header, body, range(1, 8));
+}
+
+export interface BrowserRow {
+  network: string;
+  /** Execution provider the page reports it ran on. */
+  ep: string;
+  /** Median ms per image of the page's steady runs (batch 1), median over the images classified. */
+  medianMsPerImage: number;
+  firstInferenceMs: number;
+  sessionMs: number;
+  images: number;
+}
+
+export function formatBrowserTable(rows: BrowserRow[]): string {
+  const header = ['network', 'execution provider', 'ms per image (median)', 'images/s', 'first inference ms', 'session create ms', 'images'];
+  const body = rows.map((r) => [r.network, r.ep, fmt(r.medianMsPerImage, 2), fmt(1000 / r.medianMsPerImage), fmt(r.firstInferenceMs), fmt(r.sessionMs), String(r.images)]);
+  return markdownTable(header, body, range(2, 6));
+}
