@@ -1,6 +1,6 @@
-// The models the server offers (GET /models) and their bytes (GET /models/{m}/model.onnx). Model bytes are
-// kept in the Cache API under a version-qualified key, so a reload classifies without downloading again and
-// works offline; the model list is cached too, as a fallback when the server cannot be reached.
+// The models the server offers (GET /models) and their bytes (GET /models/{m}/model.onnx). Both are kept in
+// the Cache API (model bytes under a version-qualified key) and used when the server cannot be reached, so
+// a reload works offline.
 
 export interface ModelEntry {
   name: string;
@@ -55,13 +55,26 @@ export interface ModelBytes {
   fromCache: boolean;
 }
 
-/** The model's ONNX bytes, from the cache when this version was downloaded before. */
+/**
+ * The model's ONNX bytes: downloaded when the server answers (a model file can change under the same name
+ * and version, so the network wins), from the cache when it does not (offline reload).
+ */
 export async function loadModelBytes(entry: ModelEntry, onProgress: (fraction: number | undefined) => void): Promise<ModelBytes> {
   const cache = await openCache();
   const key = cacheKey(entry);
-  const cached = await cache?.match(key);
-  if (cached) return { bytes: new Uint8Array(await cached.arrayBuffer()), fromCache: true };
+  try {
+    const bytes = await download(entry, onProgress);
+    await dropOtherVersions(cache, entry);
+    await cache?.put(key, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } })).catch(() => undefined);
+    return { bytes, fromCache: false };
+  } catch (error) {
+    const cached = await cache?.match(key);
+    if (cached) return { bytes: new Uint8Array(await cached.arrayBuffer()), fromCache: true };
+    throw error;
+  }
+}
 
+async function download(entry: ModelEntry, onProgress: (fraction: number | undefined) => void): Promise<Uint8Array<ArrayBuffer>> {
   let response: Response;
   try {
     response = await fetch(entry.onnx);
@@ -71,10 +84,7 @@ export async function loadModelBytes(entry: ModelEntry, onProgress: (fraction: n
   if (!response.ok) {
     throw new ModelError(`Could not download model “${entry.name}”: the server answered ${entry.onnx} with HTTP ${response.status}. Retry, or pick another model.`);
   }
-  const bytes = await readWithProgress(response, entry, onProgress);
-  await dropOtherVersions(cache, entry);
-  await cache?.put(key, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } })).catch(() => undefined);
-  return { bytes, fromCache: false };
+  return readWithProgress(response, entry, onProgress);
 }
 
 async function readWithProgress(response: Response, entry: ModelEntry, onProgress: (fraction: number | undefined) => void): Promise<Uint8Array<ArrayBuffer>> {

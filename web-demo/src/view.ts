@@ -55,7 +55,7 @@ export function showModels(models: ModelEntry[], selected: string): void {
 
 export function showModelInfo(model: ModelEntry, labels: readonly string[], fromCache: boolean): void {
   const version = model.version ? ` v${model.version}` : '';
-  ui.modelInfo.textContent = `Model ${model.name}${version} · ${labels.length} classes · ${fromCache ? 'loaded from the browser cache' : 'downloaded from the server and cached for offline use'}`;
+  ui.modelInfo.textContent = `Model ${model.name}${version} · ${labels.length} classes · ${fromCache ? 'loaded from the browser cache (the server could not be reached)' : 'downloaded from the server and cached for offline use'}`;
 }
 
 /** Marks (body data-offline) and says whether a reload will work without the server. */
