@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -56,6 +57,20 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); });
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/** A PNG that is only a signature and an IHDR chunk declaring the given size: huge, yet a few bytes. */
+function pngHeaderOnly(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, deflate, no filter, no interlace
+  const chunk = Buffer.concat([Buffer.from('IHDR'), ihdr]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(ihdr.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(chunk));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), length, chunk, crc]);
 }
 
 function topMargin(probabilities: number[]): number {
@@ -120,6 +135,13 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
     assert.ok(widths[0]! > 0, `${image.name}: the top bar is not drawn`);
   }
 
+  /** Drops a bad file: the page must say what is wrong and show no bars. */
+  async function expectInputError(page: Page, name: string, bytes: Buffer, message: RegExp): Promise<void> {
+    assert.equal(await classifyInPage(page, name, bytes, 'application/octet-stream', 'drop'), 'error', `${name} was accepted`);
+    assert.match((await visibleError(page)) ?? '(no message)', message);
+    assert.equal((await readPredictions(page)).length, 0, `old bars stay next to the error about ${name}`);
+  }
+
   for (const ep of ['webgpu', 'wasm'] as const) {
     test(`classifies real CIFAR-10 PNGs like /classify on ${ep}`, async () => {
       const browser = await launchChromium({ webgpu: ep === 'webgpu' });
@@ -153,10 +175,11 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
           await page.screenshot({ path: join(repoRoot, 'docs', 'screenshot-demo.png'), fullPage: true, animations: 'disabled' });
         }
 
-        await dropFile(page, 'notes.txt', Buffer.from('not an image, just text'), 'text/plain');
-        assert.equal(await waitForState(page, ['error', 'done']), 'error');
-        assert.match((await visibleError(page)) ?? '(no message)', /notes\.txt.*not an image/);
-        assert.equal((await readPredictions(page)).length, 0, 'old bars stay next to the error');
+        await expectInputError(page, 'notes.txt', Buffer.from('not an image, just text'), /notes\.txt.*not an image/);
+        if (ep === 'wasm') {
+          await expectInputError(page, 'cut.png', verdicts[0]!.image.png.subarray(0, 200), /cut\.png.*damaged or truncated/);
+          await expectInputError(page, 'huge.png', pngHeaderOnly(20_000, 20_000), /huge\.png.*20000×20000.*megapixels/);
+        }
         // The demo stays usable after bad input.
         await expectSameAsServer(page, verdicts[IMAGES_PER_PROVIDER]!, 'picker');
         if (ep === 'wasm') {
@@ -171,6 +194,25 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
       }
     });
   }
+
+  test('a failed model download shows a message and Retry recovers', async () => {
+    const browser = await launchChromium({ webgpu: false });
+    try {
+      const page = await browser.newPage();
+      const failDownload = /\/model\.onnx$/;
+      await page.route(failDownload, (route) => route.fulfill({ status: 503, body: 'unavailable' }));
+      await page.goto(`${server.url}/?ep=wasm`);
+      assert.equal(await waitForState(page, ['ready', 'error'], 90_000), 'error');
+      assert.match((await visibleError(page)) ?? '(no message)', /Could not download model .*HTTP 503/);
+      await page.unroute(failDownload);
+      await page.click('#error-action');
+      assert.equal(await waitForState(page, ['ready', 'error'], 90_000), 'ready', `Retry did not recover: ${await visibleError(page)}`);
+      assert.equal(await visibleError(page), undefined);
+      await expectSameAsServer(page, verdicts[0]!, 'drop');
+    } finally {
+      await browser.close();
+    }
+  });
 
   test('reloads and classifies offline once the page has been visited', async () => {
     const browser = await launchChromium({ webgpu: false });
