@@ -17,7 +17,7 @@ import { CIFAR10_LABELS } from '@onnx-edge/export/contract';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium.ts';
 import { cifarPngs, withAlphaSweep, type CifarPng } from './cifar-png.ts';
 import { ensureDemoBuilt } from './demo-build.ts';
-import { barFillWidths, classifyInPage, dropFile, executionProvider, readPredictions, visibleError, blurFocus, waitForOfflineCache, waitForState, type InputRoute } from './demo-page.ts';
+import { barFillWidths, blurFocus, classifyInPage, executionProvider, readPredictions, visibleError, waitForOfflineCache, waitForState, type InputRoute } from './demo-page.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const sampleBatch = join(repoRoot, '..', 'shared', 'data', 'cifar10-sample', 'sample_batch_000.bin');
