@@ -18,6 +18,8 @@ export interface ServerSettings {
   maxBodyBytes: number;
   /** Images above this many pixels are refused before decoding. */
   maxInputPixels: number;
+  /** A request (headers and body) not received completely within this time is answered 408 and closed. */
+  requestTimeoutMs: number;
   /** Allowed CORS origins; empty = CORS off. */
   cors: string[];
   /** Built web demo; undefined = the default folder (web-demo/dist at the repository root). */
@@ -32,6 +34,7 @@ export const DEFAULTS = {
   maxQueue: 1024,
   maxBodyBytes: 16 * 1024 * 1024,
   maxInputPixels: 40_000_000,
+  requestTimeoutMs: 60_000,
   cors: [],
   logLevel: 'info',
 } as const satisfies Partial<ServerSettings>;
@@ -84,6 +87,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Partial<ServerSettings>
     maxQueue: int(env, 'ONNX_EDGE_MAX_QUEUE', 1, 1_000_000),
     maxBodyBytes: int(env, 'ONNX_EDGE_MAX_BODY_BYTES', 1024, 1024 ** 3),
     maxInputPixels: int(env, 'ONNX_EDGE_MAX_INPUT_PIXELS', 1024, 1_000_000_000),
+    requestTimeoutMs: int(env, 'ONNX_EDGE_REQUEST_TIMEOUT_MS', 100, 3_600_000),
     cors: env.ONNX_EDGE_CORS ? parseCorsOrigins(env.ONNX_EDGE_CORS) : undefined,
     webRoot: env.ONNX_EDGE_WEB_ROOT || undefined,
     logLevel: choice(env, 'ONNX_EDGE_LOG_LEVEL', LOG_LEVELS),

@@ -3,6 +3,7 @@
 // as is (no resampling), so its numbers equal what tfjs computes on the same pixels.
 import sharp from 'sharp';
 import { IMAGE_SIZE, pixelsToInput, type InputLayout } from '@onnx-edge/export/contract';
+import { isAnimated } from './animation.ts';
 import { HttpError, payloadTooLarge, unprocessable, unsupportedMediaType } from './errors.ts';
 
 // The images are tiny: libvips' own threads per image would only contend with onnxruntime for the cores.
@@ -48,6 +49,7 @@ export async function decodeImage(bytes: Uint8Array, declared: ImageType, limits
   if (actual !== declared) {
     throw unprocessable(`the body was sent as ${declared} but ${actual ? `is ${actual}` : 'is not a PNG, JPEG or WebP image'}`);
   }
+  if (isAnimated(bytes, declared)) throw unprocessable('the image is animated (several frames); send one still frame');
   let pixels: Buffer;
   try {
     pixels = await rgbPixels(bytes, limits);

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { Hono } from 'hono';
 import type { DestinationStream } from 'pino';
 import { createApp } from './app.ts';
+import { answerClientErrors, httpServerOptions } from './client-errors.ts';
 import { DEFAULTS, type ServerSettings } from './config.ts';
 import type { AppEnv } from './context.ts';
 import { loadServedModel, type ServedModel } from './inference/served-model.ts';
@@ -43,9 +44,10 @@ async function repositoryEntries(options: StartServerOptions): Promise<Repositor
   throw new Error('nothing to serve: give a model repository (--repo DIR) or a model file (--model file.onnx)');
 }
 
-function listen(app: Hono<AppEnv>, host: string, port: number): Promise<Server> {
+function listen(app: Hono<AppEnv>, host: string, port: number, requestTimeoutMs: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server as Server));
+    const server = serve({ fetch: app.fetch, hostname: host, port, serverOptions: httpServerOptions(requestTimeoutMs) }, () => resolve(server as Server));
+    answerClientErrors(server as Server, requestTimeoutMs);
     server.once('error', reject);
   });
 }
@@ -88,7 +90,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     webRoot: settings.webRoot ?? DEFAULT_WEB_ROOT,
     lifecycle,
   });
-  const server = await listen(app, settings.host, settings.port).catch(async (err: Error) => {
+  const server = await listen(app, settings.host, settings.port, settings.requestTimeoutMs).catch(async (err: Error) => {
     await Promise.all(models.map((m) => m.close()));
     throw new Error(`cannot listen on ${settings.host}:${settings.port}: ${err.message}`);
   });

@@ -19,21 +19,37 @@ const item = (v: number) => Float32Array.from([v, 0, 0, 0]);
 test('concurrent inputs are gathered into batches of at most maxBatch; each gets its own row', async () => {
   const sizes: number[] = [];
   const batcher = new Batcher([recordingRunner(sizes, 5)], { maxBatch: 8, maxDelayMs: 50, maxQueue: 100, itemSize: 4 });
-  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => batcher.submit([item(i)])[0]!));
+  const release = batcher.announce(20); // as 20 requests being decoded would
+  const pending = Array.from({ length: 20 }, (_, i) => batcher.submit([item(i)])[0]!);
+  release();
+  const results = await Promise.all(pending);
   results.forEach((r, i) => assert.equal(r.outputs.y![0], i));
   assert.deepEqual(sizes, [8, 8, 4], 'two full batches at once, the rest after the delay');
   assert.equal(results[0]!.batchSize, 8);
 });
 
-test('a lone input waits at most maxDelayMs', async () => {
+test('an input waits at most maxDelayMs for announced inputs, and not at all when none are coming', async () => {
   const sizes: number[] = [];
-  const batcher = new Batcher([recordingRunner(sizes)], { maxBatch: 64, maxDelayMs: 20, maxQueue: 100, itemSize: 4 });
+  const batcher = new Batcher([recordingRunner(sizes)], { maxBatch: 64, maxDelayMs: 40, maxQueue: 100, itemSize: 4 });
+  const alone = performance.now();
+  const [first] = await Promise.all(batcher.submit([item(1)]));
+  assert.ok(performance.now() - alone < 30, 'nothing announced: no waiting');
+  assert.ok(first!.queueSeconds < 0.03);
+
+  const release = batcher.announce(1); // a request still decoding that never arrives in time
   const started = performance.now();
-  const [result] = await Promise.all(batcher.submit([item(7)]));
+  const [second] = await Promise.all(batcher.submit([item(2)]));
   const waited = performance.now() - started;
-  assert.ok(waited >= 18 && waited < 500, `waited ${waited} ms`);
-  assert.ok(result!.queueSeconds >= 0.018);
-  assert.deepEqual(sizes, [1]);
+  assert.ok(waited >= 38 && waited < 1000, `waited ${waited} ms`);
+  assert.ok(second!.queueSeconds >= 0.038);
+  release();
+
+  const releaseTwo = batcher.announce(2);
+  const a = batcher.submit([item(3)])[0]!;
+  const b = batcher.submit([item(4)])[0]!;
+  releaseTwo();
+  assert.deepEqual((await Promise.all([a, b])).map((r) => r.batchSize), [2, 2], 'announced inputs join one batch');
+  assert.deepEqual(sizes, [1, 1, 2]);
 });
 
 test('two runners take batches in parallel', async () => {

@@ -1,6 +1,8 @@
 // Dynamic batching. Requests arrive one image at a time; onnxruntime is far more efficient per image on a
 // batch, and its run() occupies an inference thread, so inputs wait in a bounded queue until either a full
 // batch is there or the oldest has waited `maxDelayMs`, then go to the next idle runner as one batch.
+// Waiting only pays when more inputs are on their way: requests announce their images before decoding
+// them, and with none announced a lone input goes at once instead of sitting out the delay.
 // A full queue refuses new inputs at once (429) instead of letting latency grow without bound.
 import { performance } from 'node:perf_hooks';
 import { overloaded, payloadTooLarge, unavailable } from '../errors.ts';
@@ -49,6 +51,8 @@ export class Batcher {
   private readonly idle: BatchRunner[];
   private timer: NodeJS.Timeout | undefined;
   private running = 0;
+  /** Inputs of requests being read or decoded, which will be submitted soon. */
+  private announced = 0;
   private stopping = false;
   private drained: (() => void) | undefined;
 
@@ -59,6 +63,18 @@ export class Batcher {
 
   get depth(): number {
     return this.queue.length;
+  }
+
+  /** Says that `count` inputs are being prepared; call the returned function once they are submitted or failed. */
+  announce(count: number): () => void {
+    this.announced += count;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.announced -= count;
+      this.schedule();
+    };
   }
 
   /** Queues every input of one request, or none of them (all-or-nothing, so a request is never half-run). */
@@ -95,7 +111,8 @@ export class Batcher {
   private schedule(): void {
     while (this.idle.length > 0 && this.queue.length > 0) {
       const waited = performance.now() - this.queue[0]!.enqueuedAt;
-      if (this.queue.length >= this.options.maxBatch || waited >= this.options.maxDelayMs || this.stopping) {
+      const nothingComing = this.announced === 0;
+      if (this.queue.length >= this.options.maxBatch || waited >= this.options.maxDelayMs || nothingComing || this.stopping) {
         this.dispatch(this.idle.pop()!);
         continue;
       }

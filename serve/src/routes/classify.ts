@@ -61,8 +61,17 @@ export function classifyRoutes(deps: AppDeps): Hono<AppEnv> {
     const top = parseTop(c.req.query('top'));
     const model = findModel(deps, c.req.query('model'));
     const uploads = await readUploads(c.req.raw, c.req.header('content-type') ?? '');
-    const decoded = await Promise.all(uploads.map((u) => decodeUpload(deps, model, u)));
-    const results = await Promise.all(model.batcher.submit(decoded.map((d) => d.input)));
+    // Announced inputs tell the batcher that waiting for them is worth it (see batcher.ts).
+    const release = model.batcher.announce(uploads.length);
+    let decoded: Awaited<ReturnType<typeof decodeUpload>>[];
+    let pending: ReturnType<typeof model.batcher.submit>;
+    try {
+      decoded = await Promise.all(uploads.map((u) => decodeUpload(deps, model, u)));
+      pending = model.batcher.submit(decoded.map((d) => d.input));
+    } finally {
+      release();
+    }
+    const results = await Promise.all(pending);
     const total = ms((performance.now() - started) / 1000);
     const answers = results.map((r, i) => ({
       ...(uploads.length > 1 && uploads[i]!.filename ? { filename: uploads[i]!.filename } : {}),

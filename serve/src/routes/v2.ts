@@ -42,12 +42,18 @@ function metadata(model: ServedModel) {
   };
 }
 
-/** Flattens nested JSON arrays of numbers (the protocol allows both flat and nested data). */
-function flatten(data: unknown, out: number[] = []): number[] {
+/** Deeper nesting than any tensor layout needs; a hostile body could otherwise nest past the stack. */
+const MAX_DATA_NESTING = 32;
+
+/** Flattens nested JSON arrays of finite numbers (the protocol allows both flat and nested data). */
+function flatten(data: unknown, out: number[] = [], depth = 0): number[] {
   if (Array.isArray(data)) {
-    for (const d of data) flatten(d, out);
-  } else if (typeof data === 'number') {
+    if (depth >= MAX_DATA_NESTING) throw badRequest(`tensor data nests arrays more than ${MAX_DATA_NESTING} deep; send it flat or nested by the shape`);
+    for (const d of data) flatten(d, out, depth + 1);
+  } else if (typeof data === 'number' && Number.isFinite(data)) {
     out.push(data);
+  } else if (typeof data === 'number') {
+    throw badRequest('tensor data must be finite numbers; it holds an infinite value (e.g. 1e999)');
   } else {
     throw badRequest('tensor data must hold numbers (flat or nested arrays)');
   }

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { exportSeedNetwork } from '@onnx-edge/serve/testing/models';
+import { slowUpload } from '@onnx-edge/serve/testing/slow-upload';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
@@ -28,7 +29,7 @@ test('onnx-edge serve refuses bad flags and environment with exit code 2, a miss
 test('onnx-edge serve answers requests, and on SIGTERM finishes those in flight and exits 0', async (t) => {
   const { repo } = await exportSeedNetwork('inception10');
   t.after(() => rm(repo, { recursive: true, force: true }));
-  const child = spawn(process.execPath, ['bin/onnx-edge.js', 'serve', '--port', '0', '--max-queue-delay-ms', '2000'], {
+  const child = spawn(process.execPath, ['bin/onnx-edge.js', 'serve', '--port', '0', '--max-queue-delay-ms', '5'], {
     cwd: root,
     env: { ...process.env, ONNX_EDGE_REPO: repo, ONNX_EDGE_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,12 +53,16 @@ test('onnx-edge serve answers requests, and on SIGTERM finishes those in flight 
   const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 200, g: 30, b: 60 } } }).png().toBuffer();
   const send = () => fetch(`${url}/classify`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
   assert.equal((await send()).status, 200);
-  // With a 2 s batching delay these wait in the server's queue: surely in flight when SIGTERM arrives.
-  const inFlight = Array.from({ length: 8 }, send);
+  // Half-sent uploads: the server has taken them (its handler runs) but cannot answer before finish().
+  const uploads = Array.from({ length: 4 }, () => slowUpload(url, '/classify', 'image/png', png));
   await new Promise((r) => setTimeout(r, 300));
   child.kill('SIGTERM');
-  const statuses = await Promise.all(inFlight.map(async (p) => (await p).status));
-  assert.deepEqual(statuses, new Array(8).fill(200), 'every request in flight was answered');
+  await new Promise((r) => setTimeout(r, 200));
+  await assert.rejects(send(), 'no new connections after SIGTERM');
+  assert.equal(child.exitCode, null, 'still running: requests are in flight');
+  for (const u of uploads) u.finish();
+  const answers = await Promise.all(uploads.map((u) => u.response));
+  assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200], 'every request in flight was answered');
   assert.equal(await exited, 0);
   const logs = stdout.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; executionProvider?: string; reason?: string });
   const loaded = logs.find((l) => l.msg === 'model loaded');

@@ -1,0 +1,58 @@
+// What node's HTTP layer refuses before a request reaches the app — malformed HTTP, a request line and
+// headers over node's header limit, a client that stalls past the request timeout — answered in the
+// server's JSON error shape instead of node's bare status line, then the connection is closed.
+import { STATUS_CODES, type Server, type ServerOptions } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/** Node's timeouts for receiving a request: the whole request, and its headers, within `requestTimeoutMs`. */
+export function httpServerOptions(requestTimeoutMs: number): ServerOptions {
+  return {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: requestTimeoutMs,
+    // Node looks for expired requests on this interval (30 s by default), which would stretch a short timeout.
+    connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(requestTimeoutMs / 4))),
+  };
+}
+
+interface ClientErrorAnswer {
+  status: 400 | 408 | 413 | 431;
+  code: string;
+  message: string;
+}
+
+function answerFor(errorCode: string | undefined, requestTimeoutMs: number): ClientErrorAnswer | undefined {
+  switch (errorCode) {
+    case 'ECONNRESET':
+      return undefined; // the client is gone: nobody to answer
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, code: 'request_timeout', message: `the request was not received completely within ${requestTimeoutMs} ms` };
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, code: 'headers_too_large', message: 'the request line and headers are larger than the server accepts (16 KiB); shorten the URL or the headers' };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return { status: 413, code: 'payload_too_large', message: 'the chunk extensions are larger than the server accepts' };
+    default:
+      return { status: 400, code: 'bad_request', message: 'the request is not valid HTTP/1.1' };
+  }
+}
+
+/** Installs the JSON answer for requests node's parser refuses or times out. */
+export function answerClientErrors(server: Server, requestTimeoutMs: number): void {
+  server.on('clientError', function answerClientError(err: NodeJS.ErrnoException, socket: Duplex) {
+    const answer = answerFor(err.code, requestTimeoutMs);
+    // A response already under way cannot be replaced by another one: only closing is left.
+    const responseStarted = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+    if (!answer || !socket.writable || responseStarted) {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify({ error: { code: answer.code, message: answer.message } });
+    socket.end(
+      `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        'X-Content-Type-Options: nosniff\r\n' +
+        'Connection: close\r\n\r\n' +
+        body,
+    );
+  });
+}
