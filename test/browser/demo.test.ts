@@ -201,13 +201,17 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
       const page = await browser.newPage();
       const failDownload = /\/model\.onnx$/;
       await page.route(failDownload, (route) => route.fulfill({ status: 503, body: 'unavailable' }));
-      await page.goto(`${server.url}/?ep=wasm`);
+      await page.goto(server.url); // no ?ep: WebGPU if this Chromium (launched without the flag) offers it
       assert.equal(await waitForState(page, ['ready', 'error'], 90_000), 'error');
       assert.match((await visibleError(page)) ?? '(no message)', /Could not download model .*HTTP 503/);
       await page.unroute(failDownload);
       await page.click('#error-action');
       assert.equal(await waitForState(page, ['ready', 'error'], 90_000), 'ready', `Retry did not recover: ${await visibleError(page)}`);
       assert.equal(await visibleError(page), undefined);
+      // Without WebGPU the page says so and runs on WASM.
+      const note = (await page.locator('#ep-note').isVisible()) ? await page.locator('#ep-note').textContent() : undefined;
+      if (await executionProvider(page) === 'wasm') assert.match(note ?? '(no note)', /WebGPU is unavailable.*WASM/);
+      else assert.equal(note, undefined);
       await expectSameAsServer(page, verdicts[0]!, 'drop');
     } finally {
       await browser.close();
