@@ -57,30 +57,37 @@ export interface LoadedModel {
   firstInferenceMs: number;
 }
 
-/** Creates the session on the best available provider and runs it once (the first, slowest inference). */
+/**
+ * Creates the session on the best available provider and runs it once (the first, slowest inference).
+ * Where WebGPU is there but fails on this model, it starts again on WASM and says so.
+ */
 export async function loadModel(bytes: Uint8Array, layout: InputLayout, forced: ExecutionProvider | undefined): Promise<LoadedModel> {
   configureRuntime();
-  let note: string | undefined;
-  let want: ExecutionProvider = forced ?? 'webgpu';
-  if (want === 'webgpu') {
-    const probe = await probeWebGpu();
-    if (!probe.ok) {
-      note = `WebGPU is unavailable (${probe.reason}); running on WebAssembly (WASM) instead.`;
-      want = 'wasm';
-    }
+  if ((forced ?? 'webgpu') === 'wasm') return startSession(bytes, layout, 'wasm');
+  const probe = await probeWebGpu();
+  if (!probe.ok) return startSession(bytes, layout, 'wasm', `WebGPU is unavailable (${probe.reason}); running on WebAssembly (WASM) instead.`);
+  try {
+    return await startSession(bytes, layout, 'webgpu');
+  } catch (error) {
+    return startSession(bytes, layout, 'wasm', `WebGPU failed on this model (${(error as Error).message}); running on WebAssembly (WASM) instead.`);
   }
+}
+
+async function startSession(bytes: Uint8Array, layout: InputLayout, want: ExecutionProvider, note?: string): Promise<LoadedModel> {
   const started = performance.now();
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: want === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'],
     graphOptimizationLevel: 'all',
   });
   const sessionMs = performance.now() - started;
-  const provider = describeProvider(want, note);
-
   const outputIsProbabilities = session.outputNames.includes(PROBABILITIES_NAME);
-  const model = { session, provider, layout, outputIsProbabilities, sessionMs, firstInferenceMs: 0 };
-  const warmup = await timeInference(model, new Uint8ClampedArray(IMAGE_SIZE * IMAGE_SIZE * 4));
-  model.firstInferenceMs = warmup.ms;
+  const model = { session, provider: describeProvider(want, note), layout, outputIsProbabilities, sessionMs, firstInferenceMs: 0 };
+  try {
+    model.firstInferenceMs = (await timeInference(model, new Uint8ClampedArray(IMAGE_SIZE * IMAGE_SIZE * 4))).ms;
+  } catch (error) {
+    await session.release();
+    throw error;
+  }
   return model;
 }
 
