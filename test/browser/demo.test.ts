@@ -1,5 +1,5 @@
 // End to end: the real server (onnx-edge serve) serves the built web demo and an exported Inception10;
-// Debian's Chromium opens the demo, real CIFAR-10 PNGs are picked and dropped, and the probabilities the
+// Debian's Chromium opens the demo, real CIFAR-10 PNGs are picked, dropped and pasted, and the probabilities the
 // page computes with onnxruntime-web must match the server's /classify: same top-1, |Δp| ≤ 1e-4 — once on
 // WebGPU (Chromium's software adapter) and once on WASM (Chromium without the WebGPU flag).
 import assert from 'node:assert/strict';
