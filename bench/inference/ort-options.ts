@@ -10,5 +10,9 @@ export function ortSessionOptions(threads: number): ort.InferenceSession.Session
     executionMode: 'sequential',
     enableCpuMemArena: true,
     logSeverityLevel: 3,
+    // Idle intra-op threads sleep instead of spinning. Spinning is onnxruntime's default, but a spinning
+    // pool keeps burning both cores for a while after run() returns, so the next peer in an interleaved
+    // round (tfjs, the MatMul peak, another session) runs at half speed: measured 2.4× slower (NOTES.md).
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
 }

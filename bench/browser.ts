@@ -1,0 +1,128 @@
+// `onnx-edge bench browser`: latency per image of the web demo in headless Chromium, on WASM and on WebGPU
+// (where Chromium offers it: here its software adapter, SwiftShader), each network served by the real
+// server with the built demo. The page times its own inference (median of its steady runs per image) and
+// shows it in the DOM; this reads it from there, over several images.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { exportModel } from '@onnx-edge/export';
+import { startServer } from '@onnx-edge/serve';
+import { buildNetwork, selectBackend, type NetworkName } from '@onnx-edge/train';
+import { intFlag, parseFlags, UsageError, type Command } from '../src/cli/kit.ts';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../test/browser/chromium.ts';
+import { ensureDemoBuilt } from '../test/browser/demo-build.ts';
+import { classifyInPage, executionProvider, visibleError, waitForState } from '../test/browser/demo-page.ts';
+import { machineFacts } from './machine.ts';
+import { formatBrowserTable, type BrowserRow } from './report.ts';
+import { resultsFile } from './results-file.ts';
+import { median } from './stats.ts';
+
+const NETWORKS = ['inception10', 'resnet18'] as const;
+const EPS = ['wasm', 'webgpu'] as const;
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Seeded noise PNGs, 32×32: pixel values do not change the work of a forward pass. */
+async function noisePngs(count: number): Promise<Buffer[]> {
+  let state = 99;
+  return Promise.all(Array.from({ length: count }, () => {
+    const rgb = Buffer.alloc(3072);
+    for (let i = 0; i < rgb.length; i++) {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      rgb[i] = state >>> 24;
+    }
+    return sharp(rgb, { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer();
+  }));
+}
+
+/** The first number in an element's text ("1.23 ms" → 1.23). */
+async function msShown(page: Page, selector: string): Promise<number> {
+  const text = (await page.textContent(selector)) ?? '';
+  const value = Number(text.match(/[\d.]+/)?.[0]);
+  if (!Number.isFinite(value)) throw new Error(`the demo shows no time in ${selector} (text: '${text}')`);
+  return value;
+}
+
+async function measureInPage(url: string, network: string, ep: (typeof EPS)[number], images: Buffer[]): Promise<BrowserRow> {
+  const browser = await launchChromium({ webgpu: ep === 'webgpu' });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${url}/?ep=${ep}`);
+    if ((await waitForState(page, ['ready', 'error'], 120_000)) !== 'ready') throw new Error(`the demo did not load ${network} on ${ep}: ${await visibleError(page)}`);
+    const ran = (await executionProvider(page)) ?? 'unknown';
+    const perImage: number[] = [];
+    for (const [i, png] of images.entries()) {
+      const state = await classifyInPage(page, `bench-${i}.png`, png, 'image/png', 'picker');
+      if (state !== 'done') throw new Error(`the demo failed to classify an image with ${network} on ${ep}: ${await visibleError(page)}`);
+      perImage.push(await msShown(page, '#rt-steady'));
+    }
+    return { network, ep: ran, medianMsPerImage: median(perImage), firstInferenceMs: await msShown(page, '#rt-first'), sessionMs: await msShown(page, '#rt-session'), images: images.length };
+  } finally {
+    await browser.close();
+  }
+}
+
+const help = `Usage: onnx-edge bench browser [options]
+
+Serves each exported seed network with the built web demo (the real server) and opens the demo in headless
+Chromium (${CHROMIUM_PATH}) with ?ep=wasm and ?ep=webgpu: session creation, first inference, and the
+median per-image latency the page measures (batch 1; the page runs each image 5 times and shows the median).
+
+Options:
+  --networks LIST   comma-separated, from ${NETWORKS.join(', ')} (default: both)
+  --eps LIST        comma-separated, from ${EPS.join(', ')} (default: both; --quick: wasm)
+  --images N        images classified per page (default 5; --quick: 2)
+  --quick           fewer images, WASM only
+  --out FILE        JSON file (default bench/results/browser-<date>-<host>.json)
+  -h, --help        show this help`;
+
+export const benchBrowserCommand: Command = {
+  name: 'browser',
+  summary: 'web demo latency per image in headless Chromium (WASM, WebGPU)',
+  help,
+  async run(argv) {
+    const { values } = parseFlags(argv, { networks: { type: 'string' }, eps: { type: 'string' }, images: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' } });
+    const networks = (values.networks?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...NETWORKS]) as NetworkName[];
+    // WebGPU pages here run on a software adapter and take ~10 s to start: the quick run keeps to WASM.
+    const eps = (values.eps?.split(',').map((s) => s.trim()).filter(Boolean) ?? (values.quick ? ['wasm'] : [...EPS])) as (typeof EPS)[number][];
+    if (networks.some((n) => !(NETWORKS as readonly string[]).includes(n))) throw new UsageError(`--networks: use ${NETWORKS.join(', ')}`);
+    if (eps.some((e) => !(EPS as readonly string[]).includes(e))) throw new UsageError(`--eps: use ${EPS.join(', ')}`);
+    const imageCount = intFlag('images', values.images, 1, 100) ?? (values.quick ? 2 : 5);
+    if (!chromiumAvailable()) throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (scripts/install-system-deps.sh)`);
+    console.error('browser: building the web demo if its sources changed…');
+    const webRoot = ensureDemoBuilt(REPO_ROOT);
+    await selectBackend('cpu', () => {}); // only builds and reads weights
+    const images = await noisePngs(imageCount);
+    const dir = await mkdtemp(join(tmpdir(), 'onnx-edge-bench-browser-'));
+    const rows: BrowserRow[] = [];
+    try {
+      for (const network of networks) {
+        const modelPath = join(dir, `${network}.onnx`);
+        const model = buildNetwork(network, { seed: 7 });
+        await writeFile(modelPath, exportModel(model).bytes);
+        model.dispose();
+        const server = await startServer({ model: modelPath, host: '127.0.0.1', port: 0, webRoot, logLevel: 'warn' });
+        try {
+          for (const ep of eps) {
+            console.error(`browser: ${network} on ${ep}, ${imageCount} images…`);
+            const row = await measureInPage(server.url, network, ep, images);
+            console.error(`browser:   ${row.medianMsPerImage.toFixed(2)} ms per image on ${row.ep}`);
+            rows.push(row);
+          }
+        } finally {
+          await server.close();
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const report = { benchmark: 'browser', date: new Date().toISOString(), machine: machineFacts(), chromium: CHROMIUM_PATH, note: 'WebGPU in headless Chromium without a GPU runs on its software adapter (SwiftShader).', rows };
+    const file = values.out ?? resultsFile('browser', report.date, report.machine.host, 'json');
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`${formatBrowserTable(rows)}\n\nwrote ${file}`);
+    return 0;
+  },
+};

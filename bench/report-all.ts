@@ -1,0 +1,66 @@
+// The Markdown of `bench all`: the machine, the headline ratios against this project's targets, then one
+// table per benchmark (from report.ts), rendered from the combined results JSON.
+import type { InferenceReport } from './inference/command.ts';
+import type { MachineFacts } from './machine.ts';
+import { fmt, formatBrowserTable, formatExportTable, formatInferenceTable, formatServeTable, formatTrainTable, type BrowserRow, type ExportRow, type ServeNetworkLike, type TrainRowLike } from './report.ts';
+
+export type BenchName = 'inference' | 'export' | 'train' | 'serve' | 'browser';
+
+export interface AllReport {
+  benchmark: 'all';
+  date: string;
+  quick: boolean;
+  machine: MachineFacts;
+  loadAverageAfter: number[];
+  /** Wall-clock seconds of each benchmark. */
+  seconds: Partial<Record<BenchName, number>>;
+  /** Each benchmark's own results JSON, as it wrote it. */
+  results: Partial<Record<BenchName, unknown>>;
+  failures: Partial<Record<BenchName, string>>;
+}
+
+/** Targets on the 2-core reference machine (issue: one bench command). */
+export const TARGETS = { ortOverTfjsAt32: { inception10: 8, resnet18: 5 } as Record<string, number>, ortOfPeakAt128: 0.8 };
+
+export function formatHeadlines(inference: InferenceReport): string[] {
+  const lines: string[] = [];
+  for (const n of inference.networks) {
+    const at32 = n.rows.find((r) => r.batch === 32);
+    const at128 = n.rows.find((r) => r.batch === 128);
+    const target = TARGETS.ortOverTfjsAt32[n.network];
+    if (at32) lines.push(`- ${n.network}: onnxruntime ÷ tfjs-${inference.tfjsBackend.name} at batch 32 = **${fmt(at32.ortOverTfjs, 2)}×**${target ? ` (target ≥ ${target}×: ${at32.ortOverTfjs >= target ? 'met' : 'not met'})` : ''}`);
+    if (at128) lines.push(`- ${n.network}: onnxruntime ÷ MatMul peak at batch 128 = **${fmt(100 * at128.ortOfPeak, 0)}%** of ${fmt(at128.peakGflops)} GFLOP/s (target ≥ ${100 * TARGETS.ortOfPeakAt128}%: ${at128.ortOfPeak >= TARGETS.ortOfPeakAt128 ? 'met' : 'not met'}); ${fmt(n.flops.flopsPerImage / 1e6)} MFLOP per image`);
+  }
+  return lines;
+}
+
+function machineLine(m: MachineFacts, loadAfter: number[]): string {
+  const versions = Object.entries(m.packages).map(([name, v]) => `${name} ${v}`).join(', ');
+  return `${m.cpuModel}, ${m.cores} cores (${m.simd.join(' ') || 'no SIMD flags read'}), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; ${versions}. Load average before ${m.loadAverage.join(' ')}, after ${loadAfter.join(' ')}.`;
+}
+
+export function formatAllReport(report: AllReport): string {
+  const r = report.results;
+  const out: string[] = [
+    `### Benchmarks — ${report.date.slice(0, 10)}, host ${report.machine.host}${report.quick ? ' (quick run)' : ''}`,
+    '',
+    machineLine(report.machine, report.loadAverageAfter),
+    '',
+  ];
+  const inference = r.inference as InferenceReport | undefined;
+  if (inference) {
+    out.push(...formatHeadlines(inference), '', `#### Inference (onnxruntime-node on the export vs tfjs-${inference.tfjsBackend.name}, same weights and images; ${inference.settings.rounds} interleaved rounds, medians)`, '', formatInferenceTable(inference), '');
+  }
+  const exported = r.export as { rows: ExportRow[] } | undefined;
+  if (exported) out.push('#### Export (each network in a fresh process)', '', formatExportTable(exported.rows), '');
+  const train = r.train as { results: TrainRowLike[] } | undefined;
+  if (train) out.push('#### Training (tfjs, Adam steps at the tutorial batch sizes)', '', formatTrainTable(train.results), '');
+  const serve = r.serve as { results: ServeNetworkLike[]; secondsPerMeasurement?: number } | undefined;
+  if (serve) out.push(`#### Server (POST /classify, closed loop over loopback${serve.secondsPerMeasurement ? `, ${serve.secondsPerMeasurement} s per level` : ''}) vs raw onnxruntime`, '', formatServeTable(serve.results), '');
+  const browser = r.browser as { rows: BrowserRow[] } | undefined;
+  if (browser) out.push('#### Browser (web demo in headless Chromium, batch 1; WebGPU runs on a software adapter here)', '', formatBrowserTable(browser.rows), '');
+  const failed = Object.entries(report.failures);
+  if (failed.length) out.push('#### Failed', '', ...failed.map(([name, why]) => `- ${name}: ${why}`), '');
+  out.push(`Wall time per benchmark (s): ${Object.entries(report.seconds).map(([n, s]) => `${n} ${s}`).join(', ')}. Command: \`npm run bench${report.quick ? ' -- --quick' : ''}\`.`);
+  return out.join('\n');
+}
