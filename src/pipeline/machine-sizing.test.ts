@@ -16,19 +16,20 @@ test('only tfjs-node-gpu counts as CUDA training', () => {
 
 test("a CUDA GPU gets the tutorial's full recipe: 5 epochs on all images", () => {
   const size = sizeTraining(cuda, {});
-  assert.deepEqual([size.profile, size.epochs, size.limit, size.valLimit], ['gpu-full', 5, undefined, undefined]);
+  assert.deepEqual([size.profile, size.epochs, size.limit, size.valLimit, size.batchSize], ['gpu-full', 5, undefined, undefined, undefined]);
   assert.match(size.explanation, /full recipe/);
 });
 
 test('a CPU gets the short default and is told how to ask for more', () => {
   const size = sizeTraining(wasm, {});
-  assert.deepEqual([size.profile, size.epochs, size.limit, size.valLimit], ['cpu-short', CPU_SHORT.epochs, CPU_SHORT.limit, CPU_SHORT.valLimit]);
+  assert.deepEqual([size.profile, size.epochs, size.limit, size.valLimit, size.batchSize], ['cpu-short', CPU_SHORT.epochs, CPU_SHORT.limit, CPU_SHORT.valLimit, 32]);
   assert.match(size.explanation, /about 10 minutes/);
-  assert.match(size.more, /--epochs 5 --limit all/);
+  assert.match(size.more, /--epochs 5 --limit all --batch-size 128/);
 });
 
 test('flags override the sizing; --limit all means every image', () => {
   const size = sizeTraining(wasm, { epochs: 2, limit: 'all' });
   assert.deepEqual([size.profile, size.epochs, size.limit], ['custom', 2, undefined]);
   assert.equal(sizeTraining(cuda, { limit: 300 }).limit, 300);
+  assert.equal(sizeTraining(wasm, { batchSize: 128 }).batchSize, 128);
 });

@@ -68,7 +68,7 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
       data: data.source,
       valData: options.valData,
       epochs: sizing.epochs,
-      batchSize: options.batchSize,
+      batchSize: sizing.batchSize,
       limit: sizing.limit,
       valLimit: sizing.valLimit,
       outDir: runDir,
@@ -134,7 +134,7 @@ export async function runPipeline(options: PipelineOptions, log: (line: string) 
     valData: options.valData ? resolve(options.valData) : null,
     limit: sizing.limit ?? null,
     valLimit: sizing.valLimit ?? null,
-    batchSize: options.batchSize ?? null,
+    batchSize: sizing.batchSize ?? null,
     epochs: sizing.epochs,
   };
   const runDir = resolve(options.out, runFolderName(request, data.dataset));
