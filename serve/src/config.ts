@@ -13,6 +13,8 @@ export interface ServerSettings {
   /** Override config.pbtxt's max_batch_size / max_queue_delay_microseconds. */
   maxBatch?: number;
   maxQueueDelayMs?: number;
+  /** Inference threads per model (overrides config.pbtxt's instance_group count); cores are split between them. */
+  instances?: number;
   /** Most inputs waiting per model before requests are refused with 429. */
   maxQueue: number;
   maxBodyBytes: number;
@@ -85,6 +87,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Partial<ServerSettings>
     maxBatch: int(env, 'ONNX_EDGE_MAX_BATCH', 1, 4096),
     maxQueueDelayMs: num(env, 'ONNX_EDGE_MAX_QUEUE_DELAY_MS', 0, 10_000),
     maxQueue: int(env, 'ONNX_EDGE_MAX_QUEUE', 1, 1_000_000),
+    instances: int(env, 'ONNX_EDGE_INSTANCES', 1, 64),
     maxBodyBytes: int(env, 'ONNX_EDGE_MAX_BODY_BYTES', 1024, 1024 ** 3),
     maxInputPixels: int(env, 'ONNX_EDGE_MAX_INPUT_PIXELS', 1024, 1_000_000_000),
     requestTimeoutMs: int(env, 'ONNX_EDGE_REQUEST_TIMEOUT_MS', 100, 3_600_000),

@@ -62,7 +62,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const models: ServedModel[] = [];
   try {
     for (const entry of entries) {
-      const model = await loadServedModel(entry, settings.ep, { maxBatch: settings.maxBatch, maxQueueDelayMs: settings.maxQueueDelayMs, maxQueue: settings.maxQueue }, {
+      const model = await loadServedModel(entry, settings.ep, { maxBatch: settings.maxBatch, maxQueueDelayMs: settings.maxQueueDelayMs, maxQueue: settings.maxQueue, instances: settings.instances }, {
         onBatch: (size, seconds) => {
           metrics.batchSize.observe({ model: entry.name }, size);
           metrics.inferenceSeconds.observe({ model: entry.name }, seconds);

@@ -23,6 +23,8 @@ Options (environment variable in brackets; flags win):
                                                                                      [ONNX_EDGE_MAX_QUEUE_DELAY_MS]
   --max-queue N              inputs waiting per model before 429 (default 1024)      [ONNX_EDGE_MAX_QUEUE]
   --max-body-bytes N         request body limit (default 16 MiB)                     [ONNX_EDGE_MAX_BODY_BYTES]
+  --request-timeout-ms N     answer 408 and close when a request's headers and body have not all arrived
+                             within N ms (default 60000)                             [ONNX_EDGE_REQUEST_TIMEOUT_MS]
   --cors ORIGINS             comma-separated allowed origins, '*' for any (default: CORS off)
                                                                                      [ONNX_EDGE_CORS]
   --web-root DIR             built web demo (default web-demo/dist)                  [ONNX_EDGE_WEB_ROOT]
@@ -47,6 +49,7 @@ export const serveCommand: Command = {
       'max-queue-delay-ms': { type: 'string' },
       'max-queue': { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      'request-timeout-ms': { type: 'string' },
       cors: { type: 'string' },
       'web-root': { type: 'string' },
       'log-level': { type: 'string' },
@@ -69,6 +72,7 @@ export const serveCommand: Command = {
       maxQueueDelayMs: numberFlag('max-queue-delay-ms', values['max-queue-delay-ms'], 0, 10_000),
       maxQueue: intFlag('max-queue', values['max-queue'], 1, 1_000_000),
       maxBodyBytes: intFlag('max-body-bytes', values['max-body-bytes'], 1024, 1024 ** 3),
+      requestTimeoutMs: intFlag('request-timeout-ms', values['request-timeout-ms'], 100, 3_600_000),
       cors: values.cors === undefined ? undefined : parseCorsOrigins(values.cors),
       webRoot: values['web-root'],
       logLevel: choiceFlag('log-level', values['log-level'], LEVELS),
