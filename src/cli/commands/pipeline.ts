@@ -17,8 +17,8 @@ Data (--data auto): CIFAR10_DIR when set; else the download cache of 'onnx-edge 
 reachability check, then a progress bar); else the embedded SYNTHETIC set — said in the output and in the
 served model's labels.
 Training size: on a CUDA GPU (tfjs-node-gpu) the tutorial's recipe, 5 epochs on all images; otherwise a
-short CPU default (4 epochs on the first 10,000 images, about 10 minutes on 2 cores). --epochs and --limit
-change it. A second run with the same options reuses the finished run (no training) unless --retrain; an
+short CPU default (4 epochs on the first 10,000 images in batches of 32, about 10 minutes on 2 cores).
+--epochs, --limit and --batch-size change it. A second run with the same options reuses the finished run (no training) unless --retrain; an
 interrupted run (Ctrl-C, a crash) resumes from its checkpoint when run again.
 
 Options:
@@ -29,7 +29,7 @@ Options:
   --epochs <n>          epochs (default: 5 on a CUDA GPU, 4 on a CPU); more epochs continue a finished run
   --limit <n|all>       train on the first n images (default: all on a CUDA GPU, 10000 on a CPU)
   --val-limit <n>       validate on the first n images (default: all on a CUDA GPU, 1000 on a CPU)
-  --batch-size <n>      default 128 for inception10, 32 for the ResNets
+  --batch-size <n>      default: 32 on a CPU; on a CUDA GPU the tutorial's, 128 for inception10, 32 for the ResNets
   --backend <b>         ${BACKENDS.join('|')} (default auto: tfjs-node-gpu → tfjs-node → webgpu → wasm → cpu)
   --out <dir>           where run folders go (default runs)
   --repo <dir>          model repository to write and serve (default <out>/model-repository)
