@@ -5,6 +5,7 @@ import * as dedupeConstants from './dedupe-constants.ts';
 import * as eliminateNoops from './eliminate-noops.ts';
 import * as foldBatchNorm from './fold-batchnorm.ts';
 import * as shapeInference from './shape-inference.ts';
+import * as strideBeforePool from './stride-before-pool.ts';
 
 export interface Pass {
   name: string;
@@ -18,6 +19,8 @@ export const pipeline: readonly Pass[] = [
   { name: 'fold-batchnorm', run: foldBatchNorm.run },
   // Drops nodes and constants that no longer reach an output (e.g. weights replaced by folding).
   { name: 'dead-code', run: deadCode.run },
+  // Pool → strided 1×1 Conv: the stride moves onto the pool (fewer maxima, same numbers).
+  { name: 'stride-before-pool', run: strideBeforePool.run },
   // After folding, so only the constants that survive are compared.
   { name: 'dedupe-constants', run: dedupeConstants.run },
   // Last: every node that will be written exists, so every value gets its shape.
