@@ -14,7 +14,7 @@ import { loadServedModel, type ServedModel } from './inference/served-model.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createLogger, type Logger } from './logging.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
-import { modelFromFile, readModelRepository, type RepositoryModel } from './repository/reader.ts';
+import { modelFromFile, readModelRepository, type RefusedModel, type RepositoryModel } from './repository/reader.ts';
 
 export type StartServerOptions = Partial<ServerSettings> & {
   /** Where JSON logs go (default stdout). */
@@ -37,9 +37,9 @@ const SHUTDOWN_GRACE_MS = 5000;
 /** web-demo/dist at the repository root, where `npm run build` puts the demo. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web-demo/dist', import.meta.url));
 
-async function repositoryEntries(options: StartServerOptions): Promise<RepositoryModel[]> {
+async function repositoryEntries(options: StartServerOptions, onRefused: (refused: RefusedModel) => void): Promise<RepositoryModel[]> {
   if (options.repo && options.model) throw new Error('give either a model repository (--repo) or one model file (--model), not both');
-  if (options.repo) return readModelRepository(options.repo);
+  if (options.repo) return readModelRepository(options.repo, onRefused);
   if (options.model) return [await modelFromFile(options.model)];
   throw new Error('nothing to serve: give a model repository (--repo DIR) or a model file (--model file.onnx)');
 }
@@ -58,23 +58,37 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const settings = { ...DEFAULTS, ...given };
   const logger = createLogger(settings.logLevel, options.logDestination);
   const metrics = createMetrics();
-  const entries = await repositoryEntries(options);
+  // A damaged model in a repository is refused with an error in the log, and the others are served.
+  const refused: RefusedModel[] = [];
+  const refuse = (model: RefusedModel) => {
+    refused.push(model);
+    logger.error({ model: model.name, reason: model.reason }, `model '${model.name}' refused: not served`);
+  };
+  const entries = await repositoryEntries(options, refuse);
   const models: ServedModel[] = [];
   try {
     for (const entry of entries) {
-      const model = await loadServedModel(entry, settings.ep, { maxBatch: settings.maxBatch, maxQueueDelayMs: settings.maxQueueDelayMs, maxQueue: settings.maxQueue, instances: settings.instances }, {
-        onBatch: (size, seconds) => {
-          metrics.batchSize.observe({ model: entry.name }, size);
-          metrics.inferenceSeconds.observe({ model: entry.name }, seconds);
-        },
-        onQueueDepth: (depth) => metrics.queueDepth.set({ model: entry.name }, depth),
-        onQueueWait: (seconds) => metrics.queueSeconds.observe({ model: entry.name }, seconds),
-        onRejected: (reason) => metrics.rejected.inc({ model: entry.name, reason }),
-      });
+      let model: ServedModel;
+      try {
+        model = await loadServedModel(entry, settings.ep, { maxBatch: settings.maxBatch, maxQueueDelayMs: settings.maxQueueDelayMs, maxQueue: settings.maxQueue, instances: settings.instances }, {
+          onBatch: (size, seconds) => {
+            metrics.batchSize.observe({ model: entry.name }, size);
+            metrics.inferenceSeconds.observe({ model: entry.name }, seconds);
+          },
+          onQueueDepth: (depth) => metrics.queueDepth.set({ model: entry.name }, depth),
+          onQueueWait: (seconds) => metrics.queueSeconds.observe({ model: entry.name }, seconds),
+          onRejected: (reason) => metrics.rejected.inc({ model: entry.name, reason }),
+        });
+      } catch (err) {
+        if (!options.repo) throw err;
+        refuse({ name: entry.name, reason: (err as Error).message });
+        continue;
+      }
       models.push(model);
       metrics.modelInfo.set({ model: model.name, version: String(model.version), execution_provider: model.executionProvider }, 1);
       logger.info({ model: model.name, version: model.version, executionProvider: model.executionProvider, reason: model.executionProviderReason, maxBatch: model.batcher.options.maxBatch, maxQueueDelayMs: model.batcher.options.maxDelayMs }, 'model loaded');
     }
+    if (models.length === 0) throw new Error(`no model of the repository could be loaded: ${refused.map((r) => `${r.name}: ${r.reason}`).join('; ')}`);
   } catch (err) {
     await Promise.all(models.map((m) => m.close()));
     throw err;

@@ -77,8 +77,18 @@ export async function readModelFolder(dir: string): Promise<RepositoryModel | un
   return { name, version, modelPath, labels, inputLayout: described.inputLayout, sha256: described.sha256, ...(config ? { config } : {}) };
 }
 
-/** Every servable model of a repository, sorted by name. Throws when there is none. */
-export async function readModelRepository(repo: string): Promise<RepositoryModel[]> {
+/** A model folder that could not be read, and why. */
+export interface RefusedModel {
+  name: string;
+  reason: string;
+}
+
+/**
+ * Every servable model of a repository, sorted by name. With `onRefused`, a folder that cannot be read (a
+ * damaged model.onnx, a broken config.pbtxt) is reported there and skipped, so that the others are still
+ * served; without it, that is an error. Throws when no model is left.
+ */
+export async function readModelRepository(repo: string, onRefused?: (refused: RefusedModel) => void): Promise<RepositoryModel[]> {
   let entries;
   try {
     entries = await readdir(repo, { withFileTypes: true });
@@ -86,9 +96,20 @@ export async function readModelRepository(repo: string): Promise<RepositoryModel
     throw new RepositoryError(`model repository '${repo}' cannot be read; create it with 'onnx-edge export --repo ${repo} --name NAME'`);
   }
   const models: RepositoryModel[] = [];
+  const refused: RefusedModel[] = [];
   for (const e of entries.filter((e) => e.isDirectory() && MODEL_NAME_PATTERN.test(e.name)).sort((a, b) => a.name.localeCompare(b.name))) {
-    const model = await readModelFolder(join(repo, e.name));
+    let model: RepositoryModel | undefined;
+    try {
+      model = await readModelFolder(join(repo, e.name));
+    } catch (err) {
+      if (!onRefused || !(err instanceof RepositoryError)) throw err;
+      refused.push({ name: e.name, reason: err.message });
+      onRefused(refused.at(-1)!);
+    }
     if (model) models.push(model);
+  }
+  if (models.length === 0 && refused.length > 0) {
+    throw new RepositoryError(`model repository '${repo}' has no usable model: ${refused.map((r) => r.reason).join('; ')}`);
   }
   if (models.length === 0) {
     throw new RepositoryError(`model repository '${repo}' has no model (expected <repo>/<name>/1/model.onnx)`);
