@@ -2,7 +2,7 @@
 // each network, beside raw onnxruntime-node throughput at the same batch sizes, in one run. Loopback only,
 // bounded by --seconds per measurement. Writes bench/results/serve-<date>-<host>.json and prints a table.
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, hostname, tmpdir } from 'node:os';
+import { availableParallelism, cpus, hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -26,6 +26,7 @@ Options:
   --concurrency LIST   comma-separated concurrencies = raw batch sizes (default 1,16,64)
   --seconds N          seconds per measurement (default 5)
   --rounds N           alternate raw and server measurements N times, keep the best of each (default 2)
+  --instances N        server inference threads per model (default 1, using every core)
   --out DIR            where the JSON goes (default bench/results)
   -h, --help           show this help`;
 
@@ -59,9 +60,10 @@ export const benchServeCommand: Command = {
   summary: 'server requests/s and latency vs raw onnxruntime-node, per network and concurrency',
   help,
   async run(argv) {
-    const { values } = parseFlags(argv, { networks: { type: 'string' }, repo: { type: 'string' }, concurrency: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } });
+    const { values } = parseFlags(argv, { networks: { type: 'string' }, repo: { type: 'string' }, concurrency: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, instances: { type: 'string' }, out: { type: 'string' } });
     const seconds = intFlag('seconds', values.seconds, 1, 600) ?? 5;
     const rounds = intFlag('rounds', values.rounds, 1, 10) ?? 2;
+    const instances = intFlag('instances', values.instances, 1, 64);
     const levels = list(values.concurrency, ['1', '16', '64']).map((c) => intFlag('concurrency', c, 1, 1024)!);
     const { startServer, readModelRepository } = await import('@onnx-edge/serve');
     let repo = values.repo;
@@ -85,6 +87,7 @@ export const benchServeCommand: Command = {
     }
     if (names.length === 0) throw new UsageError('no model to bench');
     const { images, source } = await benchImages();
+    const loadBefore = loadavg();
     const threads = availableParallelism();
     const results: NetworkResult[] = [];
     try {
@@ -94,7 +97,7 @@ export const benchServeCommand: Command = {
         // machine a burst of foreign load then hurts one round of either, not one side of the comparison.
         const raw: RawResult[] = [];
         const serverResults: ServerResult[] = [];
-        const server = await startServer({ model: modelPath, port: 0, host: '127.0.0.1', logLevel: 'warn', maxQueue: 4096 });
+        const server = await startServer({ model: modelPath, port: 0, host: '127.0.0.1', logLevel: 'warn', maxQueue: 4096, ...(instances ? { instances } : {}) });
         try {
           for (let round = 1; round <= rounds; round++) {
             for (const [i, level] of levels.entries()) {
@@ -127,6 +130,8 @@ export const benchServeCommand: Command = {
       cores: threads,
       node: process.version,
       images: source,
+      // Other processes' load skews every figure on a shared machine: recorded so a reader can tell.
+      loadAverage1m: { before: loadBefore[0], after: loadavg()[0] },
       secondsPerMeasurement: seconds,
       rounds,
       notes: 'Loopback; the load generator runs in a worker thread of the same process and shares the cores. Server batching: max batch 64, max queue delay 2 ms (defaults). Raw = onnxruntime-node session.run in the main thread of the same process (same graph optimisation and thread count; the better of spinning on (the onnxruntime default) and off (the server setting)). Raw and server alternate for --rounds rounds; the best of each is kept.',

@@ -33,6 +33,8 @@ export interface BatchingSettings {
   /** Overrides config.pbtxt's max_queue_delay_microseconds. */
   maxQueueDelayMs?: number;
   maxQueue: number;
+  /** Overrides config.pbtxt's instance_group count: inference threads for the model. */
+  instances?: number;
 }
 
 export const DEFAULT_MAX_BATCH = 64;
@@ -86,7 +88,7 @@ export function servedModelFrom(
 
 /** Starts the model's inference threads (config.pbtxt's instance count) and its batcher. */
 export async function loadServedModel(entry: RepositoryModel, ep: EpChoice, settings: BatchingSettings, observer: BatchObserver): Promise<ServedModel> {
-  const instances = entry.config?.instanceCount ?? 1;
+  const instances = settings.instances ?? entry.config?.instanceCount ?? 1;
   // Split the cores between instances so that parallel batches do not oversubscribe the CPU.
   const intraOpThreads = Math.max(1, Math.floor(availableParallelism() / instances));
   const workers = await Promise.all(Array.from({ length: instances }, () => WorkerRunner.start({ modelPath: entry.modelPath, ep, intraOpThreads })));

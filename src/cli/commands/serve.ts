@@ -22,6 +22,8 @@ Options (environment variable in brackets; flags win):
   --max-queue-delay-ms N     longest wait to fill a batch (default: config.pbtxt, else 2)
                                                                                      [ONNX_EDGE_MAX_QUEUE_DELAY_MS]
   --max-queue N              inputs waiting per model before 429 (default 1024)      [ONNX_EDGE_MAX_QUEUE]
+  --instances N              inference threads per model, sharing the cores (default: config.pbtxt's
+                             instance_group count, else 1)                           [ONNX_EDGE_INSTANCES]
   --max-body-bytes N         request body limit (default 16 MiB)                     [ONNX_EDGE_MAX_BODY_BYTES]
   --request-timeout-ms N     answer 408 and close when a request's headers and body have not all arrived
                              within N ms (default 60000)                             [ONNX_EDGE_REQUEST_TIMEOUT_MS]
@@ -48,6 +50,7 @@ export const serveCommand: Command = {
       'max-batch': { type: 'string' },
       'max-queue-delay-ms': { type: 'string' },
       'max-queue': { type: 'string' },
+      instances: { type: 'string' },
       'max-body-bytes': { type: 'string' },
       'request-timeout-ms': { type: 'string' },
       cors: { type: 'string' },
@@ -71,6 +74,7 @@ export const serveCommand: Command = {
       maxBatch: intFlag('max-batch', values['max-batch'], 1, 4096),
       maxQueueDelayMs: numberFlag('max-queue-delay-ms', values['max-queue-delay-ms'], 0, 10_000),
       maxQueue: intFlag('max-queue', values['max-queue'], 1, 1_000_000),
+      instances: intFlag('instances', values.instances, 1, 64),
       maxBodyBytes: intFlag('max-body-bytes', values['max-body-bytes'], 1024, 1024 ** 3),
       requestTimeoutMs: intFlag('request-timeout-ms', values['request-timeout-ms'], 100, 3_600_000),
       cors: values.cors === undefined ? undefined : parseCorsOrigins(values.cors),
