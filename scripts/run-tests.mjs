@@ -25,7 +25,7 @@ const files = findTests(root)
   .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
   .sort();
 
-if (filters.length === 0 && !load) {
+if (filters.length === 0 && !load && !process.argv.includes('--no-typecheck')) {
   console.log('# type-check');
   for (const project of ['tsconfig.json', 'web-demo/tsconfig.json']) {
     const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: root, stdio: 'inherit' });
