@@ -65,8 +65,13 @@ export class Batcher {
     return this.queue.length;
   }
 
-  /** Says that `count` inputs are being prepared; call the returned function once they are submitted or failed. */
+  /**
+   * Says that `count` inputs are being prepared; call the returned function once they are submitted or failed.
+   * A queue already full refuses the request here (429), before its images are decoded: an overloaded server
+   * spends nothing on work it would turn away. (Inputs still being decoded are checked again on submit.)
+   */
   announce(count: number): () => void {
+    this.refuseUnlessRoom(count, this.queue.length);
     this.announced += count;
     let released = false;
     return () => {
@@ -77,19 +82,23 @@ export class Batcher {
     };
   }
 
-  /** Queues every input of one request, or none of them (all-or-nothing, so a request is never half-run). */
-  submit(inputs: Float32Array[]): Promise<ItemResult>[] {
+  private refuseUnlessRoom(count: number, waiting: number): void {
     if (this.stopping) {
       this.observer.onRejected?.('stopping');
       throw unavailable('the server is shutting down; retry against another instance', 5);
     }
-    if (inputs.length > this.options.maxQueue) {
-      throw payloadTooLarge(`${inputs.length} inputs in one request exceed the queue capacity of ${this.options.maxQueue}; split the request`);
+    if (count > this.options.maxQueue) {
+      throw payloadTooLarge(`${count} inputs in one request exceed the queue capacity of ${this.options.maxQueue}; split the request`);
     }
-    if (this.queue.length + inputs.length > this.options.maxQueue) {
+    if (waiting + count > this.options.maxQueue) {
       this.observer.onRejected?.('queue_full');
-      throw overloaded(`the inference queue is full (${this.queue.length} of ${this.options.maxQueue} waiting); retry shortly`);
+      throw overloaded(`the inference queue is full (${waiting} of ${this.options.maxQueue} waiting); retry shortly`);
     }
+  }
+
+  /** Queues every input of one request, or none of them (all-or-nothing, so a request is never half-run). */
+  submit(inputs: Float32Array[]): Promise<ItemResult>[] {
+    this.refuseUnlessRoom(inputs.length, this.queue.length);
     for (const input of inputs) {
       if (input.length !== this.options.itemSize) throw new RangeError(`input has ${input.length} values, expected ${this.options.itemSize}`);
     }
