@@ -59,7 +59,7 @@ export async function runInferenceBench(networks: NetworkName[], settings: Infer
     tfjsBackend,
     ortOptions: ortSessionOptions(settings.threads),
     settings,
-    method: 'Per network and batch: one untimed call per peer sets how many calls make a sample last ≥ minSampleMs; then warm-up calls, then rounds of ort, tfjs, MatMul peak in that order; figures are medians per call. Images are seeded noise in [0,1] (pixel values do not change the work); tfjs gets them NHWC, onnxruntime the same images NCHW.',
+    method: 'Per network and batch: warm-up calls of each peer in turn; one more untimed call per peer sets how many calls make a sample last ≥ minSampleMs; then rounds of ort, tfjs, MatMul peak in that order; figures are medians per call. Images are seeded noise in [0,1] (pixel values do not change the work); tfjs gets them NHWC, onnxruntime the same images NCHW.',
     networks: results,
   };
 }

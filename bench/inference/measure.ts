@@ -63,7 +63,7 @@ export function benchImages(batch: number): { nhwc: Float32Array; nchw: Float32A
   return { nhwc, nchw };
 }
 
-/** How many calls make one sample last at least `minMs`, from one untimed call. */
+/** How many calls make one sample last at least `minMs`, from one untimed (warm) call. */
 async function callsPerSample(call: () => Promise<unknown>, minMs: number): Promise<number> {
   const started = performance.now();
   await call();
@@ -105,9 +105,12 @@ export async function measureNetwork(network: NetworkName, settings: InferenceSe
         return data;
       };
       worstDiff = Math.max(worstDiff, maxAbsDiff(await runOrt(), await runTfjs()));
+      log(`inference: ${network} batch ${batch}: ${settings.warmup} warm-up + ${settings.rounds} interleaved rounds (ort, tfjs, MatMul ${settings.peakN}³)…`);
+      const peak = () => peakSession.run(peakInput);
+      await interleave([runOrt, runTfjs, peak], settings.warmup, 0);
+      // Sized after warm-up: a cold first call (kernel compilation) would make samples too short.
       const calls: [number, number] = [await callsPerSample(runOrt, settings.minSampleMs), await callsPerSample(runTfjs, settings.minSampleMs)];
-      log(`inference: ${network} batch ${batch}: ${settings.warmup} warm-up + ${settings.rounds} interleaved rounds (ort ×${calls[0]}, tfjs ×${calls[1]}, MatMul ${settings.peakN}³)…`);
-      const [ortMs, tfjsMs, peakMs] = await interleave([repeated(runOrt, calls[0]), repeated(runTfjs, calls[1]), () => peakSession.run(peakInput)], settings.warmup, settings.rounds);
+      const [ortMs, tfjsMs, peakMs] = await interleave([repeated(runOrt, calls[0]), repeated(runTfjs, calls[1]), peak], 0, settings.rounds);
       x.dispose();
       const ortMedianMs = median(ortMs!) / calls[0];
       const tfjsMedianMs = median(tfjsMs!) / calls[1];
