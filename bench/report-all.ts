@@ -36,7 +36,7 @@ export function formatHeadlines(inference: InferenceReport): string[] {
 
 function machineLine(m: MachineFacts, loadAfter: number[]): string {
   const versions = Object.entries(m.packages).map(([name, v]) => `${name} ${v}`).join(', ');
-  return `${m.cpuModel}, ${m.cores} cores (${m.simd.join(' ') || 'no SIMD flags read'}), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; ${versions}. Load average before ${m.loadAverage.join(' ')}, after ${loadAfter.join(' ')}.`;
+  return `${m.cpuModel}, ${m.cores} cores (${m.simd.join(' ') || 'no SIMD flags read'}), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; ${versions}${m.commit ? `; commit ${m.commit}` : ''}. Load average before ${m.loadAverage.join(' ')}, after ${loadAfter.join(' ')}.`;
 }
 
 export function formatAllReport(report: AllReport): string {

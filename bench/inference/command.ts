@@ -36,7 +36,7 @@ Options:
   --networks LIST   comma-separated, from ${NETWORKS.join(', ')} (default: both)
   --batches LIST    comma-separated batch sizes (default 1,32,128)
   --warmup N        untimed calls per peer first (default 2)
-  --rounds N        interleaved timed rounds (default 7)
+  --rounds N        interleaved timed rounds (default 9)
   --threads N       onnxruntime intra-op threads (default: one per core, ${availableParallelism()} here)
   --peak-n N        side of the peak MatMul (default 2048)
   --quick           fewer rounds (warm-up 1, rounds 3)
@@ -76,7 +76,7 @@ export const benchInferenceCommand: Command = {
     const settings: InferenceSettings = {
       batches: (list(values.batches) ?? ['1', '32', '128']).map((b) => intFlag('batches', b, 1, 4096)!),
       warmup: intFlag('warmup', values.warmup, 0, 100) ?? (values.quick ? 1 : 2),
-      rounds: intFlag('rounds', values.rounds, 1, 1000) ?? (values.quick ? 3 : 7),
+      rounds: intFlag('rounds', values.rounds, 1, 1000) ?? (values.quick ? 3 : 9),
       threads: intFlag('threads', values.threads, 1, 256) ?? availableParallelism(),
       peakN: intFlag('peak-n', values['peak-n'], 64, 8192) ?? 2048,
       minSampleMs: 20,
