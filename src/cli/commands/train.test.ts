@@ -60,8 +60,9 @@ test('train: killed after an epoch it resumes; Ctrl-C saves a resumable checkpoi
   if (!data) return;
   const out = mkdtempSync(join(tmpdir(), 'onnx-edge-train-cli-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
-  // 10 batches per epoch, so plain (non-TTY) progress prints a line after each batch.
-  const args = ['--model', 'inception10', '--data', data, '--limit', '320', '--val-data', data, '--val-limit', '32', '--batch-size', '32', '--epochs', '2', '--seed', '9', '--backend', 'wasm', '--out', out];
+  // 10 batches per epoch, so plain (non-TTY) progress prints a line after each batch; two gradient threads,
+  // so the interrupted and resumed runs include the worker replicas.
+  const args = ['--model', 'inception10', '--data', data, '--limit', '320', '--val-data', data, '--val-limit', '32', '--batch-size', '32', '--epochs', '2', '--seed', '9', '--backend', 'wasm', '--workers', '2', '--out', out];
 
   const first = startTrain(args);
   await first.waitFor(/^epoch 1\/2: loss/);

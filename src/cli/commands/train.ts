@@ -29,8 +29,9 @@ Options:
   --out <dir>           run folder (default runs/<model>-<date>)
   --backend <b>         ${BACKENDS.join('|')} (default auto: tfjs-node-gpu → tfjs-node → webgpu → wasm → cpu)
   --fresh               ignore a checkpoint in the run folder and start over
-  --workers <n>         threads computing gradients, data-parallel, for the wasm and cpu backends (default:
-                        one per core, at most 4; BatchNorm statistics are per thread's share of a batch)
+  --workers <n>         threads computing gradients, data-parallel, for the wasm and cpu backends, which use
+                        one core each (default 1). Each thread takes a share of every batch and BatchNorm
+                        uses that share's statistics; pays off on idle cores, not on a busy machine
   -h, --help            show this help
 
 Exit codes: 0 trained, 1 failed, 2 bad usage, 130 interrupted (checkpoint saved).`;

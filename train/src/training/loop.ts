@@ -3,7 +3,6 @@
 // each, keeps the best model by validation loss, and writes the run folder.
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { releaseBackend, selectBackend, type BackendSelection } from '../backend/select.ts';
 import { batches } from '../data/batches.ts';
@@ -15,7 +14,7 @@ import { readCheckpointState, restoreCheckpoint, saveCheckpoint, type Checkpoint
 import { loadRunData } from './data-source.ts';
 import { bestEpoch, toHistoryFile, type EpochRecord, type HistoryFile } from './history.ts';
 import { TrainingInterrupted, watchInterrupts } from './interrupt.ts';
-import { DEFAULT_EPOCHS, MAX_DEFAULT_WORKERS, recipeOf, type RunRecipe, type TrainOptions } from './options.ts';
+import { DEFAULT_EPOCHS, recipeOf, type RunRecipe, type TrainOptions } from './options.ts';
 import type { ProgressEvent } from './progress.ts';
 import { runPaths, writeHistoryAndCurves, writeLabels, writeSummary, type RunPaths } from './run-folder.ts';
 import { dataParallelStepper } from './parallel/data-parallel.ts';
@@ -76,7 +75,7 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
   if (saved) resumedRecipe(saved.recipe, options, paths.checkpoint);
   const backend = await selectBackend(options.backend ?? 'auto', log);
   const singleCoreBackend = backend.name === 'wasm' || backend.name === 'cpu';
-  const recipe = saved?.recipe ?? recipeOf(options, () => Math.floor(Math.random() * 2 ** 31), singleCoreBackend ? Math.min(availableParallelism(), MAX_DEFAULT_WORKERS) : 1);
+  const recipe = saved?.recipe ?? recipeOf(options, () => Math.floor(Math.random() * 2 ** 31));
   if (recipe.workers > 1 && !singleCoreBackend) {
     throw new Error(`--workers ${recipe.workers} applies to the wasm and cpu backends only; the ${backend.name} backend uses every core itself (use --workers 1)`);
   }

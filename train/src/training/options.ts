@@ -23,8 +23,9 @@ export interface TrainOptions {
   /** Ignore a checkpoint in the run folder and start over. */
   fresh?: boolean;
   /**
-   * Threads that compute gradients, data-parallel (wasm and cpu backends, which use one core each);
-   * default: one per core, at most 4. Part of the recipe: the same seed and worker count give the same weights.
+   * Threads that compute gradients, data-parallel (wasm and cpu backends, which use one core each). Default 1:
+   * BatchNorm statistics over the whole batch, exactly as Keras computes them, and weights that do not depend
+   * on the machine's core count. Part of the recipe: the same seed and worker count give the same weights.
    */
   workers?: number;
 }
@@ -48,11 +49,9 @@ export interface RunRecipe {
   workers: number;
 }
 
-export const MAX_DEFAULT_WORKERS = 4;
-
-export function recipeOf(options: TrainOptions, randomSeed: () => number, defaultWorkers: number): RunRecipe {
+export function recipeOf(options: TrainOptions, randomSeed: () => number): RunRecipe {
   return {
-    workers: options.workers ?? defaultWorkers,
+    workers: options.workers ?? 1,
     model: options.model,
     variant: options.variant ?? 'seed',
     batchSize: options.batchSize ?? defaultBatchSize(options.model),
