@@ -107,7 +107,7 @@ export const benchServeCommand: Command = {
                 const r = await measureRaw(modelPath, level, seconds, threads, allowSpinning);
                 if (!raw[i] || r.imagesPerSecond > raw[i]!.imagesPerSecond) raw[i] = r;
               }
-              const m = await measureServer(server.url, images, level, seconds);
+              const m = await measureServer(server, images, level, seconds);
               if (!serverResults[i] || m.requestsPerSecond > serverResults[i]!.requestsPerSecond) serverResults[i] = m;
             }
           }

@@ -1,7 +1,7 @@
 // The two measurements of `bench serve`: raw onnxruntime-node throughput at a batch size (same session
 // settings as the server), and the server under closed-loop HTTP load at a concurrency.
 import { performance } from 'node:perf_hooks';
-import { createSession, runBatch } from '@onnx-edge/serve';
+import { createSession, runBatch, type RunningServer } from '@onnx-edge/serve';
 import { startTsWorker } from '@onnx-edge/serve/inference/ts-worker';
 import type { LoadJob, LoadResult } from './load-worker.ts';
 
@@ -24,6 +24,13 @@ export interface ServerResult {
   meanBatchSize: number;
   /** Mean per request, from the server's timing_ms; `other` = client latency − server total (HTTP, client). */
   meanMs: { decode: number; queue: number; inference: number; serverTotal: number; clientLatency: number; httpAndClient: number };
+  /** Busy fractions during the measurement: the server's HTTP thread, its inference worker(s) (Σ run() time / wall time), the load generator. */
+  utilization: { httpThread: number; inference: number; client: number };
+}
+
+async function inferenceSecondsSum(server: RunningServer): Promise<number> {
+  const metric = await server.metrics.inferenceSeconds.get();
+  return metric.values.filter((v) => v.metricName?.endsWith('_sum')).reduce((a, v) => a + v.value, 0);
 }
 
 export async function measureRaw(modelPath: string, batch: number, seconds: number, intraOpThreads: number, allowSpinning: boolean): Promise<RawResult> {
@@ -60,9 +67,15 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
   });
 }
 
-export async function measureServer(url: string, images: Uint8Array[], concurrency: number, seconds: number): Promise<ServerResult> {
+export async function measureServer(server: RunningServer, images: Uint8Array[], concurrency: number, seconds: number): Promise<ServerResult> {
+  const url = server.url;
   await runLoad({ url, images, concurrency, seconds: Math.min(1, seconds) }); // warm-up: connections, JIT
+  // The server runs in this process: this thread's event loop is its HTTP thread.
+  const elu = performance.eventLoopUtilization();
+  const inferenceBefore = await inferenceSecondsSum(server);
   const load = await runLoad({ url, images, concurrency, seconds });
+  const httpThread = performance.eventLoopUtilization(elu).utilization;
+  const inference = (await inferenceSecondsSum(server)) - inferenceBefore;
   const sorted = [...load.latenciesMs].sort((a, b) => a - b);
   const n = Math.max(1, sorted.length);
   const mean = (x: number) => x / n;
@@ -83,5 +96,6 @@ export async function measureServer(url: string, images: Uint8Array[], concurren
       clientLatency,
       httpAndClient: clientLatency - mean(load.serverMs.total),
     },
+    utilization: { httpThread, inference: inference / load.elapsedSeconds, client: load.clientUtilization },
   };
 }

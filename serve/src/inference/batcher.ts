@@ -9,7 +9,10 @@ import { overloaded, payloadTooLarge, unavailable } from '../errors.ts';
 
 export interface BatchRunResult {
   outputs: Record<string, Float32Array>;
+  /** Seconds inside onnxruntime run(). */
   seconds: number;
+  /** Seconds the batch waited in the runner for an earlier batch to finish (counted as queue time). */
+  waitedSeconds?: number;
 }
 
 /** Runs one batch: flat input of `batch` items -> flat outputs. One per inference thread. */
@@ -146,18 +149,20 @@ export class Batcher {
     const input = new Float32Array(batch.length * size);
     batch.forEach((item, i) => input.set(item.input, i * size));
     const dispatchedAt = performance.now();
-    for (const item of batch) this.observer.onQueueWait?.((dispatchedAt - item.enqueuedAt) / 1000);
     this.running++;
     runner(input, batch.length)
       .then((result) => {
         this.observer.onBatch?.(batch.length, result.seconds);
+        const waited = result.waitedSeconds ?? 0;
         batch.forEach((item, i) => {
+          const queueSeconds = (dispatchedAt - item.enqueuedAt) / 1000 + waited;
+          this.observer.onQueueWait?.(queueSeconds);
           const outputs: Record<string, Float32Array> = {};
           for (const [name, flat] of Object.entries(result.outputs)) {
             const per = flat.length / batch.length;
             outputs[name] = flat.slice(i * per, (i + 1) * per);
           }
-          item.resolve({ outputs, queueSeconds: (dispatchedAt - item.enqueuedAt) / 1000, inferenceSeconds: result.seconds, batchSize: batch.length });
+          item.resolve({ outputs, queueSeconds, inferenceSeconds: result.seconds, batchSize: batch.length });
         });
       })
       .catch((err: Error) => batch.forEach((item) => item.reject(err)))

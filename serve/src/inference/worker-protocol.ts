@@ -17,5 +17,5 @@ export interface WorkerRequest {
 export type WorkerReply =
   | { type: 'ready'; executionProvider: ExecutionProvider; reason: string; inputNames: string[]; outputNames: string[]; inputShape: number[] }
   | { type: 'failed'; message: string }
-  | { type: 'result'; id: number; outputs: Record<string, Float32Array>; seconds: number }
+  | { type: 'result'; id: number; outputs: Record<string, Float32Array>; seconds: number; waitedSeconds: number }
   | { type: 'error'; id: number; message: string };

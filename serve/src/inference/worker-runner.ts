@@ -66,7 +66,7 @@ export class WorkerRunner {
     const waiter = this.pending.get(reply.id);
     if (!waiter) return;
     this.pending.delete(reply.id);
-    if (reply.type === 'result') waiter.resolve({ outputs: reply.outputs, seconds: reply.seconds });
+    if (reply.type === 'result') waiter.resolve({ outputs: reply.outputs, seconds: reply.seconds, waitedSeconds: reply.waitedSeconds });
     else waiter.reject(new Error(reply.message));
   }
 

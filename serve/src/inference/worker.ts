@@ -21,15 +21,28 @@ try {
     inputShape: input?.isTensor ? input.shape.map((d) => (typeof d === 'number' ? d : -1)) : [],
   };
   port.postMessage(reply);
-  port.on('message', async (request: WorkerRequest) => {
-    try {
-      const started = performance.now();
-      const outputs = await runBatch(loaded.session, request.inputName, request.input, request.shape);
-      const reply: WorkerReply = { type: 'result', id: request.id, outputs, seconds: (performance.now() - started) / 1000 };
-      port.postMessage(reply, [...new Set(Object.values(outputs).map((o) => o.buffer as ArrayBuffer))]);
-    } catch (err) {
-      port.postMessage({ type: 'error', id: request.id, message: (err as Error).message } satisfies WorkerReply);
+  // Runs strictly one at a time: the server hands over a second batch while the first runs (so this thread
+  // never waits for the main thread), and timing a run must not include the wait for the one before it.
+  const waiting: { request: WorkerRequest; receivedAt: number }[] = [];
+  let busy = false;
+  const drain = async () => {
+    busy = true;
+    for (let next = waiting.shift(); next; next = waiting.shift()) {
+      const { request, receivedAt } = next;
+      try {
+        const started = performance.now();
+        const outputs = await runBatch(loaded.session, request.inputName, request.input, request.shape);
+        const reply: WorkerReply = { type: 'result', id: request.id, outputs, seconds: (performance.now() - started) / 1000, waitedSeconds: (started - receivedAt) / 1000 };
+        port.postMessage(reply, [...new Set(Object.values(outputs).map((o) => o.buffer as ArrayBuffer))]);
+      } catch (err) {
+        port.postMessage({ type: 'error', id: request.id, message: (err as Error).message } satisfies WorkerReply);
+      }
     }
+    busy = false;
+  };
+  port.on('message', (request: WorkerRequest) => {
+    waiting.push({ request, receivedAt: performance.now() });
+    if (!busy) void drain();
   });
 } catch (err) {
   port.postMessage({ type: 'failed', message: (err as Error).message } satisfies WorkerReply);
