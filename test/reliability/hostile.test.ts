@@ -207,6 +207,15 @@ errorCase('multipart file with an unsupported type', {
   },
   status: 415,
 });
+errorCase('multipart with 2,000 image files', {
+  sent: "multipart/form-data with 2,000 files in field 'image' (more inputs than the queue's 1,024)",
+  request: async () => {
+    const png = await corpus.png();
+    const { body, contentType } = corpus.multipart(Array.from({ length: 2000 }, (_, i) => ({ name: 'image', filename: `${i}.png`, type: 'image/png', data: png })));
+    return classify(contentType, body);
+  },
+  status: 413,
+});
 reliabilityCase(log, 'multipart with two image files answers each', async (draft) => {
   const first = await corpus.png();
   const second = await corpus.jpeg(40, 40);

@@ -8,10 +8,12 @@ import { after, before } from 'node:test';
 import { exportSeedNetwork } from '@onnx-edge/serve/testing/models';
 import { startChildServer, type ChildServer } from './child-server.ts';
 import * as corpus from './corpus.ts';
-import { assertErrorAnswer, CaseLog, rawRequest, REPO_ROOT, reliabilityCase, type RawResponse } from './harness.ts';
+import { asResponse, assertErrorAnswer, CaseLog, observe, rawRequest, REPO_ROOT, reliabilityCase, socketExchange, type RawResponse } from './harness.ts';
 
 const BURST = 256;
 const MAX_QUEUE = 4;
+/** Long enough for every request of the burst to arrive on this busy machine, short enough for the stalled-client case. */
+const REQUEST_TIMEOUT_MS = 3000;
 const log = new CaseLog('overload', 'Overload and recovery', 3);
 let repo: string;
 let server: ChildServer;
@@ -19,9 +21,9 @@ let png: Buffer;
 
 before(async () => {
   ({ repo } = await exportSeedNetwork('inception10'));
-  server = await startChildServer(repo, ['--max-queue', String(MAX_QUEUE), '--max-batch', '4']);
+  server = await startChildServer(repo, ['--max-queue', String(MAX_QUEUE), '--max-batch', '4', '--request-timeout-ms', String(REQUEST_TIMEOUT_MS)]);
   png = await corpus.png();
-  log.facts['server'] = `node bin/onnx-edge.js serve --max-queue ${MAX_QUEUE} --max-batch 4 (child process), Inception10`;
+  log.facts['server'] = `node bin/onnx-edge.js serve --max-queue ${MAX_QUEUE} --max-batch 4 --request-timeout-ms ${REQUEST_TIMEOUT_MS} (child process), Inception10`;
 });
 
 after(async () => {
@@ -115,4 +117,22 @@ reliabilityCase(log, 'the server recovers once the burst is over', async (draft)
   assert.equal([...answers][0], JSON.stringify((JSON.parse(before.text) as { predictions: unknown }).predictions), 'as during the burst');
   assert.equal(ready.status, 200);
   assert.equal(Number(rejected), refusals, 'every refusal is counted');
+});
+
+reliabilityCase(log, 'a client stalling while the server is busy is timed out (--request-timeout-ms)', async (draft) => {
+  draft.sent = `raw TCP: POST /classify announcing ${png.length} bytes, sending half, then nothing, while 8 other clients keep the server busy`;
+  draft.expected = `408 JSON and the connection closed after the ${REQUEST_TIMEOUT_MS} ms given by --request-timeout-ms; the busy clients all answered`;
+  let busy = true;
+  const others: RawResponse[] = [];
+  const load = Promise.all(Array.from({ length: 8 }, async () => {
+    while (busy) others.push(await classify());
+  }));
+  const x = await socketExchange(server.url, [`POST /classify HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: ${png.length}\r\n\r\n`, png.subarray(0, png.length >> 1)], REQUEST_TIMEOUT_MS * 3);
+  busy = false;
+  await load;
+  const res = asResponse(x);
+  observe(draft, res);
+  assert.ok(x.closedByServer, 'the server closed the stalled connection');
+  assertErrorAnswer(res, { status: 408, serverPaths: [repo, REPO_ROOT.replace(/\/$/, '')], maxMs: REQUEST_TIMEOUT_MS * 2 });
+  assert.ok(others.length > 0 && others.every((r) => r.status === 200 || r.status === 429), 'the other clients were served meanwhile');
 });
