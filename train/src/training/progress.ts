@@ -37,10 +37,14 @@ function epochLine(e: Extract<ProgressEvent, { type: 'epoch' }>): string {
 export function createProgressPrinter(stream: NodeJS.WriteStream = process.stdout): (event: ProgressEvent) => void {
   const tty = stream.isTTY === true;
   let lastPlainTenth = -1;
+  let barEpoch = -1;
   return (event) => {
     if (event.type === 'batch') {
       if (event.batch === 1) lastPlainTenth = -1;
       if (tty) {
+        // As Keras does: an 'Epoch e/E' line, then the bar redrawn in place below it.
+        if (event.epoch !== barEpoch) stream.write(`Epoch ${event.epoch}/${event.epochs}\n`);
+        barEpoch = event.epoch;
         stream.write(`\r\x1b[2K${batchLine(event)}`);
         return;
       }
