@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
+import sharp from 'sharp';
 import { startServer, type RunningServer } from './server.ts';
 import { cifarSample, nchwOf, pngOf, type CifarImage } from './testing/cifar.ts';
 import { readJson } from './testing/fixtures.ts';
@@ -117,6 +118,28 @@ test('health, model metadata with the execution provider, model files and metric
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   assert.match(metrics, /onnx_edge_model_info\{model="inception10",version="1",execution_provider="cpu"\} 1/);
   assert.match(metrics, /onnx_edge_inference_seconds_count\{model="inception10"\} [1-9]/);
+});
+
+test('the real server answers bad requests with the JSON error shape: 400, 404, 413, 415, 422', async () => {
+  const post = (path: string, type: string, body: Uint8Array | string) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+  const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: 'red' } }).png().toBuffer();
+  const huge = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: 'white' } }).png({ compressionLevel: 1 }).toBuffer();
+  const cases: [Promise<Response>, number, string][] = [
+    [post('/classify?top=0', 'image/png', png), 400, 'bad_request'],
+    [post('/classify?model=missing', 'image/png', png), 404, 'not_found'],
+    [fetch(`${server.url}/no/such/route`), 404, 'not_found'],
+    [post('/classify', 'image/png', huge), 413, 'payload_too_large'],
+    [post('/classify', 'application/pdf', png), 415, 'unsupported_media_type'],
+    [post('/classify', 'image/png', png.subarray(0, 50)), 422, 'unprocessable'],
+  ];
+  for (const [response, status, code] of cases) {
+    const res = await response;
+    assert.equal(res.status, status, code);
+    assert.equal((await readJson(res)).error.code, code);
+  }
+  const v2 = await fetch(`${server.url}/v2/models/inception10/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: [{ name: 'input', shape: [1, 3, 16, 16], datatype: 'FP32', data: new Array(768).fill(0) }] }) });
+  assert.equal(v2.status, 422);
+  assert.equal(typeof (await readJson(v2)).error, 'string');
 });
 
 test('close() answers requests in flight, then stops accepting (graceful shutdown)', async (t) => {
