@@ -61,6 +61,10 @@ test('the web demo is served with isolation headers, a CSP that allows WebAssemb
   assert.equal((await app.request('/assets/ort-wasm-simd-threaded.wasm')).headers.get('content-type'), 'application/wasm');
   assert.equal((await app.request('/assets/ort.worker.mjs')).headers.get('content-type'), 'text/javascript; charset=utf-8');
   assert.equal((await app.request('/index.html')).status, 200);
+  assert.equal(index.headers.get('cache-control'), 'no-cache');
+  const etag = index.headers.get('etag')!;
+  assert.equal((await app.request('/', { headers: { 'if-none-match': etag } })).status, 304, 'revalidation');
+  assert.match((await app.request('/assets/ort.worker.mjs')).headers.get('cache-control') ?? '', /immutable/);
   for (const escape of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt', '/%00']) {
     const res = await app.request(escape);
     assert.equal(res.status, 404, escape);

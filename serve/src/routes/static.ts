@@ -49,16 +49,24 @@ export function staticRoutes(webRoot: string | undefined): Hono<AppEnv> {
     if (!root) throw notFound(`no route ${c.req.path}; the web demo is not configured (--web-root)`);
     let path = resolveInside(root, c.req.path);
     if (!path) throw notFound(`no file ${c.req.path}`);
-    const info = await stat(path).catch(() => undefined);
-    if (info?.isDirectory()) path = join(path, 'index.html');
-    const bytes = await readFile(path).catch(() => undefined);
-    if (!bytes) {
+    let info = await stat(path).catch(() => undefined);
+    if (info?.isDirectory()) {
+      path = join(path, 'index.html');
+      info = await stat(path).catch(() => undefined);
+    }
+    if (!info?.isFile()) {
       throw notFound(c.req.path === '/' ? `the web demo is not built (no index.html in the web root); run 'npm run build'` : `no file ${c.req.path}`);
     }
     const type = MIME_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
-    c.header('Content-Type', type);
+    // Vite's /assets/ names carry a content hash: cache them for good. Everything else (index.html, the
+    // service worker, onnxruntime's unhashed files) is revalidated against its ETag on every load.
+    const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+    c.header('ETag', etag);
+    c.header('Cache-Control', c.req.path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     c.header('Cross-Origin-Resource-Policy', 'same-origin');
-    c.header('Cache-Control', type.startsWith('text/html') ? 'no-cache' : 'public, max-age=300');
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+    const bytes = await readFile(path);
+    c.header('Content-Type', type);
     return c.body(new Uint8Array(bytes));
   });
   return app;
