@@ -17,7 +17,8 @@ Options:
   --model <name>        ${NETWORKS.join(', ')} (required)
   --variant <v>         seed (default, as the tutorial behaves) or standard (see 'onnx-edge summary --help')
   --data <src>          a CIFAR-10 folder, .bin file or cifar-10-binary.tar.gz; 'synthetic'; or 'auto'
-                        (default: ./data/cifar10 when present, else synthetic images)
+                        (default: $CIFAR10_DIR, else what 'onnx-edge data download' fetched, else
+                        synthetic images)
   --val-data <src>      validation records (default: the folder's test_batch.bin, else the last 10% of the
                         training records, held out)
   --epochs <n>          total epochs of the run (default 5; a resumed run continues its count)

@@ -3,6 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyDataset, IMAGE_BYTES, type CifarDataset } from '../data/format.ts';
+import { defaultDataDir } from '../data/download.ts';
 import { loadCifar, OFFICIAL_FOLDER } from '../data/reader.ts';
 import { syntheticCifar } from '../data/synthetic.ts';
 
@@ -17,8 +18,6 @@ export interface RunData {
 /** Records the synthetic set has when --limit does not say. */
 const SYNTHETIC_DEFAULT_COUNT = 5000;
 const HOLD_OUT_FRACTION = 0.1;
-/** Where `onnx-edge data download` puts CIFAR-10 by default (relative to the working directory). */
-export const DEFAULT_DATA_DIR = join('data', 'cifar10');
 
 function hasOfficialTestFile(dir: string): boolean {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return false;
@@ -37,13 +36,24 @@ function describe(source: string, dataset: CifarDataset): string {
   return `${source} (${dataset.count} records)`;
 }
 
-/** The records `--data` names: 'auto' → ./data/cifar10 when present, else the synthetic set. */
-async function loadTraining(data: string, limit: number | undefined, seed: number, log: (line: string) => void): Promise<{ dataset: CifarDataset; source: string; officialTest: boolean }> {
-  let source = data;
-  if (data === 'auto') {
-    source = existsSync(DEFAULT_DATA_DIR) ? DEFAULT_DATA_DIR : 'synthetic';
-    log(`data: --data auto → ${source === 'synthetic' ? `synthetic images (no CIFAR-10 in ${DEFAULT_DATA_DIR}; run 'onnx-edge data download' for the real set)` : source}`);
+/** 'auto': $CIFAR10_DIR, else the download cache of `onnx-edge data download`, else the synthetic set. */
+function resolveAuto(log: (line: string) => void): string {
+  if (process.env.CIFAR10_DIR) {
+    log(`data: --data auto → ${process.env.CIFAR10_DIR} (CIFAR10_DIR)`);
+    return process.env.CIFAR10_DIR;
   }
+  const cached = join(defaultDataDir(), OFFICIAL_FOLDER);
+  if (existsSync(cached)) {
+    log(`data: --data auto → ${cached} (the download cache)`);
+    return cached;
+  }
+  log(`data: --data auto → synthetic images: no CIFAR10_DIR and nothing in ${cached}; run 'onnx-edge data download' for the real set`);
+  return 'synthetic';
+}
+
+/** The records `--data` names. */
+async function loadTraining(data: string, limit: number | undefined, seed: number, log: (line: string) => void): Promise<{ dataset: CifarDataset; source: string; officialTest: boolean }> {
+  const source = data === 'auto' ? resolveAuto(log) : data;
   if (source === 'synthetic') {
     const dataset = syntheticCifar({ count: limit ?? SYNTHETIC_DEFAULT_COUNT, seed });
     return { dataset, source: 'synthetic', officialTest: false };
