@@ -59,7 +59,7 @@ function describedData(line: string | undefined): { train?: string; validation?:
   return { train: match[1], validation: match[2], trainImages: Number(/\((\d+) records\)$/.exec(match[1]!)?.[1] ?? NaN) };
 }
 
-async function train(options: PipelineOptions, data: ResolvedData, request: RunRequest, runDir: string, sizing: ReturnType<typeof sizeTraining>, log: (line: string) => void): Promise<RunRecord> {
+async function train(options: PipelineOptions, data: ResolvedData, request: RunRequest, runDir: string, sizing: ReturnType<typeof sizeTraining>, chosenBackend: BackendChoice, log: (line: string) => void): Promise<RunRecord> {
   let dataLine: string | undefined;
   const trained = await trainModel(
     {
@@ -72,12 +72,14 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
       limit: sizing.limit,
       valLimit: sizing.valLimit,
       outDir: runDir,
-      backend: options.backend,
+      // The backend the pipeline already chose, by name, so training does not probe every candidate again.
+      backend: chosenBackend,
       fresh: options.retrain,
     },
     {
       onProgress: createProgressPrinter(process.stdout),
       log: (line) => {
+        if (line.startsWith('backend: ')) return; // printed once already, when the pipeline chose it
         if (line.startsWith('data: training on')) dataLine = line;
         // trainModel speaks of its own flag; the pipeline's equivalent is --retrain.
         log(line.replace('--fresh', '--retrain'));
@@ -148,7 +150,7 @@ export async function runPipeline(options: PipelineOptions, log: (line: string) 
     log(`train: ${sizing.explanation}`);
     if (sizing.more) log(`train: ${sizing.more}`);
     log(`train: run folder ${displayPath(runDir)} (an interrupted run resumes from its checkpoint: run the same command again)`);
-    record = await train(options, data, request, runDir, sizing, log);
+    record = await train(options, data, request, runDir, sizing, backend.name as BackendChoice, log);
   }
 
   const repo = resolve(options.repo ?? defaultRepository(options.out));
