@@ -39,8 +39,10 @@ function panel(title: string, epochs: number[], series: Series[], offsetX: numbe
   }
   const pad = (high - low) * 0.05;
   [low, high] = [low - pad, high + pad];
-  const firstEpoch = epochs[0] ?? 1;
-  const lastEpoch = Math.max(epochs[epochs.length - 1] ?? 1, firstEpoch + 1);
+  // A single epoch sits in the middle of the axis rather than on its edge.
+  const single = epochs.length === 1;
+  const firstEpoch = (epochs[0] ?? 1) - (single ? 1 : 0);
+  const lastEpoch = Math.max(epochs[epochs.length - 1] ?? 1, firstEpoch + 1) + (single ? 1 : 0);
   const plotW = PANEL_WIDTH - MARGIN.left - MARGIN.right;
   const plotH = PANEL_HEIGHT - MARGIN.top - MARGIN.bottom;
   const x = (epoch: number) => offsetX + MARGIN.left + ((epoch - firstEpoch) / (lastEpoch - firstEpoch)) * plotW;
@@ -54,7 +56,7 @@ function panel(title: string, epochs: number[], series: Series[], offsetX: numbe
     parts.push(`<line x1="${offsetX + MARGIN.left}" x2="${offsetX + MARGIN.left + plotW}" y1="${ty}" y2="${ty}" stroke="#ddd"/>`);
     parts.push(`<text x="${offsetX + MARGIN.left - 6}" y="${ty}" text-anchor="end" dominant-baseline="middle" font-size="11">${Number(v.toPrecision(4))}</text>`);
   }
-  const epochTicks = ticks(firstEpoch, lastEpoch).filter((e) => Number.isInteger(e));
+  const epochTicks = single ? epochs : ticks(firstEpoch, lastEpoch).filter((e) => Number.isInteger(e));
   for (const e of epochTicks) {
     parts.push(`<text x="${x(e).toFixed(1)}" y="${MARGIN.top + plotH + 16}" text-anchor="middle" font-size="11">${e}</text>`);
   }
