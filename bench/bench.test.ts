@@ -19,7 +19,7 @@ test('interleave warms every peer up, then times them A B A B, each on its own l
   const calls: string[] = [];
   let clock = 0;
   const peer = (name: string, ms: number) => async () => { calls.push(name); clock += ms; };
-  const times = await interleave([peer('A', 2), peer('B', 5)], 1, 3, () => clock);
+  const times = await interleave([peer('A', 2), peer('B', 5)], 1, 3, { now: () => clock, settleMs: 1 });
   assert.deepEqual(calls, ['A', 'B', 'A', 'B', 'A', 'B', 'A', 'B']);
   assert.deepEqual(times, [[2, 2, 2], [5, 5, 5]]);
 });

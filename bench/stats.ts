@@ -10,9 +10,13 @@ export function median(values: readonly number[]): number {
 
 /**
  * Runs each peer `warmup` times untimed (in turn), then `rounds` rounds of one timed call per peer, in the
- * same order every round (A B A B …). Returns every peer's times in ms, in the order of `peers`.
+ * same order every round (A B A B …), pausing `settleMs` untimed after each call so that threads a peer
+ * leaves spinning (onnxruntime's default) have gone idle before the next one starts. Returns every
+ * peer's times in ms, in the order of `peers`.
  */
-export async function interleave(peers: readonly (() => Promise<unknown>)[], warmup: number, rounds: number, now: () => number = () => performance.now()): Promise<number[][]> {
+export async function interleave(peers: readonly (() => Promise<unknown>)[], warmup: number, rounds: number, options: { settleMs?: number; now?: () => number } = {}): Promise<number[][]> {
+  const now = options.now ?? (() => performance.now());
+  const settle = () => (options.settleMs ? new Promise((resolve) => setTimeout(resolve, options.settleMs)) : Promise.resolve());
   for (let i = 0; i < warmup; i++) for (const peer of peers) await peer();
   const times = peers.map(() => [] as number[]);
   for (let round = 0; round < rounds; round++) {
@@ -20,6 +24,7 @@ export async function interleave(peers: readonly (() => Promise<unknown>)[], war
       const started = now();
       await peer();
       times[i]!.push(now() - started);
+      await settle();
     }
   }
   return times;

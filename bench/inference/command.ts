@@ -19,6 +19,7 @@ export interface InferenceReport {
   date: string;
   machine: ReturnType<typeof machineFacts>;
   tfjsBackend: TfjsBackendInfo;
+  /** onnxruntime's options with spinning on; the other onnxruntime peer differs only by allow_spinning '0'. */
   ortOptions: ReturnType<typeof ortSessionOptions>;
   settings: InferenceSettings;
   method: string;
@@ -30,13 +31,14 @@ const help = `Usage: onnx-edge bench inference [options]
 onnxruntime-node on the project's export of each seed network (seed weights) vs tfjs on its best backend
 here (tfjs-node where installed, else wasm), on the same weights and images; images/s and the ratio, and
 achieved GFLOP/s (2·MACs of the graph's Conv/Gemm) against an onnxruntime MatMul measured in the same
-rounds. Peers run interleaved (ort, tfjs, MatMul, ort, …) after warm-up; figures are medians.
+rounds. Peers run interleaved (ort, tfjs, MatMul, ort, …) after warm-up; figures are medians; onnxruntime
+is measured with its threads spinning (its default) and sleeping, and the faster one counts.
 
 Options:
   --networks LIST   comma-separated, from ${NETWORKS.join(', ')} (default: both)
   --batches LIST    comma-separated batch sizes (default 1,32,128)
   --warmup N        untimed calls per peer first (default 2)
-  --rounds N        interleaved timed rounds (default 9)
+  --rounds N        interleaved timed rounds (default 11; --quick: 3)
   --threads N       onnxruntime intra-op threads (default: one per core, ${availableParallelism()} here)
   --peak-n N        side of the peak MatMul (default 2048)
   --quick           fewer rounds (warm-up 1, rounds 3)
@@ -57,9 +59,9 @@ export async function runInferenceBench(networks: NetworkName[], settings: Infer
     date: new Date().toISOString(),
     machine: machineFacts(),
     tfjsBackend,
-    ortOptions: ortSessionOptions(settings.threads),
+    ortOptions: ortSessionOptions(settings.threads, true),
     settings,
-    method: 'Per network and batch: warm-up calls of each peer in turn; one more untimed call per peer sets how many calls make a sample last ≥ minSampleMs; then rounds of ort, tfjs, MatMul peak in that order; figures are medians per call. Images are seeded noise in [0,1] (pixel values do not change the work); tfjs gets them NHWC, onnxruntime the same images NCHW.',
+    method: 'Per network and batch: warm-up calls of each peer in turn; one more untimed call per peer sets how many calls make a sample last ≥ minSampleMs; then rounds of ort (spinning on), ort (spinning off), tfjs, MatMul peak in that order, with a settle pause after each call; figures are medians per call, and the onnxruntime figure is the faster of its two spinning settings. Images are seeded noise in [0,1] (pixel values do not change the work); tfjs gets them NHWC, onnxruntime the same images NCHW.',
     networks: results,
   };
 }
@@ -76,10 +78,11 @@ export const benchInferenceCommand: Command = {
     const settings: InferenceSettings = {
       batches: (list(values.batches) ?? ['1', '32', '128']).map((b) => intFlag('batches', b, 1, 4096)!),
       warmup: intFlag('warmup', values.warmup, 0, 100) ?? (values.quick ? 1 : 2),
-      rounds: intFlag('rounds', values.rounds, 1, 1000) ?? (values.quick ? 3 : 9),
+      rounds: intFlag('rounds', values.rounds, 1, 1000) ?? (values.quick ? 3 : 11),
       threads: intFlag('threads', values.threads, 1, 256) ?? availableParallelism(),
       peakN: intFlag('peak-n', values['peak-n'], 64, 8192) ?? 2048,
       minSampleMs: 20,
+      settleMs: 10,
     };
     const report = await runInferenceBench(networks, settings, (line) => console.error(line));
     const file = values.out ?? resultsFile('inference', report.date, report.machine.host, 'json');

@@ -2,7 +2,13 @@
 // measured alike). Chosen by measurement: see bench/NOTES.md.
 import type * as ort from 'onnxruntime-node';
 
-export function ortSessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+/**
+ * All graph optimisations (NCHWc layout, Conv+activation fusion), one intra-op thread per core, sequential
+ * execution, the CPU memory arena. `allowSpinning`: idle intra-op threads spin (onnxruntime's default,
+ * lowest latency for small batches) or sleep (a spinning pool keeps burning the cores for a while after
+ * run() returns; the benchmark pauses between peers so that this does not slow the next one).
+ */
+export function ortSessionOptions(threads: number, allowSpinning: boolean): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
@@ -10,9 +16,6 @@ export function ortSessionOptions(threads: number): ort.InferenceSession.Session
     executionMode: 'sequential',
     enableCpuMemArena: true,
     logSeverityLevel: 3,
-    // Idle intra-op threads sleep instead of spinning. Spinning is onnxruntime's default, but a spinning
-    // pool keeps burning both cores for a while after run() returns, so the next peer in an interleaved
-    // round (tfjs, the MatMul peak, another session) runs at half speed: measured 2.4× slower (NOTES.md).
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    extra: { session: { intra_op: { allow_spinning: allowSpinning ? '1' : '0' } } },
   };
 }
