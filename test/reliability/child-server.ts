@@ -14,8 +14,8 @@ export interface ChildServer {
 }
 
 /** Starts `onnx-edge serve --repo <repo> --port 0 …flags` and waits for its URL. */
-export async function startChildServer(repo: string, flags: string[] = [], timeoutMs = 60_000): Promise<ChildServer> {
-  const run = startCli(['serve', '--repo', repo, '--port', '0', '--log-level', 'warn', ...flags], cleanEnv({}));
+export async function startChildServer(repo: string, flags: string[] = [], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<ChildServer> {
+  const run = startCli(['serve', '--repo', repo, '--port', '0', '--log-level', 'warn', ...flags], cleanEnv(env));
   const [, url] = await run.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, timeoutMs);
   const pid = run.child.pid!;
   return {
