@@ -1,10 +1,10 @@
 // The demo's controller: loads the chosen model, takes images (drop, picker, paste), classifies them in the
 // browser and hands everything to the view. Every failure ends in a message on the page and a usable demo.
 import { IMAGE_SIZE, labelsFromMetadata, METADATA_KEYS, topK, type InputLayout } from '@onnx-edge/export/contract';
+import { readOnnxMetadata } from '@onnx-edge/export/onnx/metadata';
 import { decodeForNetwork, InputError, type NetworkImage } from './decode.ts';
 import { listModels, loadModelBytes, ModelError, type ModelEntry } from './model-store.ts';
 import { enableOfflineReload } from './offline.ts';
-import { readOnnxMetadata } from './onnx-metadata.ts';
 import { loadModel, releaseModel, requestedProvider, serialized, timeInference, type LoadedModel } from './runtime.ts';
 import * as view from './view.ts';
 

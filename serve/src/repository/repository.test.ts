@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CIFAR10_LABELS, METADATA_KEYS } from '@onnx-edge/export/contract';
 import { parseConfigPbtxt, parseTextFormat, type TextMessage } from './config-pbtxt.ts';
-import { readOnnxMetadata } from './onnx-metadata.ts';
 import { modelFromFile, readModelRepository } from './reader.ts';
 import { writeModelToRepository } from './writer.ts';
 
@@ -116,12 +115,6 @@ test('parseConfigPbtxt reads hand-written Triton configs (comments, <> blocks, r
   assert.equal(config.instanceCount, 3);
   assert.throws(() => parseConfigPbtxt('platform: "tensorflow_savedmodel"', 'x'), /only onnxruntime_onnx/);
   assert.throws(() => parseConfigPbtxt('input { name: "a" ', 'x'), /missing/);
-});
-
-test('readOnnxMetadata reads metadata_props and skips the rest', () => {
-  const meta = readOnnxMetadata(fakeOnnx({ [METADATA_KEYS.labels]: '["x","y"]', [METADATA_KEYS.inputLayout]: 'NHWC' }));
-  assert.deepEqual(meta, { [METADATA_KEYS.labels]: '["x","y"]', [METADATA_KEYS.inputLayout]: 'NHWC' });
-  assert.throws(() => readOnnxMetadata(new TextEncoder().encode('<html>not a model</html>')), RangeError);
 });
 
 test('readModelRepository serves the highest numeric version with labels.txt, falling back to metadata', async (t) => {
