@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { buildNetwork, loadCifar, registerWasmTrainingKernels, toNHWCFloat, type CifarDataset, type NetworkName, type Variant } from '@onnx-edge/train';
+import { buildNetwork, loadCifar, registerWasmTrainingKernels, seededRandom, toNHWCFloat, type CifarDataset, type NetworkName, type Variant } from '@onnx-edge/train';
 import { exportModel } from './export.ts';
 import { checkModel } from './testing/checker.ts';
-import { seededRandom, uniform } from './testing/random.ts';
+import { uniform } from './testing/random.ts';
 import { useVerificationBackend } from './verify/backend.ts';
 import { checkParity, verifyParity } from './verify/parity.ts';
 

@@ -3,11 +3,12 @@
 // exported model also goes through the official checker. Layer tests build a tiny model around one layer
 // (`singleLayerModel`) and give it random weights with non-trivial BatchNorm statistics (`randomizeWeights`).
 import * as tf from '@tensorflow/tfjs';
+import { seededRandom } from '@onnx-edge/train';
 import { exportModel, type ExportOptions, type ExportReport } from '../export.ts';
 import { createOnnxRunner } from '../verify/onnx-runtime.ts';
 import { toGraphInput } from '../verify/layout.ts';
 import { CHECKER_MAX_OPSET, checkModel } from './checker.ts';
-import { seededRandom, uniform } from './random.ts';
+import { uniform } from './random.ts';
 
 export const ABS_TOLERANCE = 1e-5;
 export const REL_TOLERANCE = 1e-4;

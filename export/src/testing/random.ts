@@ -1,15 +1,5 @@
-// Seeded pseudo-random numbers for reproducible test weights and inputs (mulberry32).
-
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded uniform values for reproducible test weights and inputs; the generator is @onnx-edge/train's
+// seededRandom (mulberry32), so a seed means the same sequence in every package.
 
 /** `count` values uniform in [low, high). */
 export function uniform(random: () => number, count: number, low: number, high: number): Float32Array {
