@@ -4,6 +4,7 @@
 import sharp from 'sharp';
 import { IMAGE_SIZE, pixelsToInput, type InputLayout } from '@onnx-edge/export/contract';
 import { isAnimated } from './animation.ts';
+import { MAX_IMAGE_SIDE, pngSides } from './image-sides.ts';
 import { HttpError, payloadTooLarge, unprocessable, unsupportedMediaType } from './errors.ts';
 
 // The images are tiny: libvips' own threads per image would only contend with onnxruntime for the cores.
@@ -50,6 +51,10 @@ export async function decodeImage(bytes: Uint8Array, declared: ImageType, limits
     throw unprocessable(`the body was sent as ${declared} but ${actual ? `is ${actual}` : 'is not a PNG, JPEG or WebP image'}`);
   }
   if (isAnimated(bytes, declared)) throw unprocessable('the image is animated (several frames); send one still frame');
+  const sides = declared === 'image/png' ? pngSides(bytes) : undefined;
+  if (sides && Math.max(sides.width, sides.height) > MAX_IMAGE_SIDE) {
+    throw payloadTooLarge(`the image is ${sides.width}x${sides.height}; sides longer than ${MAX_IMAGE_SIDE} pixels are not accepted (the model sees ${IMAGE_SIZE}x${IMAGE_SIZE})`);
+  }
   let pixels: Buffer;
   try {
     pixels = await rgbPixels(bytes, limits);
