@@ -136,6 +136,17 @@ export function animatedPng(): Buffer {
   ]);
 }
 
+/** A real JPEG whose frame header (SOF0) is rewritten to claim width×height: a bomb announced by its header. */
+export function jpegClaiming(bytes: Buffer, width: number, height: number): Buffer {
+  const out = Buffer.from(bytes);
+  const sof = out.indexOf(Buffer.from([0xff, 0xc0]));
+  if (sof < 0) throw new Error('corpus: no SOF0 marker in the JPEG');
+  // FF C0, length (2), precision (1), height (2), width (2)
+  out.writeUInt16BE(height, sof + 5);
+  out.writeUInt16BE(width, sof + 7);
+  return out;
+}
+
 export interface Part {
   name: string;
   filename?: string;

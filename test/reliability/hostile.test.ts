@@ -128,11 +128,23 @@ errorCase('PNG header claiming 100,000×100,000 pixels', {
   request: () => classify('image/png', corpus.grayscalePngClaiming(100_000, 100_000, 'one')),
   status: 413,
 });
+errorCase('JPEG header claiming 65,000×65,000 pixels', {
+  sent: 'a 32×32 JPEG whose SOF0 frame header is rewritten to claim 65,000×65,000 (4.2·10⁹ pixels)',
+  request: async () => classify('image/jpeg', corpus.jpegClaiming(await corpus.jpeg(), 65_000, 65_000)),
+  status: 413,
+});
 errorCase('complete decompression bomb (8,000×6,000 zeros)', {
   sent: 'a complete, valid PNG of 8,000×6,000 black pixels: 48 MB of pixels deflated to ~50 KB, above the 40,000,000-pixel limit',
   request: () => classify('image/png', corpus.grayscalePngClaiming(8000, 6000, 'complete')),
   status: 413,
 });
+
+errorCase('PNG of 1×10,000,000 pixels (within the pixel limit, 10 million rows)', {
+  sent: 'a complete, valid 1×10,000,000 grayscale PNG (~10 KB deflated): within the pixel limit, but seconds of decoding row by row',
+  request: () => classify('image/png', corpus.grayscalePngClaiming(1, 10_000_000, 'complete')),
+  status: 413,
+});
+imageWorks('PNG of 16,384×1 pixels (the longest side accepted) is classified', 'a 16,384×1 grayscale PNG', 'image/png', async () => corpus.grayscalePngClaiming(16_384, 1, 'complete'));
 
 // --- animations and multi-page images -----------------------------------------------------------------------
 errorCase('animated WebP (2 frames)', { sent: 'a 2-frame animated WebP, image/webp', request: async () => classify('image/webp', await corpus.animated('webp')), status: 422 });
@@ -264,6 +276,7 @@ errorCase('v2 shape claiming 10⁹ elements', {
   status: [400, 413, 422],
   v2: true,
 });
+errorCase('v2 data shorter than its shape', { sent: 'v2 infer, shape [1,3,32,32] with 100 values', request: () => infer(corpus.v2Body({}, { data: new Array(100).fill(0.5) })), status: [400, 422], v2: true });
 errorCase('v2 shape with a negative and a fractional dimension', { sent: 'v2 infer, shape [-1,3,32.5,32]', request: () => infer(corpus.v2Body({}, { shape: [-1, 3, 32.5, 32] })), status: 400, v2: true });
 errorCase('v2 nested garbage in data', { sent: 'v2 infer, data [[0.5,"x"],{"a":null},[true]]', request: () => infer(corpus.v2Body({}, { data: [[0.5, 'x'], { a: null }, [true]] })), status: 400, v2: true });
 errorCase('v2 NaN literal', { sent: 'v2 infer whose data holds the bare token NaN (not JSON)', request: () => infer(JSON.stringify(corpus.v2Body()).replace('[0.5,', '[NaN,')), status: 400, v2: true });
