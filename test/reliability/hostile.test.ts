@@ -396,3 +396,23 @@ reliabilityCase(log, 'slow client stops mid-headers', async (draft) => {
   assertErrorAnswer(asResponse(x), { status: 408, serverPaths, maxMs: REQUEST_TIMEOUT_MS * 3 });
   await assertStillServing();
 });
+reliabilityCase(log, 'slowloris: 200 silent connections and 50 half request lines', async (draft) => {
+  draft.sent = 'raw TCP: 200 connections that never send a byte and 50 that send "GET /v2/health/live HTTP/1.1\\r\\n" and stop; meanwhile a good request';
+  draft.expected = `the good request answered 200 while they hang; every one of the 250 closed by the server with 408 JSON after the request timeout (${REQUEST_TIMEOUT_MS} ms here)`;
+  const silent = Array.from({ length: 200 }, () => socketExchange(server.url, [], REQUEST_TIMEOUT_MS * 4));
+  const partial = Array.from({ length: 50 }, () => socketExchange(server.url, ['GET /v2/health/live HTTP/1.1\r\n'], REQUEST_TIMEOUT_MS * 4));
+  await new Promise((r) => setTimeout(r, 100));
+  await assertStillServing();
+  const all = await Promise.all([...silent, ...partial]);
+  const closed = all.filter((x) => x.closedByServer);
+  const statuses = [...new Set(all.map((x) => x.status))];
+  const slowest = Math.max(...all.map((x) => x.ms));
+  draft.status = statuses.length === 1 ? statuses[0]! : null;
+  draft.ms = Math.round(slowest);
+  draft.body = `${closed.length}/250 closed by the server, statuses ${statuses.join(', ')}, the last after ${slowest.toFixed(0)} ms`;
+  assert.equal(closed.length, 250, draft.body);
+  assert.deepEqual(statuses, [408], draft.body);
+  assert.ok(slowest < REQUEST_TIMEOUT_MS * 3, draft.body);
+  for (const x of all.slice(0, 3)) assertErrorAnswer(asResponse(x), { status: 408, serverPaths, maxMs: REQUEST_TIMEOUT_MS * 3 });
+  await assertStillServing();
+});
