@@ -85,6 +85,23 @@ describe('onnx-edge pipeline on a machine without CIFAR-10', () => {
   });
 });
 
+test('Ctrl-C during training leaves a resumable run; the same command resumes it and finishes', async () => {
+  const out = join(work, 'interrupted');
+  const env = cleanEnv({ XDG_CACHE_HOME: join(work, 'cache-int') });
+  const args = ['pipeline', '--data', 'synthetic', '--limit', '200', '--val-limit', '20', '--epochs', '1', '--batch-size', '8', '--out', out, '--no-serve'];
+  const first = startCli(args, env);
+  await first.waitFor(/^epoch 1\/1 +1\/\d+ /m, 120_000);
+  first.child.kill('SIGINT');
+  assert.equal(await first.exited, 130, first.output());
+  assert.match(first.output(), /resumable checkpoint saved/);
+  assert.ok(!existsSync(join(onlyRunFolder(out), 'pipeline.json')), 'an interrupted run is not finished');
+
+  const { code, output } = await runCli(args, env);
+  assert.equal(code, 0, output);
+  assert.match(output, /resume: .* holds 0 epoch\(s\) and \d+ batch\(es\) of epoch 1; continuing \(--retrain starts over\)/);
+  assert.ok(existsSync(join(onlyRunFolder(out), 'pipeline.json')));
+});
+
 const trainDir = join(SHARED_DATA, 'cifar10-train');
 const sampleDir = join(SHARED_DATA, 'cifar10-sample');
 const sharedMissing = existsSync(trainDir) && existsSync(sampleDir) ? undefined : 'the real CIFAR-10 in ../shared/data (cifar10-train, cifar10-sample) is absent';
