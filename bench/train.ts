@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, hostname, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatAdapter } from '@onnx-edge/train/backend/webgpu';
 import { buildNetwork, defaultBatchSize, releaseBackend, selectBackend, type BackendChoice, type NetworkName, type Variant } from '@onnx-edge/train';
 import { trainableVariables } from '@onnx-edge/train/training/step';
 import { dataParallelStepper } from '@onnx-edge/train/training/parallel/data-parallel';
@@ -17,6 +18,8 @@ const NETWORKS = ['inception10', 'resnet18', 'resnet34'] as const;
 
 export interface TrainBenchRow {
   backend: string;
+  /** The WebGPU adapter (vendor / architecture / device) the webgpu backend ran on; absent for the others. */
+  adapter?: string;
   network: NetworkName;
   variant: Variant;
   batchSize: number;
@@ -37,7 +40,7 @@ function median(values: number[]): number {
 }
 
 /** Times `repeats` Adam steps of `network` on the active backend after `warmup` untimed ones. */
-export async function measureTraining(backend: string, network: NetworkName, variant: Variant, batchSize: number, workers: number, warmup: number, repeats: number): Promise<TrainBenchRow> {
+export async function measureTraining(backend: string, network: NetworkName, variant: Variant, batchSize: number, workers: number, warmup: number, repeats: number, adapter?: string): Promise<TrainBenchRow> {
   const model = buildNetwork(network, { variant, seed: 1 });
   const optimizer = tf.train.adam(1e-3);
   const variables = trainableVariables(model);
@@ -60,12 +63,12 @@ export async function measureTraining(backend: string, network: NetworkName, var
   model.dispose();
   optimizer.dispose();
   const medianStepMs = median(stepMs);
-  return { backend, network, variant, batchSize, workers, warmupSteps: warmup, stepMs, medianStepMs, imagesPerSecond: (batchSize * 1000) / medianStepMs, imagesPerCpuSecond: (batchSize * repeats) / cpuSeconds };
+  return { backend, ...(adapter ? { adapter } : {}), network, variant, batchSize, workers, warmupSteps: warmup, stepMs, medianStepMs, imagesPerSecond: (batchSize * 1000) / medianStepMs, imagesPerCpuSecond: (batchSize * repeats) / cpuSeconds };
 }
 
 export function formatTable(rows: TrainBenchRow[]): string {
   const header = ['backend', 'network', 'batch', 'workers', 'median step', 'images/s', 'images/CPU-s'];
-  const body = rows.map((r) => [r.backend, r.variant === 'seed' ? r.network : `${r.network} (${r.variant})`, String(r.batchSize), String(r.workers), `${r.medianStepMs.toFixed(0)} ms`, r.imagesPerSecond.toFixed(1), r.imagesPerCpuSecond.toFixed(1)]);
+  const body = rows.map((r) => [r.adapter ? `${r.backend} (${r.adapter})` : r.backend, r.variant === 'seed' ? r.network : `${r.network} (${r.variant})`, String(r.batchSize), String(r.workers), `${r.medianStepMs.toFixed(0)} ms`, r.imagesPerSecond.toFixed(1), r.imagesPerCpuSecond.toFixed(1)]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
@@ -128,12 +131,13 @@ export const benchTrainCommand: Command = {
         console.log(`bench: skipping ${backend}: ${(err as Error).message}`);
         continue;
       }
+      const adapter = selection.adapter ? formatAdapter(selection.adapter) : undefined;
       const counts = selection.name === 'wasm' || selection.name === 'cpu' ? workerCounts : [1];
       for (const network of networks) {
         for (const workers of counts) {
           const batchSize = defaultBatchSize(network);
-          console.log(`bench: ${selection.name} ${network} batch ${batchSize}, ${workers} worker(s): ${warmup} warm-up + ${repeats} timed steps…`);
-          const row = await measureTraining(selection.name, network, variant, batchSize, workers, warmup, repeats);
+          console.log(`bench: ${selection.name}${adapter ? ` on ${adapter}` : ''} ${network} batch ${batchSize}, ${workers} worker(s): ${warmup} warm-up + ${repeats} timed steps…`);
+          const row = await measureTraining(selection.name, network, variant, batchSize, workers, warmup, repeats, adapter);
           console.log(`bench:   ${row.imagesPerSecond.toFixed(1)} images/s (median step ${row.medianStepMs.toFixed(0)} ms)`);
           rows.push(row);
         }

@@ -176,7 +176,7 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
   const best = bestEpoch(history);
   if (!best) throw new Error(`no epoch was trained: --epochs is ${totalEpochs}`);
   const bestModel = await loadModelFromDir(paths.tfjs);
-  writeWeightsFile(paths.weights, bestModel);
+  await writeWeightsFile(paths.weights, bestModel);
   bestModel.dispose();
   writeLabels(paths, data.train.classNames);
   writeHistoryAndCurves(paths, history, title);

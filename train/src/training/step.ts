@@ -42,13 +42,20 @@ export function batchObjective(model: tf.LayersModel, xs: tf.Tensor4D, ys: tf.Te
   return regularisation.length > 0 ? (tf.addN([crossEntropy, ...regularisation]) as tf.Scalar) : crossEntropy;
 }
 
+/** A scalar's value, read asynchronously: WebGPU in Node has no synchronous readback (dataSync). */
+async function readScalar(scalar: tf.Tensor): Promise<number> {
+  return (await scalar.data())[0]!;
+}
+
 /** One step of Adam on one batch. */
-export function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, variables: tf.Variable[], xs: tf.Tensor4D, ys: tf.Tensor1D): BatchResult {
+export async function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, variables: tf.Variable[], xs: tf.Tensor4D, ys: tf.Tensor1D): Promise<BatchResult> {
   let accuracy: tf.Scalar | undefined;
   const loss = optimizer.minimize(() => batchObjective(model, xs, ys, (a) => (accuracy = a)), true, variables)!;
-  const result = { loss: loss.dataSync()[0]!, accuracy: accuracy!.dataSync()[0]! };
-  tf.dispose([loss, accuracy!]);
-  return result;
+  try {
+    return { loss: await readScalar(loss), accuracy: await readScalar(accuracy!) };
+  } finally {
+    tf.dispose([loss, accuracy!]);
+  }
 }
 
 const EVALUATION_BATCH = 256;
@@ -58,16 +65,18 @@ export async function evaluate(model: tf.LayersModel, dataset: CifarDataset, yie
   let lossSum = 0;
   let correct = 0;
   for (const { xs, ys } of batches(dataset, { batchSize: EVALUATION_BATCH })) {
-    const [loss, accuracy] = tf.tidy(() => {
+    const [lossTensor, accuracyTensor] = tf.tidy(() => {
       const probabilities = model.predict(xs) as tf.Tensor;
       const regularisation = model.calculateLosses();
       const crossEntropy = sparseCategoricalCrossentropy(ys, probabilities);
       const total = regularisation.length > 0 ? tf.addN([crossEntropy, ...regularisation]) : crossEntropy;
-      return [total.dataSync()[0]!, sparseCategoricalAccuracy(ys, probabilities).dataSync()[0]!];
+      return [total, sparseCategoricalAccuracy(ys, probabilities)];
     });
+    const loss = await readScalar(lossTensor);
+    const accuracy = await readScalar(accuracyTensor);
     lossSum += loss * xs.shape[0];
     correct += accuracy * xs.shape[0];
-    tf.dispose([xs, ys]);
+    tf.dispose([xs, ys, lossTensor, accuracyTensor]);
     await yieldToEventLoop();
   }
   return { loss: lossSum / dataset.count, accuracy: correct / dataset.count };

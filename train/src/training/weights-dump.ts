@@ -26,17 +26,18 @@ function formatArray(values: Float32Array | Int32Array | Uint8Array, shape: numb
   return render(0, 0, '');
 }
 
-export function formatWeights(variables: tf.LayerVariable[]): string {
-  return variables
-    .map((v) => {
-      const tensor = v.read();
-      const values = tensor.dataSync() as Float32Array;
-      const summarise = tensor.size > SUMMARY_THRESHOLD;
-      return `${v.originalName}\n(${v.shape.join(', ')}${v.shape.length === 1 ? ',' : ''})\n${formatArray(values, v.shape as number[], summarise)}\n`;
-    })
-    .join('\n');
+/** Reads every value asynchronously (WebGPU in Node has no synchronous readback). */
+export async function formatWeights(variables: tf.LayerVariable[]): Promise<string> {
+  const blocks: string[] = [];
+  for (const v of variables) {
+    const tensor = v.read();
+    const values = (await tensor.data()) as Float32Array;
+    const summarise = tensor.size > SUMMARY_THRESHOLD;
+    blocks.push(`${v.originalName}\n(${v.shape.join(', ')}${v.shape.length === 1 ? ',' : ''})\n${formatArray(values, v.shape as number[], summarise)}\n`);
+  }
+  return blocks.join('\n');
 }
 
-export function writeWeightsFile(path: string, model: tf.LayersModel): void {
-  writeFileAtomic(path, formatWeights(model.trainableWeights));
+export async function writeWeightsFile(path: string, model: tf.LayersModel): Promise<void> {
+  writeFileAtomic(path, await formatWeights(model.trainableWeights));
 }

@@ -20,7 +20,7 @@ export interface Stepper {
 }
 
 export function singleThreadStepper(model: tf.LayersModel, optimizer: tf.Optimizer, variables: tf.Variable[]): Stepper {
-  return { replicas: 1, step: async (xs, ys) => trainStep(model, optimizer, variables, xs, ys), close: async () => {} };
+  return { replicas: 1, step: (xs, ys) => trainStep(model, optimizer, variables, xs, ys), close: async () => {} };
 }
 
 const TSX_API = import.meta.resolve('tsx/esm/api');
