@@ -29,6 +29,10 @@ Options:
   --seed <n>            seed of weights and shuffling: same seed, data, backend and workers → same weights
   --out <dir>           run folder (default runs/<model>-<date>)
   --backend <b>         ${BACKENDS.join('|')} (default auto: tfjs-node-gpu → tfjs-node → webgpu → wasm → cpu)
+  --precise-bn <n>      after each epoch, re-estimate every BatchNorm's moving mean/variance on n training
+                        images (a fixed seeded subset, inference mode, layer by layer: "precise BatchNorm")
+                        before validating and saving (default 2048). Keras' moving averages (momentum 0.99)
+                        lag behind the weights in short trainings; 0 keeps them, as the tutorial does
   --fresh               ignore a checkpoint in the run folder and start over
   --workers <n>         threads computing gradients, data-parallel, for the wasm and cpu backends, which use
                         one core each (default 1). Each thread takes a share of every batch and BatchNorm
@@ -61,6 +65,7 @@ export const trainCommand: Command = {
       backend: { type: 'string' },
       fresh: { type: 'boolean' },
       workers: { type: 'string' },
+      'precise-bn': { type: 'string' },
     });
     const model = choiceFlag('model', values.model, NETWORKS);
     if (model === undefined) throw new UsageError('--model is required');
@@ -79,6 +84,7 @@ export const trainCommand: Command = {
       backend: choiceFlag('backend', values.backend, BACKENDS),
       fresh: values.fresh ?? false,
       workers: intFlag('workers', values.workers, 1, 64),
+      preciseBnImages: intFlag('precise-bn', values['precise-bn'], 0, 1_000_000),
     };
     const { trainModel, createProgressPrinter, TrainingInterrupted, INTERRUPTED_EXIT_CODE } = await import('@onnx-edge/train');
     try {

@@ -9,6 +9,9 @@ export interface EpochRecord {
   /** Training images per second over the epoch (validation excluded). */
   images_per_second: number;
   seconds: number;
+  /** Training images the BatchNorm statistics were re-estimated on before validation (0: Keras' moving averages). */
+  precise_bn_images?: number;
+  precise_bn_seconds?: number;
 }
 
 export interface HistoryFile {

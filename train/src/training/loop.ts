@@ -18,6 +18,7 @@ import { DEFAULT_EPOCHS, recipeOf, type RunRecipe, type TrainOptions } from './o
 import type { ProgressEvent } from './progress.ts';
 import { runPaths, writeHistoryAndCurves, writeLabels, writeSummary, type RunPaths } from './run-folder.ts';
 import { dataParallelStepper } from './parallel/data-parallel.ts';
+import { DEFAULT_PRECISE_BN_IMAGES, reestimateBatchNorm, seededSubset } from './precise-bn.ts';
 import { evaluate, trainableVariables } from './step.ts';
 import { writeWeightsFile } from './weights-dump.ts';
 
@@ -36,6 +37,7 @@ export interface TrainResult {
   imagesPerSecond: number;
 }
 
+const PRECISE_BN_SEED_OFFSET = 104_729;
 const yieldToEventLoop = () => new Promise<void>((done) => setImmediate(done));
 
 /** The recipe of a resumed run is the checkpoint's; an explicit flag that contradicts it is an error. */
@@ -99,6 +101,12 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
   }
   if (firstEpoch > totalEpochs) log(`resume: the run already has ${saved!.epochsCompleted} epoch(s); pass a larger --epochs to train more`);
 
+  // The same seeded subset every epoch, so the re-estimated statistics depend on the weights only.
+  const preciseBn = seededSubset(data.train, options.preciseBnImages ?? DEFAULT_PRECISE_BN_IMAGES, recipe.seed + PRECISE_BN_SEED_OFFSET);
+  log(preciseBn.count > 0
+    ? `batchnorm: after each epoch the moving mean/variance are re-estimated on ${preciseBn.count} training images (precise BatchNorm; --precise-bn 0 keeps Keras' moving averages)`
+    : "batchnorm: Keras' moving averages (momentum 0.99), as the tutorial; they lag behind the weights in short trainings (--precise-bn N re-estimates them)");
+
   const title = `${model.name} — ${recipe.batchSize}/batch, Adam ${recipe.learningRate}, seed ${recipe.seed}, ${backend.name}`;
   const checkpointState = (epochsCompleted: number, batchesIntoEpoch: number, reason: CheckpointState['reason']): CheckpointState => ({
     recipe, epochsCompleted, batchesIntoEpoch, partialEpoch: partial, bestValLoss, history, reason,
@@ -141,6 +149,12 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
       }
       skipBatches = 0;
 
+      const preciseBnStarted = performance.now();
+      if (preciseBn.count > 0) {
+        emit({ type: 'precise-bn', epoch, epochs: totalEpochs, images: preciseBn.count });
+        await reestimateBatchNorm(model, preciseBn, recipe.batchSize, yieldToEventLoop);
+      }
+      const preciseBnSeconds = (performance.now() - preciseBnStarted) / 1000;
       emit({ type: 'validation', epoch, epochs: totalEpochs });
       const validation = await evaluate(model, data.validation, yieldToEventLoop);
       const record: EpochRecord = {
@@ -151,6 +165,8 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
         val_accuracy: validation.accuracy,
         images_per_second: sums.images / sums.seconds,
         seconds: sums.seconds,
+        precise_bn_images: preciseBn.count,
+        precise_bn_seconds: preciseBnSeconds,
       };
       history.push(record);
       const improved = bestValLoss === null || record.val_loss < bestValLoss;
@@ -192,6 +208,9 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
       loss: 'sparse categorical cross-entropy',
       seed: recipe.seed,
       workers: `${recipe.workers} gradient thread(s)`,
+      'BatchNorm statistics': preciseBn.count > 0
+        ? `precise BatchNorm: re-estimated after each epoch on ${preciseBn.count} training images (seeded subset), inference mode, layer by layer`
+        : "Keras' moving averages (momentum 0.99)",
       backend: `${backend.name} — ${backend.reason}`,
       'training data': data.trainSource,
       'validation data': data.validationSource,

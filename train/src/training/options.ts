@@ -28,6 +28,11 @@ export interface TrainOptions {
    * on the machine's core count. Part of the recipe: the same seed and worker count give the same weights.
    */
   workers?: number;
+  /**
+   * Training images on which every BatchNorm's moving mean/variance is re-estimated after each epoch ("precise
+   * BatchNorm", precise-bn.ts); default DEFAULT_PRECISE_BN_IMAGES. 0 keeps Keras' moving averages, as the tutorial does.
+   */
+  preciseBnImages?: number;
 }
 
 /** The tutorial's recipe: Adam 1e-3, 5 epochs, batch 128 for Inception10 and 32 for the ResNets. */

@@ -2,6 +2,7 @@
 // place on a terminal, plain log lines (about every 10% of an epoch) when the output is a file or a pipe.
 export type ProgressEvent =
   | { type: 'batch'; epoch: number; epochs: number; batch: number; batches: number; loss: number; accuracy: number; imagesPerSecond: number; etaSeconds: number }
+  | { type: 'precise-bn'; epoch: number; epochs: number; images: number }
   | { type: 'validation'; epoch: number; epochs: number }
   | { type: 'epoch'; epoch: number; epochs: number; loss: number; accuracy: number; valLoss: number; valAccuracy: number; imagesPerSecond: number; seconds: number; improved: boolean };
 
@@ -53,6 +54,10 @@ export function createProgressPrinter(stream: NodeJS.WriteStream = process.stdou
         lastPlainTenth = tenth;
         stream.write(`epoch ${event.epoch}/${event.epochs} ${batchLine(event)}\n`);
       }
+      return;
+    }
+    if (event.type === 'precise-bn') {
+      if (tty) stream.write(`\r\x1b[2Kepoch ${event.epoch}/${event.epochs}: re-estimating BatchNorm statistics on ${event.images} training images…`);
       return;
     }
     if (event.type === 'validation') {
