@@ -23,6 +23,8 @@ export interface PipelineOptions extends AskedSize {
   valData?: string;
   batchSize?: number;
   backend?: BackendChoice;
+  /** Images BatchNorm statistics are re-estimated on after each epoch (trainModel's default when undefined; 0 = off). */
+  preciseBnImages?: number;
   /** Folder of run folders (default runs). */
   out: string;
   /** Model repository (default <out>/model-repository). */
@@ -75,6 +77,7 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
       // The backend the pipeline already chose, by name, so training does not probe every candidate again.
       backend: chosenBackend,
       fresh: options.retrain,
+      preciseBnImages: options.preciseBnImages,
     },
     {
       onProgress: createProgressPrinter(process.stdout),

@@ -31,6 +31,8 @@ Options:
   --val-limit <n>       validate on the first n images (default: all on a CUDA GPU, 1000 on a CPU)
   --batch-size <n>      default: 32 on a CPU; on a CUDA GPU the tutorial's, 128 for inception10, 32 for the ResNets
   --backend <b>         ${BACKENDS.join('|')} (default auto: tfjs-node-gpu → tfjs-node → webgpu → wasm → cpu)
+  --precise-bn <n>      training images BatchNorm statistics are re-estimated on after each epoch
+                        (default 2048; 0 keeps Keras' moving averages)
   --out <dir>           where run folders go (default runs)
   --repo <dir>          model repository to write and serve (default <out>/model-repository)
   --host <h>            address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
@@ -69,6 +71,7 @@ export const pipelineCommand: Command = {
       'val-limit': { type: 'string' },
       'batch-size': { type: 'string' },
       backend: { type: 'string' },
+      'precise-bn': { type: 'string' },
       out: { type: 'string' },
       repo: { type: 'string' },
       host: { type: 'string' },
@@ -87,6 +90,7 @@ export const pipelineCommand: Command = {
       valLimit: intFlag('val-limit', values['val-limit'], 1),
       batchSize: intFlag('batch-size', values['batch-size'], 1, 65_536),
       backend: choiceFlag('backend', values.backend, BACKENDS),
+      preciseBnImages: intFlag('precise-bn', values['precise-bn'], 0, 1_000_000),
       out: values.out ?? 'runs',
       repo: values.repo,
       host: values.host ?? '127.0.0.1',
