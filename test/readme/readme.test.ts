@@ -120,6 +120,13 @@ test('README.md: every command runs, or is marked as needing a GPU or the intern
       await runToEnd('npm install --dry-run --offline --no-audit --no-fund', REPO_ROOT, lineEnv);
       return;
     }
+    if (rest.startsWith('npm run bench')) {
+      // Minutes of measurement, not a test: check the script is `onnx-edge bench all` and that it parses.
+      const scripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+      assert.equal(scripts.bench, 'node bin/onnx-edge.js bench all');
+      assert.match(await runToEnd(`${CLI} bench all --help`, cwd, lineEnv), /Usage: onnx-edge bench/);
+      return;
+    }
     if (rest.startsWith('npm start')) {
       const needsShared = Object.values(prefix).concat(rest).some((v) => v.includes('../shared/'));
       if (needsShared && !existsSync(SHARED_DATA)) {
