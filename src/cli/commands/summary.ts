@@ -27,6 +27,9 @@ export const summaryCommand: Command = {
     if (model === undefined) throw new UsageError('--model is required');
     const variant = choiceFlag('variant', values.variant, VARIANTS) ?? 'seed';
     const { buildNetwork, formatSummary } = await import('@onnx-edge/train');
+    const tf = await import('@tensorflow/tfjs');
+    // Building the layers initialises tfjs' cpu backend, whose banner recommending tfjs-node is noise here.
+    tf.env().set('PROD', true);
     const network = buildNetwork(model, { variant, seed: 0 });
     console.log(formatSummary(network));
     network.dispose();
