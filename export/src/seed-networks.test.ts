@@ -4,26 +4,22 @@
 // tfjs on real test images. Their graphs must hold no BatchNormalization (folded) and no Transpose.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { buildNetwork, loadCifar, registerWasmTrainingKernels, seededRandom, toNHWCFloat, type CifarDataset, type NetworkName, type Variant } from '@onnx-edge/train';
 import { exportModel } from './export.ts';
 import { checkModel } from './testing/checker.ts';
 import { uniform } from './testing/random.ts';
 import { useVerificationBackend } from './verify/backend.ts';
+import { sharedData, sharedDataSkip } from '@onnx-edge/train/data/test-support';
 import { checkParity, verifyParity } from './verify/parity.ts';
 
-const repoRoot = new URL('../../', import.meta.url).pathname;
-const sampleDir = join(repoRoot, '../shared/data/cifar10-sample');
-const haveSample = existsSync(sampleDir);
-if (!haveSample && process.env.CI === 'true') throw new Error(`CIFAR-10 sample missing at ${sampleDir} (needed in CI)`);
-const skip = haveSample ? false : `CIFAR-10 sample not found at ${sampleDir}`;
+const sampleDir = sharedData('cifar10-sample');
+const skip = sharedDataSkip('cifar10-sample');
 
 let dataset: CifarDataset;
 
 before(async () => {
-  if (!haveSample) return;
+  if (skip) return;
   await useVerificationBackend();
   registerWasmTrainingKernels();
   dataset = await loadCifar(sampleDir, { limit: 1000 });

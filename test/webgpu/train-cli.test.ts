@@ -12,25 +12,21 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { loadModelFromDir } from '@onnx-edge/train';
+import { sharedData, sharedDataSkip, unavailableInCi } from '@onnx-edge/train/data/test-support';
 import { setupWebgpu, teardownWebgpu } from '@onnx-edge/train/backend/webgpu';
 import { checkSvgWellFormed } from '@onnx-edge/train/training/svg-check';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const trainData = join(repoRoot, '..', 'shared', 'data', 'cifar10-train');
-const testData = join(repoRoot, '..', 'shared', 'data', 'cifar10-sample');
-
-function unavailable(what: string): string {
-  if (process.env.CI === 'true') throw new Error(`CI must provide ${what}`);
-  return what;
-}
+const trainData = sharedData('cifar10-train');
+const testData = sharedData('cifar10-sample');
 
 tf.env().set('PROD', true);
-const dataMissing = existsSync(trainData) && existsSync(testData) ? false : unavailable(`the shared CIFAR-10 data (${trainData}, ${testData})`);
+const dataMissing = sharedDataSkip('cifar10-train', 'cifar10-sample');
 // Only asks whether an adapter exists: the CLI child sets WebGPU up itself.
 const probe = await setupWebgpu({ allowSoftwareAdapter: true });
 teardownWebgpu();
-const webgpuMissing = probe.ok ? false : unavailable(`a WebGPU adapter (scripts/install-system-deps.sh): ${probe.reason}`);
+const webgpuMissing = probe.ok ? false : unavailableInCi(`a WebGPU adapter (scripts/install-system-deps.sh): ${probe.reason}`);
 
 function cli(args: string[]): Promise<{ stdout: string; stderr: string }> {
   const env = { ...process.env };

@@ -2,8 +2,6 @@
 // same trajectory as on wasm: Inception10 from one seed, the same real CIFAR-10 batches, Adam 1e-3 with sparse
 // categorical cross-entropy, losses equal within 1e-3 relative at every step. The webgpu-trained model must then
 // export to ONNX and pass the compiler's parity check on real CIFAR-10 test images.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -11,25 +9,20 @@ import '@tensorflow/tfjs-backend-wasm';
 import { batches, buildNetwork, loadCifar, type CifarDataset } from '@onnx-edge/train';
 import { registerWasmTrainingKernels } from '@onnx-edge/train/kernels/register';
 import { checkParity, exportModel, useVerificationBackend, verifyParity } from '@onnx-edge/export';
+import { sharedData, sharedDataSkip, unavailableInCi } from '@onnx-edge/train/data/test-support';
 import { formatAdapter, moveWeightsToActiveBackend, setupWebgpu, teardownWebgpu, type WebgpuSetup } from '@onnx-edge/train/backend/webgpu';
 
-const repoRoot = new URL('../../', import.meta.url).pathname;
-const trainData = join(repoRoot, '..', 'shared', 'data', 'cifar10-train');
-const testData = join(repoRoot, '..', 'shared', 'data', 'cifar10-sample');
+const trainData = sharedData('cifar10-train');
+const testData = sharedData('cifar10-sample');
 const SEED = 20241;
 const BATCH = 16;
 const STEPS = 3;
 const RELATIVE_TOLERANCE = 1e-3;
 
-function unavailable(what: string): string {
-  if (process.env.CI === 'true') throw new Error(`CI must provide ${what}`);
-  return what;
-}
-
 tf.env().set('PROD', true); // no "install tfjs-node" banner
-const dataMissing = existsSync(trainData) && existsSync(testData) ? false : unavailable(`the shared CIFAR-10 data (${trainData}, ${testData})`);
+const dataMissing = sharedDataSkip('cifar10-train', 'cifar10-sample');
 const webgpu: WebgpuSetup = await setupWebgpu({ allowSoftwareAdapter: true });
-const webgpuMissing = webgpu.ok ? false : unavailable(`a WebGPU adapter (scripts/install-system-deps.sh): ${webgpu.reason}`);
+const webgpuMissing = webgpu.ok ? false : unavailableInCi(`a WebGPU adapter (scripts/install-system-deps.sh): ${webgpu.reason}`);
 
 /** Builds Inception10 from SEED (weights made on cpu, so identical whatever backend trains) and trains STEPS batches. */
 async function trainOn(backend: 'webgpu' | 'wasm', data: CifarDataset): Promise<{ model: tf.LayersModel; losses: number[] }> {

@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, rm, truncate } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readdir, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { requireSharedData } from '@onnx-edge/train/data/test-support';
+import { requireSharedData, withTempDir } from '@onnx-edge/train/data/test-support';
 import { buildArchive, md5, serve } from '@onnx-edge/train/data/test-server';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -23,15 +22,6 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: num
   });
 }
 
-async function withDir(run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'onnx-edge-cli-data-'));
-  try {
-    await run(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 test('data check reports 10,000 records, 1,000 per class, on the sample', async (t) => {
   const sample = requireSharedData(t, 'cifar10-sample');
   if (!sample) return;
@@ -47,7 +37,7 @@ test('data check reports 10,000 records, 1,000 per class, on the sample', async 
 test('data check refuses a truncated copy naming the file, with a non-zero exit code', async (t) => {
   const sample = requireSharedData(t, 'cifar10-sample');
   if (!sample) return;
-  await withDir(async (dir) => {
+  await withTempDir('onnx-edge-cli-data-', async (dir) => {
     await copyFile(join(sample, 'sample_batch_000.bin'), join(dir, 'sample_batch_000.bin'));
     await copyFile(join(sample, 'sample_batch_001.bin'), join(dir, 'sample_batch_001.bin'));
     await truncate(join(dir, 'sample_batch_001.bin'), 1_500_000);
@@ -63,7 +53,7 @@ test('data download fetches, verifies and extracts from --url, printing plain pr
   const archive = await buildArchive(sample);
   const server = await serve(archive);
   try {
-    await withDir(async (dir) => {
+    await withTempDir('onnx-edge-cli-data-', async (dir) => {
       const result = await cli(['data', 'download', '--dir', dir, '--url', server.url, '--md5', md5(archive)]);
       assert.equal(result.status, 0, result.stderr);
       assert.match(result.stdout, /^100% \d+\.\d\/\d+\.\d MB/m);

@@ -1,22 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultDataDir, downloadCifar } from './download.ts';
 import { classCounts } from './format.ts';
 import { loadCifar } from './reader.ts';
-import { requireSharedData } from './test-support.ts';
+import { requireSharedData, withTempDir } from './test-support.ts';
 import { buildArchive, md5, serve } from './test-server.ts';
-
-async function withDir(run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'onnx-edge-download-'));
-  try {
-    await run(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 test('served → verified → extracted → readable; a second call finds it in place', async (t) => {
   const sample = requireSharedData(t, 'cifar10-sample');
@@ -24,7 +14,7 @@ test('served → verified → extracted → readable; a second call finds it in 
   const archive = await buildArchive(sample);
   const server = await serve(archive);
   try {
-    await withDir(async (dir) => {
+    await withTempDir('onnx-edge-download-', async (dir) => {
       const progress: number[] = [];
       const result = await downloadCifar({ dir, url: server.url, expectedMd5: md5(archive), onProgress: (p) => progress.push(p.received) });
       assert.equal(result.downloaded, true);
@@ -54,7 +44,7 @@ test('a corrupted archive is refused and nothing is left behind', async (t) => {
   corrupted[corrupted.length >> 1]! ^= 0xff;
   const server = await serve(corrupted);
   try {
-    await withDir(async (dir) => {
+    await withTempDir('onnx-edge-download-', async (dir) => {
       await assert.rejects(downloadCifar({ dir, url: server.url, expectedMd5: md5(good) }), (err: Error) => {
         assert.equal(err.name, 'DownloadError');
         assert.match(err.message, new RegExp(`corrupt or not the official one: md5 ${md5(corrupted)}, expected ${md5(good)}`));
@@ -77,7 +67,7 @@ test('an interrupted download resumes with an HTTP Range request', async (t) => 
   const half = archive.length >> 1;
   const server = await serve(archive, half);
   try {
-    await withDir(async (dir) => {
+    await withTempDir('onnx-edge-download-', async (dir) => {
       const lines: string[] = [];
       const result = await downloadCifar({ dir, url: server.url, expectedMd5: md5(archive), log: (l) => lines.push(l) });
       assert.equal(result.records, 300);
@@ -100,7 +90,7 @@ test('a .part file that is already complete is verified without downloading it a
   const archive = await buildArchive(sample);
   const server = await serve(archive);
   try {
-    await withDir(async (dir) => {
+    await withTempDir('onnx-edge-download-', async (dir) => {
       await writeFile(join(dir, 'cifar-10-binary.tar.gz.part'), archive);
       const result = await downloadCifar({ dir, url: server.url, expectedMd5: md5(archive) });
       assert.equal(result.records, 300);
@@ -114,7 +104,7 @@ test('a .part file that is already complete is verified without downloading it a
 test('an HTTP error or an unreachable URL is reported with the URL, leaving nothing behind', async () => {
   const server = await serve(Buffer.alloc(0));
   const missing = server.url.replace('cifar-10-binary.tar.gz', 'nothing-here');
-  await withDir(async (dir) => {
+  await withTempDir('onnx-edge-download-', async (dir) => {
     await assert.rejects(downloadCifar({ dir, url: missing }), /http:\/\/127\.0\.0\.1:\d+\/nothing-here answered HTTP 404/);
     await server.close();
     await assert.rejects(downloadCifar({ dir, url: server.url, retries: 0 }), /cannot reach http:\/\/127\.0\.0\.1:\d+\/cifar-10-binary\.tar\.gz/);

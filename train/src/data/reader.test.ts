@@ -1,24 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, truncate, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import * as tarStream from 'tar-stream';
 import { CIFAR10_CLASS_NAMES, classCounts, IMAGE_BYTES, RECORD_BYTES } from './format.ts';
 import { loadCifar } from './reader.ts';
-import { requireSharedData } from './test-support.ts';
-
-async function withTempDir(run: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'onnx-edge-cifar-'));
-  try {
-    await run(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { requireSharedData, withTempDir } from './test-support.ts';
 
 test('the sample folder reads as 10,000 records, 1,000 per class, in file order', async (t) => {
   const dir = requireSharedData(t, 'cifar10-sample');
@@ -48,7 +38,7 @@ test('limit reads only the first records', async (t) => {
 test('the official layout splits into train and test files, in official order', async (t) => {
   const sample = requireSharedData(t, 'cifar10-sample');
   if (!sample) return;
-  await withTempDir(async (dir) => {
+  await withTempDir('onnx-edge-cifar-', async (dir) => {
     const source = await readFile(join(sample, 'sample_batch_000.bin'));
     for (const [name, records] of [['data_batch_2.bin', 3], ['data_batch_10.bin', 4], ['data_batch_1.bin', 2], ['test_batch.bin', 5]] as const) {
       await writeFile(join(dir, name), source.subarray(0, records * RECORD_BYTES));
@@ -64,7 +54,7 @@ test('the official layout splits into train and test files, in official order', 
 test('a truncated file is refused, naming the file and the truncated record', async (t) => {
   const sample = requireSharedData(t, 'cifar10-sample');
   if (!sample) return;
-  await withTempDir(async (dir) => {
+  await withTempDir('onnx-edge-cifar-', async (dir) => {
     await copyFile(join(sample, 'sample_batch_003.bin'), join(dir, 'sample_batch_003.bin'));
     await truncate(join(dir, 'sample_batch_003.bin'), 1000 * RECORD_BYTES - 100);
     await assert.rejects(loadCifar(dir), (err: Error) => {
@@ -78,7 +68,7 @@ test('a truncated file is refused, naming the file and the truncated record', as
 test('a label outside 0–9 is refused, naming the file and the record', async (t) => {
   const sample = requireSharedData(t, 'cifar10-sample');
   if (!sample) return;
-  await withTempDir(async (dir) => {
+  await withTempDir('onnx-edge-cifar-', async (dir) => {
     const bytes = new Uint8Array(await readFile(join(sample, 'sample_batch_000.bin'))).slice(0, 20 * RECORD_BYTES);
     bytes[17 * RECORD_BYTES] = 12;
     await writeFile(join(dir, 'bad.bin'), bytes);
@@ -87,7 +77,7 @@ test('a label outside 0–9 is refused, naming the file and the record', async (
 });
 
 test('a missing folder and a folder without *.bin files get clear errors', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('onnx-edge-cifar-', async (dir) => {
     await assert.rejects(loadCifar(join(dir, 'nope')), /CIFAR-10 source .*nope does not exist; run 'onnx-edge data download'/);
     await writeFile(join(dir, 'readme.txt'), 'not data');
     await assert.rejects(loadCifar(dir), /holds no \*\.bin record files/);
@@ -97,7 +87,7 @@ test('a missing folder and a folder without *.bin files get clear errors', async
 test('the official tar.gz reads like its folder', async (t) => {
   const sample = requireSharedData(t, 'cifar10-sample');
   if (!sample) return;
-  await withTempDir(async (dir) => {
+  await withTempDir('onnx-edge-cifar-', async (dir) => {
     const source = await readFile(join(sample, 'sample_batch_000.bin'));
     const pack = tarStream.pack();
     const archive = join(dir, 'cifar-10-binary.tar.gz');
