@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promis
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFlags, UsageError, type Command } from '../src/cli/kit.ts';
+import { listFlag, parseFlags, type Command } from '../src/cli/kit.ts';
 import { machineFacts } from './machine.ts';
 import { formatAllReport, type AllReport, type BenchName } from './report-all.ts';
 import { resultsFile } from './results-file.ts';
@@ -63,9 +63,7 @@ export const benchAllCommand: Command = {
   async run(argv) {
     const { values } = parseFlags(argv, { quick: { type: 'boolean' }, only: { type: 'string' }, out: { type: 'string' } });
     const quick = values.quick ?? false;
-    const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
-    const unknown = only?.find((n) => !(ORDER as string[]).includes(n));
-    if (unknown) throw new UsageError(`--only: unknown benchmark '${unknown}'; use ${ORDER.join(', ')}`);
+    const only = listFlag('only', values.only, ORDER);
     const names = ORDER.filter((n) => !only || only.includes(n));
     const started = new Date();
     const machineBefore = machineFacts();

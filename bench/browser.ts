@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { exportModel } from '@onnx-edge/export';
 import { startServer } from '@onnx-edge/serve';
 import { buildNetwork, selectBackend, type NetworkName } from '@onnx-edge/train';
-import { intFlag, parseFlags, UsageError, type Command } from '../src/cli/kit.ts';
+import { intFlag, listFlag, parseFlags, type Command } from '../src/cli/kit.ts';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../test/browser/chromium.ts';
 import { ensureDemoBuilt } from '../test/browser/demo-build.ts';
 import { classifyInPage, executionProvider, visibleError, waitForState } from '../test/browser/demo-page.ts';
@@ -84,11 +84,9 @@ export const benchBrowserCommand: Command = {
   help,
   async run(argv) {
     const { values } = parseFlags(argv, { networks: { type: 'string' }, eps: { type: 'string' }, images: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' } });
-    const networks = (values.networks?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...NETWORKS]) as NetworkName[];
+    const networks: NetworkName[] = listFlag('networks', values.networks, NETWORKS) ?? [...NETWORKS];
     // WebGPU pages here run on a software adapter and take ~10 s to start: the quick run keeps to WASM.
-    const eps = (values.eps?.split(',').map((s) => s.trim()).filter(Boolean) ?? (values.quick ? ['wasm'] : [...EPS])) as (typeof EPS)[number][];
-    if (networks.some((n) => !(NETWORKS as readonly string[]).includes(n))) throw new UsageError(`--networks: use ${NETWORKS.join(', ')}`);
-    if (eps.some((e) => !(EPS as readonly string[]).includes(e))) throw new UsageError(`--eps: use ${EPS.join(', ')}`);
+    const eps = listFlag('eps', values.eps, EPS) ?? (values.quick ? ['wasm' as const] : [...EPS]);
     const imageCount = intFlag('images', values.images, 1, 100) ?? (values.quick ? 2 : 5);
     if (!chromiumAvailable()) throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (scripts/install-system-deps.sh)`);
     console.error('browser: building the web demo if its sources changed…');

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { intFlag, parseFlags, UsageError, type Command } from '../src/cli/kit.ts';
+import { intFlag, listFlag, parseFlags, type Command } from '../src/cli/kit.ts';
 import { machineFacts } from './machine.ts';
 import { formatExportTable, type ExportRow } from './report.ts';
 import { resultsFile } from './results-file.ts';
@@ -54,9 +54,7 @@ export const benchExportCommand: Command = {
   help,
   async run(argv) {
     const { values } = parseFlags(argv, { networks: { type: 'string' }, runs: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' } });
-    const networks = values.networks?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...NETWORKS];
-    const unknown = networks.find((n) => !(NETWORKS as readonly string[]).includes(n));
-    if (unknown) throw new UsageError(`--networks: unknown network '${unknown}'; use ${NETWORKS.join(', ')}`);
+    const networks = listFlag('networks', values.networks, NETWORKS) ?? [...NETWORKS];
     const runs = intFlag('runs', values.runs, 1, 100) ?? (values.quick ? 2 : 5);
     const rows: ExportRow[] = [];
     for (const network of networks) {

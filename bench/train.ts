@@ -10,7 +10,7 @@ import { formatAdapter } from '@onnx-edge/train/backend/webgpu';
 import { buildNetwork, defaultBatchSize, releaseBackend, selectBackend, type BackendChoice, type NetworkName, type Variant } from '@onnx-edge/train';
 import { trainableVariables } from '@onnx-edge/train/training/step';
 import { dataParallelStepper } from '@onnx-edge/train/training/parallel/data-parallel';
-import { intFlag, parseFlags, UsageError, type Command } from '../src/cli/kit.ts';
+import { intFlag, intListFlag, listFlag, parseFlags, type Command } from '../src/cli/kit.ts';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const BACKENDS = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -93,29 +93,19 @@ Options:
   --out <file>        where to write the JSON (default bench/results/train-<date>-<host>.json)
   -h, --help          show this help`;
 
-function parseList<T extends string>(flag: string, raw: string | undefined, allowed: readonly T[]): T[] | undefined {
-  if (raw === undefined) return undefined;
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const item of items) {
-    if (!(allowed as readonly string[]).includes(item)) throw new UsageError(`--${flag}: '${item}' is not one of ${allowed.join(', ')}`);
-  }
-  if (items.length === 0) throw new UsageError(`--${flag} is empty`);
-  return items as T[];
-}
-
 export const benchTrainCommand: Command = {
   name: 'train',
   summary: 'training images/s per backend and network',
   help,
   async run(argv) {
     const { values } = parseFlags(argv, { backends: { type: 'string' }, networks: { type: 'string' }, variant: { type: 'string' }, warmup: { type: 'string' }, repeats: { type: 'string' }, out: { type: 'string' }, workers: { type: 'string' } });
-    const explicitBackends = parseList('backends', values.backends, BACKENDS);
-    const networks = parseList('networks', values.networks, NETWORKS) ?? ['inception10', 'resnet18'];
-    const variant = (parseList('variant', values.variant, ['seed', 'standard'] as const) ?? ['seed'])[0]!;
+    const explicitBackends = listFlag('backends', values.backends, BACKENDS);
+    const networks = listFlag('networks', values.networks, NETWORKS) ?? ['inception10', 'resnet18'];
+    const variant = (listFlag('variant', values.variant, ['seed', 'standard'] as const) ?? ['seed'])[0]!;
     const warmup = intFlag('warmup', values.warmup, 0, 100) ?? 2;
     const repeats = intFlag('repeats', values.repeats, 1, 1000) ?? 5;
     const cores = Math.min(availableParallelism(), 4);
-    const workerCounts = values.workers === undefined ? [...new Set([1, cores])] : values.workers.split(',').map((w) => intFlag('workers', w.trim(), 1, 64)!);
+    const workerCounts = intListFlag('workers', values.workers, 1, 64) ?? [...new Set([1, cores])];
     const backends: readonly (Exclude<BackendChoice, 'auto'>)[] = explicitBackends ?? ['tensorflow', 'webgpu', 'wasm'];
     const loadBefore = loadavg();
     const rows: TrainBenchRow[] = [];

@@ -4,7 +4,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { NetworkName } from '@onnx-edge/train';
-import { intFlag, parseFlags, UsageError, type Command } from '../../src/cli/kit.ts';
+import { intFlag, intListFlag, listFlag, parseFlags, type Command } from '../../src/cli/kit.ts';
 import { machineFacts } from '../machine.ts';
 import { formatInferenceTable } from '../report.ts';
 import { resultsFile } from '../results-file.ts';
@@ -45,9 +45,6 @@ Options:
   --out FILE        JSON file (default bench/results/inference-<date>-<host>.json)
   -h, --help        show this help`;
 
-function list(raw: string | undefined): string[] | undefined {
-  return raw?.split(',').map((s) => s.trim()).filter(Boolean);
-}
 
 export async function runInferenceBench(networks: NetworkName[], settings: InferenceSettings, log: (line: string) => void): Promise<InferenceReport> {
   const tfjsBackend = await useBestTfjsBackend();
@@ -72,11 +69,9 @@ export const benchInferenceCommand: Command = {
   help,
   async run(argv) {
     const { values } = parseFlags(argv, { networks: { type: 'string' }, batches: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, threads: { type: 'string' }, 'peak-n': { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' } });
-    const networks = (list(values.networks) ?? [...NETWORKS]) as NetworkName[];
-    const unknown = networks.find((n) => !(NETWORKS as readonly string[]).includes(n));
-    if (unknown) throw new UsageError(`--networks: unknown network '${unknown}'; use ${NETWORKS.join(', ')}`);
+    const networks: NetworkName[] = listFlag('networks', values.networks, NETWORKS) ?? [...NETWORKS];
     const settings: InferenceSettings = {
-      batches: (list(values.batches) ?? ['1', '32', '128']).map((b) => intFlag('batches', b, 1, 4096)!),
+      batches: intListFlag('batches', values.batches, 1, 4096) ?? [1, 32, 128],
       warmup: intFlag('warmup', values.warmup, 0, 100) ?? (values.quick ? 1 : 2),
       rounds: intFlag('rounds', values.rounds, 1, 1000) ?? (values.quick ? 3 : 11),
       threads: intFlag('threads', values.threads, 1, 256) ?? availableParallelism(),

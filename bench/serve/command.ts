@@ -6,7 +6,7 @@ import { availableParallelism, cpus, hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { intFlag, parseFlags, UsageError, type Command } from '../../src/cli/kit.ts';
+import { intFlag, intListFlag, listFlag, parseFlags, UsageError, type Command } from '../../src/cli/kit.ts';
 import { measureRaw, measureServer, type RawResult, type ServerResult } from './measure.ts';
 import { formatTable } from './report.ts';
 
@@ -30,9 +30,6 @@ Options:
   --out DIR            where the JSON goes (default bench/results)
   -h, --help           show this help`;
 
-function list(raw: string | undefined, fallback: string[]): string[] {
-  return raw === undefined ? fallback : raw.split(',').map((s) => s.trim()).filter(Boolean);
-}
 
 /** 64 real CIFAR-10 test images as PNG when ../shared has them, else 64 seeded noise images. */
 async function benchImages(): Promise<{ images: Uint8Array[]; source: string }> {
@@ -64,18 +61,17 @@ export const benchServeCommand: Command = {
     const seconds = intFlag('seconds', values.seconds, 1, 600) ?? 5;
     const rounds = intFlag('rounds', values.rounds, 1, 10) ?? 2;
     const instances = intFlag('instances', values.instances, 1, 64);
-    const levels = list(values.concurrency, ['1', '16', '64']).map((c) => intFlag('concurrency', c, 1, 1024)!);
+    const levels = intListFlag('concurrency', values.concurrency, 1, 1024) ?? [1, 16, 64];
     const { startServer, readModelRepository } = await import('@onnx-edge/serve');
     let repo = values.repo;
     let names: string[];
     let cleanup = async () => {};
     if (repo) {
       names = (await readModelRepository(repo)).map((m) => m.name);
-      if (values.networks) names = names.filter((n) => list(values.networks, []).includes(n));
+      const wanted = listFlag('networks', values.networks);
+      if (wanted) names = names.filter((n) => wanted.includes(n));
     } else {
-      names = list(values.networks, [...NETWORKS]);
-      const unknown = names.find((n) => !(NETWORKS as readonly string[]).includes(n));
-      if (unknown) throw new UsageError(`--networks: unknown network '${unknown}'; use ${NETWORKS.join(', ')}`);
+      names = listFlag('networks', values.networks, NETWORKS) ?? [...NETWORKS];
       const { exportSeedNetwork } = await import('@onnx-edge/serve/testing/models');
       const dir = join(tmpdir(), `onnx-edge-bench-serve-${process.pid}`);
       for (const name of names) {

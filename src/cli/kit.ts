@@ -53,6 +53,24 @@ export function choiceFlag<T extends string>(name: string, raw: string | undefin
   return raw as T;
 }
 
+/**
+ * A comma-separated list flag (`--networks inception10,resnet18`): undefined when absent; with `choices`,
+ * every item must be one of them. An empty list is a usage error.
+ */
+export function listFlag<T extends string>(name: string, raw: string | undefined, choices?: readonly T[]): T[] | undefined {
+  if (raw === undefined) return undefined;
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`--${name} is empty`);
+  const unknown = choices && items.find((item) => !(choices as readonly string[]).includes(item));
+  if (unknown) throw new UsageError(`--${name}: '${unknown}' is not one of ${choices.join(', ')}`);
+  return items as T[];
+}
+
+/** A comma-separated list of integers, each between min and max (`--batches 1,32,128`). */
+export function intListFlag(name: string, raw: string | undefined, min: number, max: number): number[] | undefined {
+  return listFlag(name, raw)?.map((item) => intFlag(name, item, min, max)!);
+}
+
 export function wantsHelp(argv: string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
 }
