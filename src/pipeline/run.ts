@@ -54,15 +54,7 @@ function servedLabels(classNames: string[], data: ResolvedData): string[] {
   return data.dataset === 'synthetic' ? classNames.map((name) => `${name} (synthetic)`) : classNames;
 }
 
-/** trainModel reports its data as "<source> (<n> records)"; the summary repeats those words. */
-function describedData(line: string | undefined): { train?: string; validation?: string; trainImages?: number } {
-  const match = /^data: training on (.*); validating on (.*)$/.exec(line ?? '');
-  if (!match) return {};
-  return { train: match[1], validation: match[2], trainImages: Number(/\((\d+) records\)$/.exec(match[1]!)?.[1] ?? NaN) };
-}
-
 async function train(options: PipelineOptions, data: ResolvedData, request: RunRequest, runDir: string, sizing: ReturnType<typeof sizeTraining>, chosenBackend: BackendChoice, log: (line: string) => void): Promise<RunRecord> {
-  let dataLine: string | undefined;
   const trained = await trainModel(
     {
       model: options.model,
@@ -83,7 +75,6 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
       onProgress: createProgressPrinter(process.stdout),
       log: (line) => {
         if (line.startsWith('backend: ')) return; // printed once already, when the pipeline chose it
-        if (line.startsWith('data: training on')) dataLine = line;
         // trainModel speaks of its own flag; the pipeline's equivalent is --retrain.
         log(line.replace('--fresh', '--retrain'));
       },
@@ -91,7 +82,6 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
   );
   const history = trained.history.epochs;
   const best = history.find((e) => e.epoch === trained.history.best_epoch) ?? history.at(-1)!;
-  const described = describedData(dataLine);
   const classNames = JSON.parse(readFileSync(join(runDir, 'labels.json'), 'utf8')) as string[];
   const labels = servedLabels(classNames, data);
   const heldOut = await heldOutImages({ runDir, data: data.source, valData: options.valData, limit: sizing.limit, count: VERIFY_COUNT });
@@ -101,10 +91,10 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
     dataDescription: data.description,
     backend: `${trained.backend.name} — ${trained.backend.reason}`,
     epochsTrained: history.length,
-    trainImages: described.trainImages ?? NaN,
+    trainImages: trained.data.trainImages,
     bestEpoch: best.epoch,
     valAccuracy: best.val_accuracy,
-    validationSource: described.validation ?? 'the validation images',
+    validationSource: trained.data.validationSource,
     imagesPerSecond: history.reduce((n, e) => n + e.images_per_second, 0) / history.length,
     parity: exported.parity,
     paritySource: heldOut.description,

@@ -35,6 +35,8 @@ export interface TrainResult {
   backend: BackendSelection;
   /** Training images per second over the epochs this call trained (validation excluded). */
   imagesPerSecond: number;
+  /** What was trained and validated on, in the words of the `data:` log line. */
+  data: { trainSource: string; validationSource: string; trainImages: number };
 }
 
 const PRECISE_BN_SEED_OFFSET = 104_729;
@@ -225,5 +227,12 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
   model.dispose();
   optimizer.dispose();
   await releaseBackend(backend);
-  return { runDir: paths.root, history: toHistoryFile(history), bestValAccuracy: best.val_accuracy, backend, imagesPerSecond };
+  return {
+    runDir: paths.root,
+    history: toHistoryFile(history),
+    bestValAccuracy: best.val_accuracy,
+    backend,
+    imagesPerSecond,
+    data: { trainSource: data.trainSource, validationSource: data.validationSource, trainImages: data.train.count },
+  };
 }
