@@ -1,15 +1,12 @@
 // Real CIFAR-10 images for end-to-end tests, read from ../shared/data/cifar10-sample (beside the repository,
 // never inside it): skipped with a message when absent, a failure under CI=true.
-import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import sharp from 'sharp';
+import { requireSharedData } from '@onnx-edge/train/data/test-support';
 
 const RECORD = 1 + 3072;
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-export const CIFAR_SAMPLE_DIR = join(repoRoot, '..', 'shared', 'data', 'cifar10-sample');
 
 export interface CifarImage {
   label: number;
@@ -19,13 +16,9 @@ export interface CifarImage {
 
 /** The first `count` records of the sample, or null after skipping the test when the data is absent. */
 export async function cifarSample(t: TestContext, count: number): Promise<CifarImage[] | null> {
-  const file = join(CIFAR_SAMPLE_DIR, 'sample_batch_000.bin');
-  if (!existsSync(file)) {
-    const message = `${CIFAR_SAMPLE_DIR} is absent (real CIFAR-10 lives beside the repository, never inside it)`;
-    if (process.env.CI === 'true') throw new Error(`${message}; CI must have it`);
-    t.skip(message);
-    return null;
-  }
+  const dir = requireSharedData(t, 'cifar10-sample');
+  if (!dir) return null;
+  const file = join(dir, 'sample_batch_000.bin');
   const handle = await open(file, 'r');
   try {
     const bytes = new Uint8Array(count * RECORD);
