@@ -34,7 +34,9 @@ test('alpha is dropped and grey images become RGB', async () => {
   for (let p = 0; p < 1024; p++) assert.equal(input[p], Math.fround(rgba[p * 4]! / 255), 'colour kept as is, not blended with alpha');
 
   const grey = randomPixels(32, 32, 1, 3);
-  const greyPng = await sharp(grey, { raw: { width: 32, height: 32, channels: 1 } }).png().toBuffer();
+  // sharp writes a 1-channel raw image as RGB unless told the colour space: b-w makes a real grey PNG.
+  const greyPng = await sharp(grey, { raw: { width: 32, height: 32, channels: 1 } }).toColourspace('b-w').png().toBuffer();
+  assert.equal(greyPng[25], 0, 'PNG colour type 0 (grey)');
   const g = await decodeImage(greyPng, 'image/png', limits, 'NCHW');
   for (const p of [0, 500, 1023]) assert.deepEqual([g[p], g[1024 + p], g[2048 + p]], Array(3).fill(Math.fround(grey[p]! / 255)));
 });

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { IMAGE_SIZE, pixelsToInput, type InputLayout } from '@onnx-edge/export/contract';
 import { isAnimated } from './animation.ts';
 import { MAX_IMAGE_SIDE, pngSides } from './image-sides.ts';
+import { decodePlainPng } from './plain-png.ts';
 import { HttpError, payloadTooLarge, unprocessable, unsupportedMediaType } from './errors.ts';
 
 // The images are tiny: libvips' own threads per image would only contend with onnxruntime for the cores.
@@ -34,7 +35,8 @@ export function sniffImageType(bytes: Uint8Array): ImageType | undefined {
   return undefined;
 }
 
-async function rgbPixels(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffer> {
+/** What sharp makes of the image: its RGB bytes at IMAGE_SIZE×IMAGE_SIZE (any other size resampled to it). */
+export async function sharpRgbPixels(bytes: Uint8Array, limits: DecodeLimits): Promise<Uint8Array> {
   const options = { limitInputPixels: limits.maxInputPixels, failOn: 'error' as const };
   const decoded = await sharp(bytes, options).autoOrient().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   const { width, height, channels } = decoded.info;
@@ -55,9 +57,14 @@ export async function decodeImage(bytes: Uint8Array, declared: ImageType, limits
   if (sides && Math.max(sides.width, sides.height) > MAX_IMAGE_SIDE) {
     throw payloadTooLarge(`the image is ${sides.width}x${sides.height}; sides longer than ${MAX_IMAGE_SIDE} pixels are not accepted (the model sees ${IMAGE_SIZE}x${IMAGE_SIZE})`);
   }
-  let pixels: Buffer;
+  // A plain PNG at the model's size skips sharp (plain-png.ts says why and which images qualify).
+  const plain = sides && sides.width === IMAGE_SIZE && sides.height === IMAGE_SIZE && IMAGE_SIZE * IMAGE_SIZE <= limits.maxInputPixels
+    ? decodePlainPng(bytes, IMAGE_SIZE, IMAGE_SIZE)
+    : undefined;
+  if (plain) return pixelsToInput(plain, 3, layout);
+  let pixels: Uint8Array;
   try {
-    pixels = await rgbPixels(bytes, limits);
+    pixels = await sharpRgbPixels(bytes, limits);
   } catch (err) {
     if (err instanceof HttpError) throw err;
     if (err instanceof Error && /pixel limit/i.test(err.message)) {
