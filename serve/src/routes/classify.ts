@@ -1,13 +1,13 @@
 // POST /classify: image bytes in, top-k classes out. Decoding runs concurrently (sharp works off the event
 // loop) before the images join the batching queue, so decoding never sits on the inference path.
 import { performance } from 'node:perf_hooks';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { topK } from '@onnx-edge/export/contract';
 import { findModel, type AppDeps, type AppEnv } from '../context.ts';
 import { decodeImage, imageTypeOf, type ImageType } from '../decode.ts';
+import { readBody } from '../body.ts';
 import { badRequest } from '../errors.ts';
 import type { ServedModel } from '../inference/served-model.ts';
-import { limitBody } from '../middleware.ts';
 
 export const MAX_TOP = 10;
 export const DEFAULT_TOP = 5;
@@ -25,11 +25,13 @@ function parseTop(raw: string | undefined): number {
   return top;
 }
 
-async function readUploads(req: Request, contentType: string): Promise<Upload[]> {
+async function readUploads(c: Context<AppEnv>, maxBodyBytes: number): Promise<Upload[]> {
+  const contentType = c.req.header('content-type') ?? '';
   if (contentType.toLowerCase().startsWith('multipart/form-data')) {
+    const body = await readBody(c, maxBodyBytes);
     let form: FormData;
     try {
-      form = await req.formData();
+      form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
     } catch {
       throw badRequest('the multipart body is malformed');
     }
@@ -41,7 +43,7 @@ async function readUploads(req: Request, contentType: string): Promise<Upload[]>
     }));
   }
   const type = imageTypeOf(contentType);
-  return [{ bytes: new Uint8Array(await req.arrayBuffer()), type }];
+  return [{ bytes: await readBody(c, maxBodyBytes), type }];
 }
 
 async function decodeUpload(deps: AppDeps, model: ServedModel, upload: Upload) {
@@ -56,13 +58,21 @@ const ms = (seconds: number) => Math.round(seconds * 1e6) / 1e3;
 
 export function classifyRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.post('/classify', limitBody(deps.limits.maxBodyBytes), async function classify(c) {
+  app.post('/classify', async function classify(c) {
     const started = performance.now();
     const top = parseTop(c.req.query('top'));
     const model = findModel(deps, c.req.query('model'));
-    const uploads = await readUploads(c.req.raw, c.req.header('content-type') ?? '');
-    // Announced inputs tell the batcher that waiting for them is worth it (see batcher.ts).
-    const release = model.batcher.announce(uploads.length);
+    // Announced inputs tell the batcher that waiting for them is worth it (see batcher.ts): one as soon as
+    // the request arrives, while its body is still being read, then as many as it turned out to hold.
+    const releaseArriving = model.batcher.announce(1);
+    let uploads: Upload[];
+    let release: () => void;
+    try {
+      uploads = await readUploads(c, deps.limits.maxBodyBytes);
+      release = model.batcher.announce(uploads.length);
+    } finally {
+      releaseArriving();
+    }
     let decoded: Awaited<ReturnType<typeof decodeUpload>>[];
     let pending: ReturnType<typeof model.batcher.submit>;
     try {

@@ -2,9 +2,9 @@
 // Errors on these routes use the protocol's own body, {"error": "..."} (see errors.ts and app.ts).
 import { Hono, type Context } from 'hono';
 import { findModel, type AppDeps, type AppEnv } from '../context.ts';
+import { readBody } from '../body.ts';
 import { badRequest, notFound, unprocessable } from '../errors.ts';
 import type { ServedModel } from '../inference/served-model.ts';
-import { limitBody } from '../middleware.ts';
 import { SERVER_NAME, SERVER_VERSION } from '../version.ts';
 
 interface InferInput {
@@ -114,11 +114,12 @@ export function v2Routes(deps: AppDeps): Hono<AppEnv> {
       const isReady = deps.lifecycle.ready;
       return c.json({ name: model.name, ready: isReady }, isReady ? 200 : 503);
     });
-    app.post(`${base}/infer`, limitBody(deps.limits.maxBodyBytes), async function infer(c) {
+    app.post(`${base}/infer`, async function infer(c) {
       const model = modelFor(deps, c);
+      const bytes = await readBody(c, deps.limits.maxBodyBytes);
       let body: unknown;
       try {
-        body = await c.req.json();
+        body = JSON.parse(new TextDecoder().decode(bytes));
       } catch {
         throw badRequest('the request body is not valid JSON');
       }
