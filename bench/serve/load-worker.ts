@@ -1,7 +1,7 @@
 // Closed-loop HTTP load in its own thread, so the client's work does not run on the server's event loop:
-// `concurrency` loops each POST an image to /classify, wait for the answer, and send the next, until the
-// deadline. Reports every latency and the server's own timing breakdown.
-import { Agent, request } from 'node:http';
+// `concurrency` keep-alive connections each POST an image to /classify, wait for the answer, and send the
+// next, until the deadline. Reports every latency and the server's own timing breakdown.
+import { HttpConnection, requestBytes } from '@onnx-edge/serve/testing/http-connection';
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 
@@ -23,35 +23,23 @@ export interface LoadResult {
   clientUtilization: number;
 }
 
-// node:http with a keep-alive agent: a lighter client than fetch, so the load generator takes less of the
-// CPU it shares with the server.
-function post(agent: Agent, url: string, image: Uint8Array): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/classify?top=1`, { method: 'POST', agent, headers: { 'content-type': 'image/png', 'content-length': image.length } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(image);
-  });
-}
-
 async function run(job: LoadJob): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency });
+  const url = new URL(job.url);
+  // Prepared bytes and a lean connection (testing/http-connection.ts), like wrk: on a small host every
+  // cycle the client spends is taken from the server it measures.
+  const requests = job.images.map((image) => requestBytes(url, 'POST', '/classify?top=1', 'image/png', image));
   const result: LoadResult = { latenciesMs: [], failures: 0, elapsedSeconds: 0, serverMs: { decode: 0, queue: 0, inference: 0, total: 0 }, batchSizeSum: 0, clientUtilization: 0 };
   const elu = performance.eventLoopUtilization();
   const started = performance.now();
   const deadline = started + job.seconds * 1000;
   let next = 0;
   const loop = async () => {
+    let connection = await HttpConnection.open(url);
     while (performance.now() < deadline) {
-      const image = job.images[next++ % job.images.length]!;
+      const request = requests[next++ % requests.length]!;
       const t0 = performance.now();
       try {
-        const { status, body } = await post(agent, job.url, image);
+        const { status, body } = await connection.send(request);
         const json = JSON.parse(body) as { timing_ms?: LoadResult['serverMs']; batch_size?: number };
         if (status !== 200 || !json.timing_ms) {
           result.failures++;
@@ -62,11 +50,13 @@ async function run(job: LoadJob): Promise<LoadResult> {
         result.batchSizeSum += json.batch_size ?? 1;
       } catch {
         result.failures++;
+        connection.close();
+        connection = await HttpConnection.open(url);
       }
     }
+    connection.close();
   };
   await Promise.all(Array.from({ length: job.concurrency }, loop));
-  agent.destroy();
   result.elapsedSeconds = (performance.now() - started) / 1000;
   result.clientUtilization = performance.eventLoopUtilization(elu).utilization;
   return result;

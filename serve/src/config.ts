@@ -27,6 +27,11 @@ export interface ServerSettings {
   /** Built web demo; undefined = the default folder (web-demo/dist at the repository root). */
   webRoot?: string;
   logLevel: LogLevel;
+  /**
+   * Nice value of the HTTP thread (0–19; 0 = unchanged). Above the inference threads' so that, when the
+   * CPU is saturated, the model runs first and HTTP work fills the gaps (priority.ts). Linux only.
+   */
+  httpNice: number;
 }
 
 export const DEFAULTS = {
@@ -39,6 +44,7 @@ export const DEFAULTS = {
   requestTimeoutMs: 60_000,
   cors: [],
   logLevel: 'info',
+  httpNice: 10,
 } as const satisfies Partial<ServerSettings>;
 
 export class ConfigError extends Error {
@@ -94,6 +100,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Partial<ServerSettings>
     cors: env.ONNX_EDGE_CORS ? parseCorsOrigins(env.ONNX_EDGE_CORS) : undefined,
     webRoot: env.ONNX_EDGE_WEB_ROOT || undefined,
     logLevel: choice(env, 'ONNX_EDGE_LOG_LEVEL', LOG_LEVELS),
+    httpNice: int(env, 'ONNX_EDGE_HTTP_NICE', 0, 19),
   };
   return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as Partial<ServerSettings>;
 }

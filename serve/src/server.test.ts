@@ -1,12 +1,15 @@
 // End to end: a real server on 127.0.0.1 port 0 serving Inception10 exported by the project's compiler,
 // answered over HTTP, compared with tfjs on the same CIFAR-10 pixels.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { getPriority } from 'node:os';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { startServer, type RunningServer } from './server.ts';
 import { cifarSample, nchwOf, pngOf, type CifarImage } from './testing/cifar.ts';
 import { readJson } from './testing/fixtures.ts';
+import { HttpConnection, requestBytes } from './testing/http-connection.ts';
 import { slowUpload } from './testing/slow-upload.ts';
 import { exportSeedNetwork, tfjsProbabilities, type ExportedModel } from './testing/models.ts';
 
@@ -14,6 +17,10 @@ const TOLERANCE = 1e-4;
 let exported: ExportedModel;
 let server: RunningServer;
 let reference: Float32Array[] | undefined;
+/** Linux thread ids of this process before the server started (its inference threads are the new ones). */
+let threadsBefore: Set<string>;
+const threadNice = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+const linuxThreads = () => (process.platform === 'linux' ? readdirSync('/proc/self/task') : []);
 
 /** tfjs probabilities of the first n sample images, computed once for all tests (tfjs on CPU is the slow part). */
 function expectedFor(images: CifarImage[]): Float32Array[] {
@@ -23,12 +30,21 @@ function expectedFor(images: CifarImage[]): Float32Array[] {
 
 before(async () => {
   exported = await exportSeedNetwork('inception10');
+  threadsBefore = new Set(linuxThreads());
   server = await startServer({ repo: exported.repo, port: 0, logLevel: 'silent', maxQueueDelayMs: 5, webRoot: exported.repo });
 });
 
 after(async () => {
   await server?.close();
   if (exported) await rm(exported.repo, { recursive: true, force: true });
+});
+
+test('the HTTP thread yields to inference: nice 10 here, the threads started for the model keep nice 0', { skip: process.platform !== 'linux' && 'nice is per thread on Linux only' }, () => {
+  assert.equal(getPriority(), 10, 'this (HTTP) thread');
+  const started = linuxThreads().filter((tid) => !threadsBefore.has(tid));
+  // The inference worker thread and onnxruntime's intra-op pool thread at least.
+  assert.ok(started.length >= 2, `threads started with the server: ${started.length}`);
+  assert.deepEqual(started.map(threadNice).filter((n) => n !== 0), [], 'every thread the server started keeps the normal priority');
 });
 
 function assertSameProbabilities(actual: ArrayLike<number>, expected: Float32Array, what: string): void {
@@ -86,7 +102,13 @@ test('64 concurrent requests are batched, and every answer is right for its own 
   if (!images) return;
   const expected = expectedFor(images);
   const pngs = await Promise.all(images.map((img: CifarImage) => pngOf(img)));
-  const answers = await Promise.all(pngs.map((png) => classify(png)));
+  // 64 connections first, then the 64 requests written in the same instant: "at once" on the wire, not
+  // one after the other as a client library would connect and send them.
+  const url = new URL(server.url);
+  const connections = await Promise.all(pngs.map(() => HttpConnection.open(url)));
+  const raw = await Promise.all(connections.map((c, i) => c.send(requestBytes(url, 'POST', '/classify?top=10', 'image/png', pngs[i]!))));
+  connections.forEach((c) => c.close());
+  const answers = raw.map((a) => ({ status: a.status, body: JSON.parse(a.body) as { predictions: { index: number; probability: number }[]; batch_size: number } }));
   answers.forEach((a, i) => {
     assert.equal(a.status, 200);
     assertSameProbabilities(byIndex(a.body.predictions), expected[i]!, `concurrent image ${i}`);

@@ -14,6 +14,7 @@ import { loadServedModel, type ServedModel } from './inference/served-model.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createLogger, type Logger } from './logging.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
+import { yieldCoresToInference } from './priority.ts';
 import { modelFromFile, readModelRepository, type RefusedModel, type RepositoryModel } from './repository/reader.ts';
 
 export type StartServerOptions = Partial<ServerSettings> & {
@@ -94,6 +95,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     throw err;
   }
 
+  // After the inference workers exist (they keep the normal priority), before the first request.
+  yieldCoresToInference(settings.httpNice, logger);
   const lifecycle = new Lifecycle();
   const app = createApp({
     models,

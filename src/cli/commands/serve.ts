@@ -31,6 +31,8 @@ Options (environment variable in brackets; flags win):
                                                                                      [ONNX_EDGE_CORS]
   --web-root DIR             built web demo (default web-demo/dist)                  [ONNX_EDGE_WEB_ROOT]
   --log-level LEVEL          ${LEVELS.join('|')} (default info)                       [ONNX_EDGE_LOG_LEVEL]
+  --http-nice N              nice value of the HTTP thread, 0-19 (default 10): when the CPU is saturated
+                             the inference threads run first; 0 leaves it as is (Linux)  [ONNX_EDGE_HTTP_NICE]
   -h, --help                 show this help
 
 Logs are JSON lines on stdout. SIGTERM or Ctrl-C stops accepting connections, answers every request in
@@ -56,6 +58,7 @@ export const serveCommand: Command = {
       cors: { type: 'string' },
       'web-root': { type: 'string' },
       'log-level': { type: 'string' },
+      'http-nice': { type: 'string' },
     });
     const { settingsFromEnv, parseCorsOrigins, startServer, ConfigError } = await import('@onnx-edge/serve');
     let fromEnv;
@@ -80,6 +83,7 @@ export const serveCommand: Command = {
       cors: values.cors === undefined ? undefined : parseCorsOrigins(values.cors),
       webRoot: values['web-root'],
       logLevel: choiceFlag('log-level', values['log-level'], LEVELS),
+      httpNice: intFlag('http-nice', values['http-nice'], 0, 19),
     };
     const settings = { ...fromEnv, ...Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined)) };
     // A repository given by flag replaces a model file given by environment and vice versa.
