@@ -52,6 +52,31 @@ test('an input waits at most maxDelayMs for announced inputs, and not at all whe
   assert.deepEqual(sizes, [1, 1, 2]);
 });
 
+test('with nothing announced, inputs submitted in one event-loop turn leave together, at the end of it', async () => {
+  const sizes: number[] = [];
+  const batcher = new Batcher([recordingRunner(sizes)], { maxBatch: 64, maxDelayMs: 1000, maxQueue: 100, itemSize: 4 });
+  const started = performance.now();
+  const burst = Array.from({ length: 5 }, (_, i) => batcher.submit([item(i)])[0]!); // as five requests read in one turn
+  const results = await Promise.all(burst);
+  assert.deepEqual(sizes, [5]);
+  assert.ok(performance.now() - started < 500, 'not held for the 1 s max delay');
+  results.forEach((r, i) => assert.equal(r.outputs.y![0], i));
+});
+
+test('an arriving request (body not read yet) is waited for, but never refused on arrival', async () => {
+  const sizes: number[] = [];
+  const batcher = new Batcher([recordingRunner(sizes)], { maxBatch: 64, maxDelayMs: 1000, maxQueue: 1, itemSize: 4 });
+  const releaseArriving = batcher.arriving();
+  const first = batcher.submit([item(1)])[0]!;
+  const alsoArriving = batcher.arriving(); // the queue is full, and still no 429 before the body is in
+  await new Promise((r) => setTimeout(r, 30));
+  assert.deepEqual(sizes, [], 'held while requests are arriving');
+  alsoArriving();
+  releaseArriving();
+  await first;
+  assert.deepEqual(sizes, [1]);
+});
+
 test('two runners take batches in parallel', async () => {
   const sizes: number[] = [];
   let running = 0;

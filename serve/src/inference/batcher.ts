@@ -76,6 +76,18 @@ export class Batcher {
    */
   announce(count: number): () => void {
     this.refuseUnlessRoom(count, this.queue.length);
+    return this.expect(count);
+  }
+
+  /**
+   * Says that a request has arrived whose inputs are not known yet (its body is still being read): the
+   * batcher waits for it like for announced inputs, but nothing is refused before its body is in.
+   */
+  arriving(): () => void {
+    return this.expect(1);
+  }
+
+  private expect(count: number): () => void {
     this.announced += count;
     let released = false;
     return () => {

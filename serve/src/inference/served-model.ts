@@ -39,8 +39,6 @@ export interface BatchingSettings {
 
 export const DEFAULT_MAX_BATCH = 64;
 export const DEFAULT_MAX_QUEUE_DELAY_MS = 2;
-/** Batches handed to one inference worker at a time (one running, one waiting). */
-export const PIPELINE_DEPTH = 2;
 
 export function defaultInputDims(layout: InputLayout): number[] {
   return layout === 'NHWC' ? [IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS] : [IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE];
@@ -100,9 +98,11 @@ export async function loadServedModel(entry: RepositoryModel, ep: EpChoice, sett
     await Promise.all(workers.map((w) => w.close()));
     throw new Error(`model '${entry.name}' takes input [N,${modelDims.join(',')}] but is configured for [N,${inputDims.join(',')}]; fix config.pbtxt`);
   }
-  // Each worker gets PIPELINE_DEPTH batch slots: the next batch already waits in the worker's message queue
-  // when a run ends, so the inference thread never idles for a round trip through the busy main thread.
-  const runners: BatchRunner[] = workers.flatMap((w) => Array.from({ length: PIPELINE_DEPTH }, (): BatchRunner => (input, batch) => w.run(inputName, input, [batch, ...inputDims])));
+  // One batch per worker at a time: the next batch is formed from everything queued when the run ends.
+  // Handing a worker a second batch while one runs (tried) kept it from ever idling, but that batch left
+  // early and small, and the alternation cost more: ResNet18 at concurrency 64 reached 77-80 % of raw
+  // onnxruntime that way against 82-83 % this way (bench/NOTES.md, S7).
+  const runners: BatchRunner[] = workers.map((w): BatchRunner => (input, batch) => w.run(inputName, input, [batch, ...inputDims]));
   return servedModelFrom(
     entry,
     { inputName, outputNames: info.outputNames, executionProvider: info.executionProvider, reason: info.reason },

@@ -21,8 +21,8 @@ try {
     inputShape: input?.isTensor ? input.shape.map((d) => (typeof d === 'number' ? d : -1)) : [],
   };
   port.postMessage(reply);
-  // Runs strictly one at a time: the server hands over a second batch while the first runs (so this thread
-  // never waits for the main thread), and timing a run must not include the wait for the one before it.
+  // Runs strictly one at a time, in arrival order. The batcher gives each worker one batch at a time, but
+  // a batch that arrives during a run is still queued here, and its timing excludes the wait.
   const waiting: { request: WorkerRequest; receivedAt: number }[] = [];
   let busy = false;
   const drain = async () => {

@@ -64,7 +64,7 @@ export function classifyRoutes(deps: AppDeps): Hono<AppEnv> {
     const model = findModel(deps, c.req.query('model'));
     // Announced inputs tell the batcher that waiting for them is worth it (see batcher.ts): one as soon as
     // the request arrives, while its body is still being read, then as many as it turned out to hold.
-    const releaseArriving = model.batcher.announce(1);
+    const releaseArriving = model.batcher.arriving();
     let uploads: Upload[];
     let release: () => void;
     try {

@@ -16,7 +16,7 @@ export function requestBytes(url: URL, method: string, path: string, contentType
 }
 
 export class HttpConnection {
-  private buffered = Buffer.alloc(0);
+  private buffered: Buffer = Buffer.alloc(0);
   private waiting?: { resolve: (answer: HttpAnswer) => void; reject: (err: Error) => void };
 
   private constructor(private readonly socket: Socket) {
