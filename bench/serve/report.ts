@@ -24,6 +24,7 @@ export function formatTable(results: { network: string; raw: RawResult[]; server
     '',
     'decode/queue/infer: mean ms per request from the server (infer = the run() of the batch it was in);',
     'http+client: client latency minus the server handler total (HTTP parsing, loopback, client).',
-    'busy: share of wall time the server HTTP thread, the inference worker (run() time) and the load generator were busy.',
+    'busy: share of wall time the server HTTP thread, the inference worker (run() time) and the load generator were busy',
+    '(HTTP and client: event-loop utilization, which includes time a thread was ready but waiting for a core, as the niced HTTP thread often is).',
   ].join('\n');
 }
