@@ -69,6 +69,15 @@ function encodePng(pixels: Uint8Array, width: number, height: number, options: E
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), ...(options.extraChunks ?? []), ...idats, chunk('IEND', new Uint8Array())]);
 }
 
+/** A PNG whose image data comes in two IDAT chunks with a tEXt chunk between them (not allowed). */
+function splitIdat(rgb: Uint8Array): Buffer {
+  const twoIdats = encodePng(rgb, 32, 32, { idatSplits: 2 });
+  const ihdrEnd = 8 + 25;
+  const firstLength = twoIdats.readUInt32BE(ihdrEnd) + 12;
+  const text = chunk('tEXt', Buffer.from('Comment\0between'));
+  return Buffer.concat([twoIdats.subarray(0, ihdrEnd + firstLength), text, twoIdats.subarray(ihdrEnd + firstLength)]);
+}
+
 async function assertSameAsSharp(png: Uint8Array, what: string) {
   const plain = decodePlainPng(png, 32, 32);
   assert.ok(plain, `${what}: expected the plain-PNG path to take it`);
@@ -120,6 +129,7 @@ test('anything that is not a plain PNG at the asked size is left to sharp', asyn
     ['EXIF (orientation)', encodePng(rgb, 32, 32, { extraChunks: [chunk('eXIf', Buffer.from('MM\0*\0\0\0\x08\0\0', 'latin1'))] })],
     ['a bad CRC', corruptIdat],
     ['bytes after IEND', Buffer.concat([plain, Buffer.from([0])])],
+    ['IDAT chunks not consecutive', splitIdat(rgb)],
     ['truncated', plain.subarray(0, plain.length - 30)],
     ['an unknown filter type', encodePng(rgb, 32, 32, { filters: [5] })],
     ['not a PNG', Buffer.from('GIF89a........................')],

@@ -20,6 +20,7 @@ export function decodePlainPng(bytes: Uint8Array, width: number, height: number)
   let channels = 0;
   let offset = 8;
   let sawIend = false;
+  let previousType = '';
   while (offset + 12 <= bytes.length && !sawIend) {
     const length = view.getUint32(offset);
     const end = offset + 12 + length;
@@ -35,12 +36,15 @@ export function decodePlainPng(bytes: Uint8Array, width: number, height: number)
       if (view.getUint32(offset + 8) !== width || view.getUint32(offset + 12) !== height) return undefined;
       if (data[8] !== 8 || channels === 0 || data[10] !== 0 || data[11] !== 0 || data[12] !== 0) return undefined;
     } else if (type === 'IDAT') {
+      // IDAT chunks must be consecutive; a split stream is something for sharp to judge.
+      if (idat.length > 0 && previousType !== 'IDAT') return undefined;
       idat.push(data);
     } else if (type === 'IEND') {
       sawIend = true;
     } else if (!INERT_CHUNKS.has(type)) {
       return undefined;
     }
+    previousType = type;
     offset = end;
   }
   if (!sawIend || offset !== bytes.length || idat.length === 0) return undefined;
