@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { intFlag, intListFlag, listFlag, parseFlags, UsageError, type Command } from '../../src/cli/kit.ts';
-import { measureRaw, measureServer, type RawResult, type ServerResult } from './measure.ts';
+import { measureServer, RawMeasurer, type RawResult, type ServerResult } from './measure.ts';
 import { formatTable } from './report.ts';
 
 const NETWORKS = ['inception10', 'resnet18'] as const;
@@ -86,6 +86,7 @@ export const benchServeCommand: Command = {
     const loadBefore = loadavg();
     const threads = availableParallelism();
     const results: NetworkResult[] = [];
+    const rawMeasurer = RawMeasurer.start(); // before the first server lowers this thread's priority
     try {
       for (const network of names) {
         const modelPath = join(repo, network, String(Math.max(...(await readdir(join(repo, network))).filter((d) => /^\d+$/.test(d)).map(Number))), 'model.onnx');
@@ -100,7 +101,7 @@ export const benchServeCommand: Command = {
               console.error(`${network} round ${round}/${rounds}: raw onnxruntime-node batch ${level}, then server at concurrency ${level} ...`);
               // The raw baseline is the better of onnxruntime's default (spinning) and the server's setting.
               for (const allowSpinning of [true, false]) {
-                const r = await measureRaw(modelPath, level, seconds, threads, allowSpinning);
+                const r = await rawMeasurer.measure({ modelPath, batch: level, seconds, threads, allowSpinning });
                 if (!raw[i] || r.imagesPerSecond > raw[i]!.imagesPerSecond) raw[i] = r;
               }
               const m = await measureServer(server, images, level, seconds);
@@ -113,6 +114,7 @@ export const benchServeCommand: Command = {
         results.push({ network, raw, server: serverResults });
       }
     } finally {
+      await rawMeasurer.close();
       await cleanup();
     }
 
@@ -130,7 +132,7 @@ export const benchServeCommand: Command = {
       loadAverage1m: { before: loadBefore[0], after: loadavg()[0] },
       secondsPerMeasurement: seconds,
       rounds,
-      notes: 'Loopback; the load generator runs in a worker thread of the same process and shares the cores. Server batching: max batch 64, max queue delay 2 ms (defaults). Raw = onnxruntime-node session.run in the main thread of the same process (same graph optimisation and thread count; the better of spinning on (the onnxruntime default) and off (the server setting)). Raw and server alternate for --rounds rounds; the best of each is kept.',
+      notes: 'Loopback; the load generator runs in a worker thread of the same process and shares the cores. Server batching: max batch 64, max queue delay 2 ms (defaults). Raw = onnxruntime-node session.run in a worker thread of the same process, started before the server so it keeps the normal priority like the inference threads of the server (same graph optimisation and thread count; the better of spinning on (the onnxruntime default) and off (the server setting)). Raw and server alternate for --rounds rounds; the best of each is kept.',
       results,
     };
     const outDir = values.out ?? RESULTS_DIR;

@@ -28,6 +28,46 @@ export interface ServerResult {
   utilization: { httpThread: number; inference: number; client: number };
 }
 
+export interface RawJob {
+  modelPath: string;
+  batch: number;
+  seconds: number;
+  threads: number;
+  allowSpinning: boolean;
+}
+
+/** Runs measureRaw in a thread of its own (raw-worker.ts says why); start it before any server. */
+export class RawMeasurer {
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve: (r: RawResult) => void; reject: (e: Error) => void }>();
+
+  private constructor(private readonly worker: ReturnType<typeof startTsWorker>) {
+    worker.on('message', (reply: { id: number; result?: RawResult; error?: string }) => {
+      const waiter = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      if (reply.result) waiter?.resolve(reply.result);
+      else waiter?.reject(new Error(`raw measurement failed: ${reply.error}`));
+    });
+    worker.on('error', (err) => this.waiting.forEach((w) => w.reject(err)));
+  }
+
+  static start(): RawMeasurer {
+    return new RawMeasurer(startTsWorker(new URL('./raw-worker.ts', import.meta.url)));
+  }
+
+  measure(job: RawJob): Promise<RawResult> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ ...job, id });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
 async function inferenceSecondsSum(server: RunningServer): Promise<number> {
   const metric = await server.metrics.inferenceSeconds.get();
   return metric.values.filter((v) => v.metricName?.endsWith('_sum')).reduce((a, v) => a + v.value, 0);
