@@ -107,9 +107,10 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
   });
 }
 
-export async function measureServer(server: RunningServer, images: Uint8Array[], concurrency: number, seconds: number): Promise<ServerResult> {
+/** `warmupSeconds` of untimed load first: connections, and for a fresh server its JavaScript reaching optimised code. */
+export async function measureServer(server: RunningServer, images: Uint8Array[], concurrency: number, seconds: number, warmupSeconds: number): Promise<ServerResult> {
   const url = server.url;
-  await runLoad({ url, images, concurrency, seconds: Math.min(1, seconds) }); // warm-up: connections, JIT
+  await runLoad({ url, images, concurrency, seconds: warmupSeconds });
   // The server runs in this process: this thread's event loop is its HTTP thread.
   const elu = performance.eventLoopUtilization();
   const inferenceBefore = await inferenceSecondsSum(server);

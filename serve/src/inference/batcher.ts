@@ -173,8 +173,17 @@ export class Batcher {
     batch.forEach((item, i) => input.set(item.input, i * size));
     const dispatchedAt = performance.now();
     this.running++;
-    runner(input, batch.length)
-      .then((result) => {
+    // The runner is handed its next batch before this one's answers go out: answering a batch means up to
+    // maxBatch HTTP responses on this thread, and the inference thread would sit idle meanwhile.
+    const next = () => {
+      this.running--;
+      this.idle.push(runner);
+      this.schedule();
+      if (this.stopping && this.queue.length === 0 && this.running === 0) this.drained?.();
+    };
+    runner(input, batch.length).then(
+      (result) => {
+        next();
         this.observer.onBatch?.(batch.length, result.seconds);
         const waited = result.waitedSeconds ?? 0;
         batch.forEach((item, i) => {
@@ -187,13 +196,11 @@ export class Batcher {
           }
           item.resolve({ outputs, queueSeconds, inferenceSeconds: result.seconds, batchSize: batch.length });
         });
-      })
-      .catch((err: Error) => batch.forEach((item) => item.reject(err)))
-      .finally(() => {
-        this.running--;
-        this.idle.push(runner);
-        this.schedule();
-        if (this.stopping && this.queue.length === 0 && this.running === 0) this.drained?.();
-      });
+      },
+      (err: Error) => {
+        next();
+        batch.forEach((item) => item.reject(err));
+      },
+    );
   }
 }
