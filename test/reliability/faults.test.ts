@@ -42,7 +42,8 @@ const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('he
 async function killWhenCreated(run: CliRun, dir: string, pattern: RegExp, fallback: RegExp, timeoutMs: number): Promise<string> {
   const trigger = await new Promise<string>((resolve, reject) => {
     const watcher = watch(dir, (_event, name) => {
-      if (name && pattern.test(name)) done(`${name} appeared`);
+      // A deletion fires the same event: only a file that is there counts (a writer removes a dead one's temp).
+      if (name && pattern.test(name) && existsSync(join(dir, name))) done(`${name} appeared`);
     });
     const timer = setTimeout(() => done(undefined), timeoutMs);
     const poll = setInterval(() => {
@@ -212,7 +213,7 @@ reliabilityCase(log, 'SIGKILL while export writes the .onnx: no partial file at 
   await mkdir(outDir, { recursive: true });
   const output = join(outDir, 'model.onnx');
   draft.sent = 'onnx-edge export <run> -o model.onnx: once to completion (the reference bytes), then SIGKILLed the moment its temp file appears, once with no model.onnx there and once over an existing model.onnx';
-  draft.expected = 'after each kill the output path holds no partial file: nothing (or the previous file) — or, if the rename won the race with the kill, the complete reference bytes';
+  draft.expected = 'after each kill the output path holds no partial file: nothing (or the previous file) — or, if the rename won the race with the kill, the complete reference bytes; the next export removes the killed writers\' temp files';
   const exportOnce = () => startCli(['export', runDir, '-o', output], cleanEnv({}));
 
   const complete = exportOnce();
@@ -227,12 +228,17 @@ reliabilityCase(log, 'SIGKILL while export writes the .onnx: no partial file at 
   const secondTrigger = await killWhenCreated(exportOnce(), outDir, /\.tmp$/, /^wrote /m, 120_000);
   const afterSecond = sha(await readFile(output));
   const leftovers = (await readdir(outDir)).filter((n) => n !== 'model.onnx');
+  // The next export to the same path removes the temps of the killed writers.
+  const again = exportOnce();
+  assert.equal(await again.exited, 0, again.output());
+  const leftAfterNext = (await readdir(outDir)).filter((n) => n !== 'model.onnx');
   const describe = (state: string) => (state === 'absent' ? 'absent' : state === reference ? 'the complete export (the rename beat the kill)' : state === sha(previous) ? 'the previous file, unchanged' : 'PARTIAL OR CHANGED');
   draft.status = null;
-  draft.body = `kill 1 when ${firstTrigger}: model.onnx ${describe(afterFirst)}; kill 2 when ${secondTrigger}: model.onnx ${describe(afterSecond)}; temp files left beside it: ${leftovers.length}`;
+  draft.body = `kill 1 when ${firstTrigger}: model.onnx ${describe(afterFirst)}; kill 2 when ${secondTrigger}: model.onnx ${describe(afterSecond)}; temp files left beside it: ${leftovers.length}, after the next export: ${leftAfterNext.length}`;
   log.facts['SIGKILL during export'] = draft.body;
   assert.match(firstTrigger, /appeared/, 'the first kill was sent while the file was being written');
   assert.match(secondTrigger, /appeared/, 'the second kill was sent while the file was being written');
   assert.ok(afterFirst === 'absent' || afterFirst === reference, `no partial model.onnx after kill 1: ${describe(afterFirst)}`);
   assert.ok(afterSecond === sha(previous) || afterSecond === reference, `the previous model.onnx or the complete new one after kill 2: ${describe(afterSecond)}`);
+  assert.deepEqual(leftAfterNext, [], 'no temp file left once the next export has run');
 }, { timeout: 180_000 });

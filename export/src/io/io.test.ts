@@ -110,6 +110,12 @@ test('a writer killed in the middle of writeFileAtomic leaves no partial target 
     // Either the rename never happened (no target), or the file is whole: never a truncated model.onnx.
     if (written) assert.equal(written.size, size);
     assert.ok((await readdir(root)).every((f) => f === 'model.onnx' || f.endsWith('.tmp')));
+    // The next write to the same target removes what the killed writer left; a live writer's temp stays.
+    const live = `.model.onnx.${process.ppid}.0badf00d.tmp`;
+    await writeFile(join(root, live), 'a live writer');
+    await writeFile(join(root, '.model.onnx.notes.tmp'), 'not a temp name of ours');
+    await writeFileAtomic(target, 'next');
+    assert.deepEqual((await readdir(root)).sort(), ['.model.onnx.notes.tmp', live, 'model.onnx'].sort());
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -2,10 +2,10 @@
 //   <repo>/<name>/config.pbtxt, <repo>/<name>/labels.txt, <repo>/<name>/1/model.onnx
 // Every file is written to a temporary name and renamed, so a server reading the repository never sees a
 // half-written model; config.pbtxt goes last because its presence is what marks the folder as complete.
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IMAGE_CHANNELS, IMAGE_SIZE, PROBABILITIES_NAME } from '@onnx-edge/export/contract';
+import { writeFileAtomic } from '@onnx-edge/export/io/atomic-write';
 import { formatConfigPbtxt, type ModelConfig } from './config-pbtxt.ts';
 
 /** Model names become folder names and URL segments: keep them to a safe alphabet. */
@@ -33,16 +33,6 @@ export interface WrittenModel {
   labelsPath: string;
 }
 
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
 
 export function modelConfigFor(options: Omit<WriteModelOptions, 'repo' | 'onnxBytes'>): ModelConfig {
   const classes = options.labels.length;
@@ -84,8 +74,8 @@ export async function writeModelToRepository(options: WriteModelOptions): Promis
     configPath: join(dir, 'config.pbtxt'),
     labelsPath: join(dir, 'labels.txt'),
   };
-  await writeAtomic(written.modelPath, options.onnxBytes);
-  await writeAtomic(written.labelsPath, options.labels.join('\n') + '\n');
-  await writeAtomic(written.configPath, formatConfigPbtxt(modelConfigFor({ ...options, maxBatchSize: maxBatch })));
+  await writeFileAtomic(written.modelPath, options.onnxBytes);
+  await writeFileAtomic(written.labelsPath, options.labels.join('\n') + '\n');
+  await writeFileAtomic(written.configPath, formatConfigPbtxt(modelConfigFor({ ...options, maxBatchSize: maxBatch })));
   return written;
 }

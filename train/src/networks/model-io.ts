@@ -2,8 +2,9 @@
 // group1-shard1of1.bin), which tf.loadLayersModel (with tfjs-node's file:// handler, or over HTTP) accepts.
 // tfjs-node cannot be installed everywhere, so this small IOHandler is the project's file:// handler.
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../training/atomic-files.ts';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_FILE = 'group1-shard1of1.bin';
@@ -31,8 +32,8 @@ export function dirHandler(dir: string): tf.io.IOHandler {
       if (artifacts.signature) modelJson.signature = artifacts.signature;
       if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
       await mkdir(dir, { recursive: true });
-      await writeAtomically(join(dir, WEIGHTS_FILE), new Uint8Array(weights));
-      await writeAtomically(join(dir, MODEL_JSON), JSON.stringify(modelJson));
+      writeFileAtomic(join(dir, WEIGHTS_FILE), new Uint8Array(weights));
+      writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(modelJson));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
 
@@ -58,11 +59,6 @@ export function dirHandler(dir: string): tf.io.IOHandler {
   };
 }
 
-async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, data);
-  await rename(temp, path);
-}
 
 /** Writes `dir/model.json` and `dir/group1-shard1of1.bin` (creating `dir`). */
 export async function saveModelToDir(model: tf.LayersModel, dir: string): Promise<tf.io.SaveResult> {

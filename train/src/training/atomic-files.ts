@@ -12,7 +12,37 @@ function fsyncPath(path: string): void {
   }
 }
 
+/** Whether a process with this id exists (EPERM: it does, under another user). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files or folders that writers killed mid-write (SIGKILL, power loss) left in `folder`:
+ * `pidOf` reads the writer's process id out of a name (undefined: not a temp name), and only the temps of
+ * processes that no longer exist go, so a concurrent writer's temp is never touched.
+ */
+export function removeTempsOfDeadProcesses(folder: string, pidOf: (name: string) => number | undefined): void {
+  if (!existsSync(folder)) return;
+  for (const name of readdirSync(folder)) {
+    const pid = pidOf(name);
+    if (pid !== undefined && pid !== process.pid && !processExists(pid)) rmSync(join(folder, name), { recursive: true, force: true });
+  }
+}
+
+/** The process id in `<target>.tmp-<pid>`, the temp name of this module's writers. */
+function tempPid(target: string): (name: string) => number | undefined {
+  const prefix = `${basename(target)}.tmp-`;
+  return (name) => (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)) ? Number(name.slice(prefix.length)) : undefined);
+}
+
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  removeTempsOfDeadProcesses(dirname(path), tempPid(path));
   const temp = `${path}.tmp-${process.pid}`;
   writeFileSync(temp, data);
   fsyncPath(temp);
@@ -35,6 +65,7 @@ function fsyncTree(dir: string): void {
 export async function replaceFolderAtomic(dir: string, fill: (tempDir: string) => Promise<void>): Promise<void> {
   const temp = `${dir}.tmp-${process.pid}`;
   const old = `${dir}.old-${process.pid}`;
+  removeTempsOfDeadProcesses(dirname(dir), tempPid(dir));
   rmSync(temp, { recursive: true, force: true });
   await fill(temp);
   fsyncTree(temp);
