@@ -1,6 +1,6 @@
 // BatchNormalization at inference: (x - mean) / sqrt(var + eps) * gamma + beta with the moving statistics.
 // On the channel axis of channels-first data it becomes an ONNX BatchNormalization node (folded into the
-// preceding Conv/Gemm by a pass); on any other axis, one Mul + Add with broadcastable constants.
+// preceding Conv/ConvTranspose/Gemm by a pass); on any other axis, one Mul + Add with broadcastable constants.
 import { floatTensor, type ConstTensor } from '../../ir/tensor.ts';
 import type { LayerHandler } from '../context.ts';
 import { irAxis } from '../layout.ts';
