@@ -53,9 +53,10 @@ export function decodePlainPng(bytes: Uint8Array, width: number, height: number)
   const expected = height * (1 + stride);
   let filtered: Buffer;
   try {
-    const { buffer, engine } = inflateSync(Buffer.concat(idat), { info: true, maxOutputLength: expected }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    const compressed = Buffer.concat(idat);
+    const { buffer, engine } = inflateSync(compressed, { info: true, maxOutputLength: expected }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
     // Data after the end of the zlib stream is something sharp would have to judge.
-    if (buffer.length !== expected || engine.bytesWritten !== idat.reduce((n, d) => n + d.length, 0)) return undefined;
+    if (buffer.length !== expected || engine.bytesWritten !== compressed.length) return undefined;
     filtered = buffer;
   } catch {
     return undefined;
