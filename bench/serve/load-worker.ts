@@ -1,9 +1,12 @@
 // Closed-loop HTTP load in its own thread, so the client's work does not run on the server's event loop:
 // `concurrency` keep-alive connections each POST an image to /classify, wait for the answer, and send the
 // next, until the deadline. Reports every latency and the server's own timing breakdown.
-import { HttpConnection, requestBytes } from '@onnx-edge/serve/testing/http-connection';
+import { HttpConnection, requestBytes, type HttpAnswer } from '@onnx-edge/serve/testing/http-connection';
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
+import { setTimeout } from 'node:timers/promises';
+
+const RECONNECT_PAUSE_MS = 10;
 
 export interface LoadJob {
   url: string;
@@ -33,28 +36,33 @@ async function run(job: LoadJob): Promise<LoadResult> {
   const started = performance.now();
   const deadline = started + job.seconds * 1000;
   let next = 0;
+  const record = (answer: HttpAnswer, sentAt: number): boolean => {
+    if (answer.status !== 200) return false;
+    const json = JSON.parse(answer.body) as { timing_ms?: LoadResult['serverMs']; batch_size?: number };
+    if (!json.timing_ms) return false;
+    result.latenciesMs.push(performance.now() - sentAt);
+    for (const key of ['decode', 'queue', 'inference', 'total'] as const) result.serverMs[key] += json.timing_ms[key];
+    result.batchSizeSum += json.batch_size ?? 1;
+    return true;
+  };
   const loop = async () => {
-    let connection = await HttpConnection.open(url);
+    let connection: HttpConnection | undefined;
     while (performance.now() < deadline) {
       const request = requests[next++ % requests.length]!;
-      const t0 = performance.now();
+      const sentAt = performance.now();
       try {
-        const { status, body } = await connection.send(request);
-        const json = JSON.parse(body) as { timing_ms?: LoadResult['serverMs']; batch_size?: number };
-        if (status !== 200 || !json.timing_ms) {
-          result.failures++;
-          continue;
-        }
-        result.latenciesMs.push(performance.now() - t0);
-        for (const key of ['decode', 'queue', 'inference', 'total'] as const) result.serverMs[key] += json.timing_ms[key];
-        result.batchSizeSum += json.batch_size ?? 1;
+        connection ??= await HttpConnection.open(url);
+        if (!record(await connection.send(request), sentAt)) result.failures++;
       } catch {
+        // A refused or dropped connection is a failure to count, not the end of the measurement: the next
+        // request opens a new one, after a pause so that a server that is down is not hammered in a loop.
         result.failures++;
-        connection.close();
-        connection = await HttpConnection.open(url);
+        connection?.close();
+        connection = undefined;
+        await setTimeout(RECONNECT_PAUSE_MS);
       }
     }
-    connection.close();
+    connection?.close();
   };
   await Promise.all(Array.from({ length: job.concurrency }, loop));
   result.elapsedSeconds = (performance.now() - started) / 1000;

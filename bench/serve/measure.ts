@@ -98,7 +98,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function runLoad(job: LoadJob): Promise<LoadResult> {
+/** Runs one closed-loop load in its own worker thread (load-worker.ts) and resolves with what it measured. */
+export function runLoad(job: LoadJob): Promise<LoadResult> {
   const worker = startTsWorker(new URL('./load-worker.ts', import.meta.url), { workerData: job });
   return new Promise((resolve, reject) => {
     worker.once('message', resolve);
