@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { decodeImage, imageTypeOf } from './decode.ts';
 import { HttpError } from './errors.ts';
+import { resizeToNetwork } from '@onnx-edge/export/area-resize';
+import { pixelsToInput } from '@onnx-edge/export/contract';
 
 const limits = { maxInputPixels: 1_000_000 };
 
@@ -41,11 +43,13 @@ test('alpha is dropped and grey images become RGB', async () => {
   for (const p of [0, 500, 1023]) assert.deepEqual([g[p], g[1024 + p], g[2048 + p]], Array(3).fill(Math.fround(grey[p]! / 255)));
 });
 
-test('other sizes are resized to 32×32', async () => {
-  const png = await sharp(randomPixels(300, 100, 3, 4), { raw: { width: 300, height: 100, channels: 3 } }).png().toBuffer();
-  const input = await decodeImage(png, 'image/png', limits, 'NCHW');
-  assert.equal(input.length, 3072);
-  assert.ok(input.every((v) => v >= 0 && v <= 1));
+test('other sizes are resized to 32×32 by the area average the web demo uses, alpha dropped', async () => {
+  for (const [width, height, channels] of [[300, 100, 3], [45, 20, 4]] as const) {
+    const raw = randomPixels(width, height, channels, 4);
+    const png = await sharp(raw, { raw: { width, height, channels } }).png().toBuffer();
+    const input = await decodeImage(png, 'image/png', limits, 'NCHW');
+    assert.deepEqual(input, pixelsToInput(resizeToNetwork(raw, width, height, channels), 3, 'NCHW'), `${width}x${height}x${channels}`);
+  }
 });
 
 test('untrusted input is refused with a client error, never a crash', async () => {

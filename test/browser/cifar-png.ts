@@ -29,6 +29,20 @@ export function withAlphaSweep(image: CifarPng): Promise<Buffer> {
   return sharp(rgba, { raw: { width: IMAGE_SIZE, height: IMAGE_SIZE, channels: 4 } }).png().toBuffer();
 }
 
+/**
+ * The image stretched to width×height (sharp's default filter) with the same alpha sweep: a picture of
+ * another size, translucent on the left, that page and server must both bring back to 32×32 alike.
+ */
+export async function resizedWithAlphaSweep(image: CifarPng, width: number, height: number): Promise<Buffer> {
+  const rgb = await sharp(image.interleaved, { raw: { width: IMAGE_SIZE, height: IMAGE_SIZE, channels: 3 } }).resize(width, height, { fit: 'fill' }).raw().toBuffer();
+  const rgba = Buffer.alloc(width * height * 4);
+  for (let p = 0; p < width * height; p++) {
+    rgb.copy(rgba, p * 4, p * 3, p * 3 + 3);
+    rgba[p * 4 + 3] = Math.round(((p % width) / (width - 1)) * 255);
+  }
+  return sharp(rgba, { raw: { width, height, channels: 4 } }).png().toBuffer();
+}
+
 /** Reads `count` consecutive records starting at `first` from one sample batch file and encodes each as PNG. */
 export async function cifarPngs(batchFile: string, first: number, count: number): Promise<CifarPng[]> {
   const file = await open(batchFile, 'r');

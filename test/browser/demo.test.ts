@@ -15,7 +15,7 @@ import { startServer, type RunningServer } from '@onnx-edge/serve';
 import { buildNetwork, selectBackend } from '@onnx-edge/train';
 import { CIFAR10_LABELS } from '@onnx-edge/export/contract';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium.ts';
-import { cifarPngs, withAlphaSweep, type CifarPng } from './cifar-png.ts';
+import { cifarPngs, resizedWithAlphaSweep, withAlphaSweep, type CifarPng } from './cifar-png.ts';
 import { ensureDemoBuilt } from './demo-build.ts';
 import { barFillWidths, blurFocus, classifyInPage, executionProvider, readPredictions, visibleError, waitForOfflineCache, waitForState, type InputRoute } from './demo-page.ts';
 
@@ -187,6 +187,12 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
           const image = verdicts[0]!.image;
           const translucent = { ...image, name: image.name.replace('.png', '-alpha.png'), png: await withAlphaSweep(image) };
           await expectSameAsServer(page, await classifyOnServer(server, translucent), 'picker');
+          // Other sizes go through the same area average on both sides: stretched in one axis and shrunk in
+          // the other, and one large enough for the page to read back in several bands.
+          for (const [width, height] of [[20, 50], [1300, 1000]] as const) {
+            const resized = { ...image, name: image.name.replace('.png', `-${width}x${height}.png`), png: await resizedWithAlphaSweep(image, width, height) };
+            await expectSameAsServer(page, await classifyOnServer(server, resized), 'picker');
+          }
         }
         assert.deepEqual(foreign, [], 'the page fetched something from outside our server');
       } finally {

@@ -1,6 +1,8 @@
-// Turns a user's file into the 32×32 RGBA pixels the network sees. A 32×32 image is taken as is (no
-// resampling, no colour management, no alpha premultiplication), so its input tensor is bit-identical to the
-// server's; larger or smaller images are resized to 32×32 by the browser.
+// Turns a user's file into the 32×32 RGBA pixels the network sees. The image is decoded as is (no colour
+// management, no alpha premultiplication) and read back exactly; a 32×32 image is used pixel for pixel, any
+// other size is resized by the area average the server uses too (@onnx-edge/export/area-resize), so the
+// page's input tensor is the server's for the same decoded pixels.
+import { AreaResizer } from '@onnx-edge/export/area-resize';
 import { IMAGE_SIZE } from '@onnx-edge/export/contract';
 import { readImageHeader, type ImageFormat } from './image-header.ts';
 
@@ -46,11 +48,35 @@ export async function decodeForNetwork(file: Blob, name: string): Promise<Networ
   const { width, height } = full;
   try {
     refuseHugeImage(name, width, height);
-    const bitmap = width === IMAGE_SIZE && height === IMAGE_SIZE ? full : await resizeToNetwork(full);
-    return { pixels: readPixels(bitmap), bitmap, format: header.format, width, height };
+    if (width === IMAGE_SIZE && height === IMAGE_SIZE) {
+      const pixels = new Uint8ClampedArray(IMAGE_SIZE * IMAGE_SIZE * 4);
+      let filled = 0;
+      await readRows(full, (rows) => {
+        pixels.set(rows, filled);
+        filled += rows.length;
+      });
+      return { pixels, bitmap: full, format: header.format, width, height };
+    }
+    const resizer = new AreaResizer(width, height, 4);
+    await readRows(full, (rows) => resizer.addRows(rows));
+    const pixels = withOpaqueAlpha(resizer.finish());
+    const bitmap = await createImageBitmap(new ImageData(pixels, IMAGE_SIZE, IMAGE_SIZE), DECODE_OPTIONS);
+    return { pixels, bitmap, format: header.format, width, height };
   } finally {
     if (full.width !== IMAGE_SIZE || full.height !== IMAGE_SIZE) full.close();
   }
+}
+
+/** RGB → RGBA with alpha 255: what the network saw of a resized image, which the preview then shows. */
+function withOpaqueAlpha(rgb: Uint8Array): Uint8ClampedArray<ArrayBuffer> {
+  const rgba = new Uint8ClampedArray((rgb.length / 3) * 4);
+  for (let p = 0, q = 0; p < rgb.length; p += 3, q += 4) {
+    rgba[q] = rgb[p]!;
+    rgba[q + 1] = rgb[p + 1]!;
+    rgba[q + 2] = rgb[p + 2]!;
+    rgba[q + 3] = 255;
+  }
+  return rgba;
 }
 
 function refuseHugeImage(name: string, width: number, height: number): void {
@@ -61,50 +87,69 @@ function refuseHugeImage(name: string, width: number, height: number): void {
   }
 }
 
-/** Stretches the whole image to 32×32 with the browser's high-quality filter. */
-function resizeToNetwork(image: ImageBitmap): Promise<ImageBitmap> {
-  return createImageBitmap(image, 0, 0, image.width, image.height, {
-    ...DECODE_OPTIONS,
-    resizeWidth: IMAGE_SIZE,
-    resizeHeight: IMAGE_SIZE,
-    resizeQuality: 'high',
-  });
-}
+/** Bytes of RGBA rows handed over at once: about 4 MB, after which the page gets a turn of its event loop. */
+const BAND_BYTES = 4 << 20;
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
- * Reads a 32×32 bitmap back as RGBA bytes, exactly as decoded. WebGL is the exact path: the texture keeps
- * unpremultiplied values, so a transparent pixel keeps its RGB (which the server uses: it drops alpha).
- * A 2D canvas stores premultiplied pixels, exact only where alpha is 255; it is the fallback without WebGL.
+ * Hands the bitmap's RGBA rows to `onRows`, top to bottom, a band at a time, exactly as decoded. WebGL is
+ * the exact path: the texture keeps unpremultiplied values, so a transparent pixel keeps its RGB (which the
+ * server uses: it drops alpha). A 2D canvas stores premultiplied pixels, exact only where alpha is 255; it
+ * is the fallback without WebGL or for an image larger than the largest texture.
  */
-function readPixels(bitmap: ImageBitmap): Uint8ClampedArray {
-  return readPixelsWebgl(bitmap) ?? readPixelsCanvas2d(bitmap);
-}
-
-function readPixelsWebgl(bitmap: ImageBitmap): Uint8ClampedArray | undefined {
-  const gl = new OffscreenCanvas(IMAGE_SIZE, IMAGE_SIZE).getContext('webgl2', { premultipliedAlpha: false, antialias: false });
-  if (!gl) return undefined;
+async function readRows(bitmap: ImageBitmap, onRows: (rows: Uint8Array) => void): Promise<void> {
+  const read = openWebglReader(bitmap) ?? openCanvas2dReader(bitmap);
   try {
-    gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
-    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
-    gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
-    gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, IMAGE_SIZE, IMAGE_SIZE, 0, gl.RGBA, gl.UNSIGNED_BYTE, bitmap);
-    gl.bindFramebuffer(gl.FRAMEBUFFER, gl.createFramebuffer());
-    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, gl.getParameter(gl.TEXTURE_BINDING_2D), 0);
-    if (gl.checkFramebufferStatus(gl.FRAMEBUFFER) !== gl.FRAMEBUFFER_COMPLETE) return undefined;
-    // Texture row 0 is the image's top row and readPixels starts at row 0: no flip needed.
-    const pixels = new Uint8Array(IMAGE_SIZE * IMAGE_SIZE * 4);
-    gl.readPixels(0, 0, IMAGE_SIZE, IMAGE_SIZE, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
-    return gl.getError() === gl.NO_ERROR ? new Uint8ClampedArray(pixels.buffer) : undefined;
+    const bandRows = Math.max(1, Math.floor(BAND_BYTES / (bitmap.width * 4)));
+    for (let top = 0; top < bitmap.height; top += bandRows) {
+      if (top > 0) await nextTask();
+      onRows(read.rows(top, Math.min(bandRows, bitmap.height - top)));
+    }
   } finally {
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    read.close();
   }
 }
 
-function readPixelsCanvas2d(bitmap: ImageBitmap): Uint8ClampedArray {
-  const canvas = new OffscreenCanvas(IMAGE_SIZE, IMAGE_SIZE);
+interface RowReader {
+  rows(top: number, count: number): Uint8Array;
+  close(): void;
+}
+
+function openWebglReader(bitmap: ImageBitmap): RowReader | undefined {
+  const gl = new OffscreenCanvas(1, 1).getContext('webgl2', { premultipliedAlpha: false, antialias: false });
+  if (!gl) return undefined;
+  const close = () => gl.getExtension('WEBGL_lose_context')?.loseContext();
+  const maxSide = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
+  if (bitmap.width > maxSide || bitmap.height > maxSide) return void close();
+  gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
+  gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+  gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
+  gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
+  gl.pixelStorei(gl.PACK_ALIGNMENT, 1);
+  gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, bitmap.width, bitmap.height, 0, gl.RGBA, gl.UNSIGNED_BYTE, bitmap);
+  gl.bindFramebuffer(gl.FRAMEBUFFER, gl.createFramebuffer());
+  gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, gl.getParameter(gl.TEXTURE_BINDING_2D), 0);
+  if (gl.getError() !== gl.NO_ERROR || gl.checkFramebufferStatus(gl.FRAMEBUFFER) !== gl.FRAMEBUFFER_COMPLETE) return void close();
+  return {
+    rows(top, count) {
+      // Texture row 0 is the image's top row and readPixels counts rows from 0: no flip needed.
+      const pixels = new Uint8Array(bitmap.width * count * 4);
+      gl.readPixels(0, top, bitmap.width, count, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
+      if (gl.getError() !== gl.NO_ERROR) throw new Error(`WebGL could not read rows ${top}–${top + count} of the decoded image back`);
+      return pixels;
+    },
+    close,
+  };
+}
+
+function openCanvas2dReader(bitmap: ImageBitmap): RowReader {
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = canvas.getContext('2d', { willReadFrequently: true, colorSpace: 'srgb' });
   if (!context) throw new Error('this browser cannot create a 2D canvas to read image pixels');
   context.drawImage(bitmap, 0, 0);
-  return context.getImageData(0, 0, IMAGE_SIZE, IMAGE_SIZE, { colorSpace: 'srgb' }).data;
+  return {
+    rows: (top, count) => new Uint8Array(context.getImageData(0, top, bitmap.width, count, { colorSpace: 'srgb' }).data.buffer),
+    close: () => undefined,
+  };
 }
