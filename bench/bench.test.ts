@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { exportModel } from '@onnx-edge/export';
 import { countFlops } from './inference/flops.ts';
 import { matMulModel } from './peak.ts';
-import { fmt, markdownTable } from './report.ts';
+import { fmt, formatBrowserTable, markdownTable } from './report.ts';
 import { interleave, median } from './stats.ts';
 
 test('median of odd and even counts, unsorted input, and of nothing', () => {
@@ -51,4 +51,13 @@ test('markdownTable right-aligns numeric columns and pads every cell', () => {
   assert.equal(fmt(undefined), '–');
   assert.equal(fmt(Number.NaN), '–');
   assert.equal(fmt(2.345, 2), '2.35');
+});
+
+test('the browser table gives the in-page tfjs peer and the ratio where it ran, a dash where it did not', () => {
+  const rows = formatBrowserTable([
+    { network: 'n', ep: 'wasm', medianMsPerImage: 2, firstInferenceMs: 10, sessionMs: 100, images: 3, tfjs: { backend: 'wasm', threads: 1, medianMsPerImage: 5, setupMs: 50, maxAbsDiffTop5: 1e-8 } },
+    { network: 'n', ep: 'webgpu', medianMsPerImage: 100, firstInferenceMs: 10, sessionMs: 100, images: 3 },
+  ]).split('\n').slice(2).map((line) => line.split('|').map((cell) => cell.trim()));
+  assert.deepEqual(rows[0]!.slice(3, 7), ['2.00', '500.0', '5.00 (wasm, 1 thread)', '2.50×']);
+  assert.deepEqual(rows[1]!.slice(5, 7), ['—', '—']);
 });

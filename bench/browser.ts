@@ -1,7 +1,9 @@
 // `onnx-edge bench browser`: latency per image of the web demo in headless Chromium, on WASM and on WebGPU
 // (where Chromium offers it: here its software adapter, SwiftShader), each network served by the real
 // server with the built demo. The page times its own inference (median of its steady runs per image) and
-// shows it in the DOM; this reads it from there, over several images.
+// shows it in the DOM; this reads it from there, over several images. On WASM, tfjs runs in the same page
+// as the peer (tfjs-page/peer.ts: its wasm backend, the same seed network), image by image between the
+// demo's runs, so that the browser figure is a ratio like the others.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,7 +16,8 @@ import { buildNetwork, selectBackend, type NetworkName } from '@onnx-edge/train'
 import { intFlag, listFlag, parseFlags, type Command } from '../src/cli/kit.ts';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../test/browser/chromium.ts';
 import { ensureDemoBuilt } from '../test/browser/demo-build.ts';
-import { classifyInPage, executionProvider, visibleError, waitForState } from '../test/browser/demo-page.ts';
+import { classifyInPage, executionProvider, readPredictions, visibleError, waitForState } from '../test/browser/demo-page.ts';
+import { loadTfjsPeer, runTfjsPeer, webRootWithTfjsPeer } from './tfjs-page/inject.ts';
 import { machineFacts } from './machine.ts';
 import { formatBrowserTable, type BrowserRow } from './report.ts';
 import { resultsFile } from './results-file.ts';
@@ -23,17 +26,27 @@ import { median } from './stats.ts';
 const NETWORKS = ['inception10', 'resnet18'] as const;
 const EPS = ['wasm', 'webgpu'] as const;
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Seed of the networks' weights: the exported ONNX file and the page's tfjs peer build the same ones. */
+const SEED = 7;
+/** Runs per image: the demo's own steady runs (web-demo/src/main.ts), and as many for the tfjs peer. */
+const RUNS_PER_IMAGE = 5;
 
-/** Seeded noise PNGs, 32×32: pixel values do not change the work of a forward pass. */
-async function noisePngs(count: number): Promise<Buffer[]> {
+interface NoiseImage {
+  png: Buffer;
+  /** The same pixels, interleaved RGB. */
+  rgb: Uint8Array;
+}
+
+/** Seeded noise images, 32×32: pixel values do not change the work of a forward pass. */
+async function noiseImages(count: number): Promise<NoiseImage[]> {
   let state = 99;
-  return Promise.all(Array.from({ length: count }, () => {
+  return Promise.all(Array.from({ length: count }, async () => {
     const rgb = Buffer.alloc(3072);
     for (let i = 0; i < rgb.length; i++) {
       state = (Math.imul(state, 1103515245) + 12345) >>> 0;
       rgb[i] = state >>> 24;
     }
-    return sharp(rgb, { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer();
+    return { png: await sharp(rgb, { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer(), rgb };
   }));
 }
 
@@ -45,20 +58,30 @@ async function msShown(page: Page, selector: string): Promise<number> {
   return value;
 }
 
-async function measureInPage(url: string, network: string, ep: (typeof EPS)[number], images: Buffer[]): Promise<BrowserRow> {
+async function measureInPage(url: string, network: NetworkName, ep: (typeof EPS)[number], images: NoiseImage[]): Promise<BrowserRow> {
   const browser = await launchChromium({ webgpu: ep === 'webgpu' });
   try {
     const page = await browser.newPage();
     await page.goto(`${url}/?ep=${ep}`);
     if ((await waitForState(page, ['ready', 'error'], 120_000)) !== 'ready') throw new Error(`the demo did not load ${network} on ${ep}: ${await visibleError(page)}`);
     const ran = (await executionProvider(page)) ?? 'unknown';
+    const peer = ran === 'wasm' ? await loadTfjsPeer(page, network, SEED) : undefined;
     const perImage: number[] = [];
-    for (const [i, png] of images.entries()) {
-      const state = await classifyInPage(page, `bench-${i}.png`, png, 'image/png', 'picker');
+    const tfjsPerImage: number[] = [];
+    let maxAbsDiff = 0;
+    for (const [i, image] of images.entries()) {
+      const state = await classifyInPage(page, `bench-${i}.png`, image.png, 'image/png', 'picker');
       if (state !== 'done') throw new Error(`the demo failed to classify an image with ${network} on ${ep}: ${await visibleError(page)}`);
       perImage.push(await msShown(page, '#rt-steady'));
+      if (!peer) continue;
+      const tfjs = await runTfjsPeer(page, image.rgb, RUNS_PER_IMAGE);
+      tfjsPerImage.push(median(tfjs.ms));
+      // The same weights and pixels: the page's top classes must have tfjs' probabilities.
+      for (const p of await readPredictions(page)) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(p.probability - tfjs.probabilities[p.index]!));
     }
-    return { network, ep: ran, medianMsPerImage: median(perImage), firstInferenceMs: await msShown(page, '#rt-first'), sessionMs: await msShown(page, '#rt-session'), images: images.length };
+    const row: BrowserRow = { network, ep: ran, medianMsPerImage: median(perImage), firstInferenceMs: await msShown(page, '#rt-first'), sessionMs: await msShown(page, '#rt-session'), images: images.length };
+    if (peer) row.tfjs = { backend: peer.backend, threads: peer.threads, medianMsPerImage: median(tfjsPerImage), setupMs: peer.setupMs, maxAbsDiffTop5: maxAbsDiff };
+    return row;
   } finally {
     await browser.close();
   }
@@ -69,6 +92,8 @@ const help = `Usage: onnx-edge bench browser [options]
 Serves each exported seed network with the built web demo (the real server) and opens the demo in headless
 Chromium (${CHROMIUM_PATH}) with ?ep=wasm and ?ep=webgpu: session creation, first inference, and the
 median per-image latency the page measures (batch 1; the page runs each image 5 times and shows the median).
+On WASM, tfjs (its wasm backend, the same seed network) runs in the same page as the peer, 5 times per image
+right after the demo's runs; the table gives its median and the ratio.
 
 Options:
   --networks LIST   comma-separated, from ${NETWORKS.join(', ')} (default: both)
@@ -90,23 +115,25 @@ export const benchBrowserCommand: Command = {
     const imageCount = intFlag('images', values.images, 1, 100) ?? (values.quick ? 2 : 5);
     if (!chromiumAvailable()) throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (scripts/install-system-deps.sh)`);
     console.error('browser: building the web demo if its sources changed…');
-    const webRoot = ensureDemoBuilt(REPO_ROOT);
+    console.error('browser: bundling the in-page tfjs peer…');
+    const web = await webRootWithTfjsPeer(ensureDemoBuilt(REPO_ROOT));
     await selectBackend('cpu', () => {}); // only builds and reads weights
-    const images = await noisePngs(imageCount);
+    const images = await noiseImages(imageCount);
     const dir = await mkdtemp(join(tmpdir(), 'onnx-edge-bench-browser-'));
     const rows: BrowserRow[] = [];
     try {
       for (const network of networks) {
         const modelPath = join(dir, `${network}.onnx`);
-        const model = buildNetwork(network, { seed: 7 });
+        const model = buildNetwork(network, { seed: SEED });
         await writeFile(modelPath, exportModel(model).bytes);
         model.dispose();
-        const server = await startServer({ model: modelPath, host: '127.0.0.1', port: 0, webRoot, logLevel: 'warn' });
+        const server = await startServer({ model: modelPath, host: '127.0.0.1', port: 0, webRoot: web.webRoot, logLevel: 'warn' });
         try {
           for (const ep of eps) {
             console.error(`browser: ${network} on ${ep}, ${imageCount} images…`);
             const row = await measureInPage(server.url, network, ep, images);
-            console.error(`browser:   ${row.medianMsPerImage.toFixed(2)} ms per image on ${row.ep}`);
+            const peer = row.tfjs ? `; tfjs-${row.tfjs.backend} ${row.tfjs.medianMsPerImage.toFixed(2)} ms (max |Δp| ${row.tfjs.maxAbsDiffTop5.toExponential(1)})` : '';
+            console.error(`browser:   ${row.medianMsPerImage.toFixed(2)} ms per image on ${row.ep}${peer}`);
             rows.push(row);
           }
         } finally {
@@ -115,8 +142,10 @@ export const benchBrowserCommand: Command = {
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
+      await web.remove();
     }
-    const report = { benchmark: 'browser', date: new Date().toISOString(), machine: machineFacts(), chromium: CHROMIUM_PATH, note: 'WebGPU in headless Chromium without a GPU runs on its software adapter (SwiftShader).', rows };
+    const note = 'WebGPU in headless Chromium without a GPU runs on its software adapter (SwiftShader). The tfjs peer (WASM rows) runs in the same page: @tensorflow/tfjs with its wasm backend on the same seed network, 5 calls per image after the demo\'s 5.';
+    const report = { benchmark: 'browser', date: new Date().toISOString(), machine: machineFacts(), chromium: CHROMIUM_PATH, note, rows };
     const file = values.out ?? resultsFile('browser', report.date, report.machine.host, 'json');
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);

@@ -85,10 +85,17 @@ export interface BrowserRow {
   firstInferenceMs: number;
   sessionMs: number;
   images: number;
+  /** tfjs in the same page (WASM rows): median ms per image of as many runs, and how its answers compare. */
+  tfjs?: { backend: string; threads: number; medianMsPerImage: number; setupMs: number; maxAbsDiffTop5: number };
 }
 
 export function formatBrowserTable(rows: BrowserRow[]): string {
-  const header = ['network', 'execution provider', 'ms per image (median)', 'images/s', 'first inference ms', 'session create ms', 'images'];
-  const body = rows.map((r) => [r.network, r.ep, fmt(r.medianMsPerImage, 2), fmt(1000 / r.medianMsPerImage), fmt(r.firstInferenceMs), fmt(r.sessionMs), String(r.images)]);
-  return markdownTable(header, body, range(2, 6));
+  const header = ['network', 'execution provider', 'ms per image (median)', 'images/s', 'tfjs in the page, ms per image', 'ort ÷ tfjs', 'first inference ms', 'session create ms', 'images'];
+  const body = rows.map((r) => [
+    r.network, r.ep, fmt(r.medianMsPerImage, 2), fmt(1000 / r.medianMsPerImage),
+    r.tfjs ? `${fmt(r.tfjs.medianMsPerImage, 2)} (${r.tfjs.backend}, ${r.tfjs.threads} thread${r.tfjs.threads === 1 ? '' : 's'})` : '—',
+    r.tfjs ? `${fmt(r.tfjs.medianMsPerImage / r.medianMsPerImage, 2)}×` : '—',
+    fmt(r.firstInferenceMs), fmt(r.sessionMs), String(r.images),
+  ]);
+  return markdownTable(header, body, new Set([2, 3, 5, 6, 7, 8]));
 }
