@@ -45,7 +45,6 @@ Options:
   --out FILE        JSON file (default bench/results/inference-<date>-<host>.json)
   -h, --help        show this help`;
 
-
 export async function runInferenceBench(networks: NetworkName[], settings: InferenceSettings, log: (line: string) => void): Promise<InferenceReport> {
   const tfjsBackend = await useBestTfjsBackend();
   log(`inference: tfjs peer on ${tfjsBackend.name} (${tfjsBackend.reason}); onnxruntime with ${settings.threads} intra-op threads`);

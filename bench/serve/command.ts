@@ -31,7 +31,6 @@ Options:
   --out DIR            where the JSON goes (default bench/results)
   -h, --help           show this help`;
 
-
 /** 64 real CIFAR-10 test images as PNG when ../shared has them, else 64 seeded noise images. */
 async function benchImages(): Promise<{ images: Uint8Array[]; source: string }> {
   const { readFile } = await import('node:fs/promises');

@@ -16,17 +16,22 @@ export interface CifarPng {
   interleaved: Buffer;
 }
 
+/** A PNG of interleaved RGB pixels with an alpha channel that sweeps from transparent (left) to opaque (right). */
+function pngWithAlphaSweep(rgb: Buffer, width: number, height: number): Promise<Buffer> {
+  const rgba = Buffer.alloc(width * height * 4);
+  for (let p = 0; p < width * height; p++) {
+    rgb.copy(rgba, p * 4, p * 3, p * 3 + 3);
+    rgba[p * 4 + 3] = Math.round(((p % width) / (width - 1)) * 255);
+  }
+  return sharp(rgba, { raw: { width, height, channels: 4 } }).png().toBuffer();
+}
+
 /**
- * The same image with an alpha channel that sweeps from transparent (left) to opaque (right), RGB kept as
- * is: tells a decoder that keeps the colour of transparent pixels from one that premultiplies them away.
+ * The same image with the alpha sweep, RGB kept as is: tells a decoder that keeps the colour of transparent
+ * pixels from one that premultiplies them away.
  */
 export function withAlphaSweep(image: CifarPng): Promise<Buffer> {
-  const rgba = Buffer.alloc(PLANE * 4);
-  for (let p = 0; p < PLANE; p++) {
-    image.interleaved.copy(rgba, p * 4, p * 3, p * 3 + 3);
-    rgba[p * 4 + 3] = Math.round(((p % IMAGE_SIZE) / (IMAGE_SIZE - 1)) * 255);
-  }
-  return sharp(rgba, { raw: { width: IMAGE_SIZE, height: IMAGE_SIZE, channels: 4 } }).png().toBuffer();
+  return pngWithAlphaSweep(image.interleaved, IMAGE_SIZE, IMAGE_SIZE);
 }
 
 /**
@@ -35,12 +40,7 @@ export function withAlphaSweep(image: CifarPng): Promise<Buffer> {
  */
 export async function resizedWithAlphaSweep(image: CifarPng, width: number, height: number): Promise<Buffer> {
   const rgb = await sharp(image.interleaved, { raw: { width: IMAGE_SIZE, height: IMAGE_SIZE, channels: 3 } }).resize(width, height, { fit: 'fill' }).raw().toBuffer();
-  const rgba = Buffer.alloc(width * height * 4);
-  for (let p = 0; p < width * height; p++) {
-    rgb.copy(rgba, p * 4, p * 3, p * 3 + 3);
-    rgba[p * 4 + 3] = Math.round(((p % width) / (width - 1)) * 255);
-  }
-  return sharp(rgba, { raw: { width, height, channels: 4 } }).png().toBuffer();
+  return pngWithAlphaSweep(rgb, width, height);
 }
 
 /** Reads `count` consecutive records starting at `first` from one sample batch file and encodes each as PNG. */

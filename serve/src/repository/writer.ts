@@ -33,7 +33,6 @@ export interface WrittenModel {
   labelsPath: string;
 }
 
-
 export function modelConfigFor(options: Omit<WriteModelOptions, 'repo' | 'onnxBytes'>): ModelConfig {
   const classes = options.labels.length;
   // The classification output (Triton's label_filename) is `probabilities` when present, else the first.

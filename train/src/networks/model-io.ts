@@ -59,7 +59,6 @@ export function dirHandler(dir: string): tf.io.IOHandler {
   };
 }
 
-
 /** Writes `dir/model.json` and `dir/group1-shard1of1.bin` (creating `dir`). */
 export async function saveModelToDir(model: tf.LayersModel, dir: string): Promise<tf.io.SaveResult> {
   return model.save(dirHandler(dir));
