@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { exportModel } from '@onnx-edge/export';
+import * as ort from 'onnxruntime-node';
+import { onnx } from '@onnx-edge/proto';
+import { convChainModel, convChainsToProbe } from './inference/conv-width.ts';
 import { countFlops } from './inference/flops.ts';
 import { matMulModel } from './peak.ts';
 import { fmt, formatBrowserTable, markdownTable } from './report.ts';
@@ -60,4 +63,40 @@ test('the browser table gives the in-page tfjs peer and the ratio where it ran, 
   ]).split('\n').slice(2).map((line) => line.split('|').map((cell) => cell.trim()));
   assert.deepEqual(rows[0]!.slice(3, 7), ['2.00', '500.0', '5.00 (wasm, 1 thread)', '2.50×']);
   assert.deepEqual(rows[1]!.slice(5, 7), ['—', '—']);
+});
+
+test('the convolution probe: every width does the same FLOPs, counted from its graph', () => {
+  const chains = convChainsToProbe([16, 32, 64], [3, 5]);
+  assert.deepEqual(chains.map((c) => [c.kernel, c.channels, c.batch]), [[3, 16, 128], [3, 32, 32], [3, 64, 8], [5, 16, 128], [5, 32, 32], [5, 64, 8]]);
+  for (const chain of chains) {
+    const perBatch = countFlops(convChainModel(chain)).flopsPerImage * chain.batch;
+    assert.equal(perBatch, 2 * chain.depth * chain.channels ** 2 * chain.kernel ** 2 * chain.map ** 2 * chain.batch);
+  }
+});
+
+test('the convolution probe computes ReLU(conv) with zero \'same\' padding, layer after layer (onnxruntime vs a direct loop)', async () => {
+  const chain = { channels: 2, kernel: 3, map: 4, batch: 1, depth: 2 };
+  const bytes = convChainModel(chain);
+  const weights = onnx.ModelProto.decode(bytes).graph!.initializer!.filter((t) => t.name!.startsWith('w')).map((t) => new Float32Array(new Uint8Array(t.rawData!).buffer));
+  const { channels: c, kernel: k, map } = chain;
+  let x = Float32Array.from({ length: c * map * map }, (_, i) => (i % 7) / 7);
+  const input = x.slice();
+  for (const w of weights) {
+    const y = new Float32Array(x.length);
+    for (let o = 0; o < c; o++) for (let r = 0; r < map; r++) for (let q = 0; q < map; q++) {
+      let sum = 0;
+      for (let i = 0; i < c; i++) for (let dr = 0; dr < k; dr++) for (let dq = 0; dq < k; dq++) {
+        const rr = r + dr - 1, qq = q + dq - 1;
+        if (rr >= 0 && rr < map && qq >= 0 && qq < map) sum += x[(i * map + rr) * map + qq]! * w[((o * c + i) * k + dr) * k + dq]!;
+      }
+      y[(o * map + r) * map + q] = Math.max(0, sum);
+    }
+    x = y;
+  }
+  const session = await ort.InferenceSession.create(bytes);
+  const out = await session.run({ x: new ort.Tensor('float32', input, [1, c, map, map]) });
+  const got = out[session.outputNames[0]!]!.data as Float32Array;
+  await session.release();
+  assert.ok(x.some((v) => v > 0), 'the reference is not all zeros');
+  for (let i = 0; i < x.length; i++) assert.ok(Math.abs(got[i]! - x[i]!) < 1e-5, `element ${i}: ${got[i]} vs ${x[i]}`);
 });

@@ -2,7 +2,7 @@
 // table per benchmark (from report.ts), rendered from the combined results JSON.
 import type { InferenceReport } from './inference/command.ts';
 import type { MachineFacts } from './machine.ts';
-import { fmt, formatBrowserTable, formatExportTable, formatInferenceTable, formatServeTable, formatTrainTable, type BrowserRow, type ExportRow, type ServeNetworkLike, type TrainRowLike } from './report.ts';
+import { fmt, formatBrowserTable, formatConvWidthTable, formatExportTable, formatInferenceTable, formatServeTable, formatTrainTable, type BrowserRow, type ExportRow, type ServeNetworkLike, type TrainRowLike } from './report.ts';
 
 export type BenchName = 'inference' | 'export' | 'train' | 'serve' | 'browser';
 
@@ -50,6 +50,7 @@ export function formatAllReport(report: AllReport): string {
   const inference = r.inference as InferenceReport | undefined;
   if (inference) {
     out.push(...formatHeadlines(inference), '', `#### Inference (onnxruntime-node on the export vs tfjs-${inference.tfjsBackend.name}, same weights and images; ${inference.settings.rounds} interleaved rounds, medians; ort threads: the faster of onnxruntime's two idle-thread settings)`, '', formatInferenceTable(inference), '');
+    if (inference.convWidths) out.push('#### What onnxruntime\'s convolution reaches by channel width (chains of equal FLOPs on 16×16 maps, timed with the same MatMul peak; half of Inception10\'s FLOPs are 16-channel convolutions)', '', formatConvWidthTable(inference.convWidths), '');
   }
   const exported = r.export as { rows: ExportRow[] } | undefined;
   if (exported) out.push('#### Export (each network in a fresh process)', '', formatExportTable(exported.rows), '');

@@ -28,6 +28,15 @@ export function formatInferenceTable(report: InferenceReport): string {
   return markdownTable(header, rows, new Set([1, 2, 4, 5, 6, 7, 8]));
 }
 
+/** The rows of the convolution width probe that the table shows. */
+export interface ConvWidthRowLike { kernel: number; channels: number; map: number; batch: number; gflops: number; peakGflops: number; ofPeak: number }
+
+export function formatConvWidthTable(rows: ConvWidthRowLike[]): string {
+  const header = ['Conv+ReLU ×12', 'channels', 'map', 'batch', 'GFLOP/s', 'MatMul peak GFLOP/s', '÷ peak'];
+  const body = rows.map((r) => [`${r.kernel}×${r.kernel}`, `${r.channels}→${r.channels}`, `${r.map}×${r.map}`, String(r.batch), fmt(r.gflops), fmt(r.peakGflops), `${fmt(100 * r.ofPeak, 0)}%`]);
+  return markdownTable(header, body, range(3, 6));
+}
+
 export interface ExportRow {
   network: string;
   /** Median export time after a first (cold) one. */
