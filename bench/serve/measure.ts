@@ -40,6 +40,8 @@ export interface RawJob {
 export class RawMeasurer {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (r: RawResult) => void; reject: (e: Error) => void }>();
+  /** Set once the worker has died: later measurements fail at once instead of waiting for it forever. */
+  private failure: Error | undefined;
 
   private constructor(private readonly worker: ReturnType<typeof startTsWorker>) {
     worker.on('message', (reply: { id: number; result?: RawResult; error?: string }) => {
@@ -48,7 +50,14 @@ export class RawMeasurer {
       if (reply.result) waiter?.resolve(reply.result);
       else waiter?.reject(new Error(`raw measurement failed: ${reply.error}`));
     });
-    worker.on('error', (err) => this.waiting.forEach((w) => w.reject(err)));
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => this.fail(new Error(`the raw measurement worker exited (code ${code})`)));
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const waiter of this.waiting.values()) waiter.reject(this.failure);
+    this.waiting.clear();
   }
 
   static start(): RawMeasurer {
@@ -56,6 +65,7 @@ export class RawMeasurer {
   }
 
   measure(job: RawJob): Promise<RawResult> {
+    if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });

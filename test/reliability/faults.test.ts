@@ -177,7 +177,7 @@ const TRAIN_ARGS = (out: string) => ['train', '--model', 'inception10', '--data'
 reliabilityCase(log, 'SIGKILL while the training checkpoint is written: the next run resumes from an intact one', async (draft) => {
   const out = join(scratch, 'run');
   await mkdir(out, { recursive: true });
-  draft.sent = `onnx-edge ${TRAIN_ARGS('<tmp>').join(' ')}; SIGKILL the moment a checkpoint temp folder appears after epoch 1 (or after epoch 2's line); plant checkpoint.tmp-999999 with a half-written state.json; run the same command again`;
+  draft.sent = `onnx-edge ${TRAIN_ARGS('<tmp>').join(' ')}; SIGKILL the moment a checkpoint temp folder appears after epoch 1 (or after epoch 2's line); plant checkpoint.tmp-999999-0badf00d with a half-written state.json; run the same command again`;
   draft.expected = 'the second run says it resumes from the checkpoint, trains the remaining epochs, exits 0, history has epochs 1..3; the half-written folders are never loaded';
   const first = startCli(TRAIN_ARGS(out), cleanEnv({}));
   // The first epoch's checkpoint must be complete before the kill, so that there is one to resume from.
@@ -185,9 +185,10 @@ reliabilityCase(log, 'SIGKILL while the training checkpoint is written: the next
   const trigger = await killWhenCreated(first, out, /^checkpoint\.tmp-/, /epoch 2\/3:.*\n/, 120_000);
   const left = (await readdir(out)).sort();
   // A half-written checkpoint of a process that died: valid-looking name, truncated state.
-  await mkdir(join(scratch, 'run', 'checkpoint.tmp-999999', 'model'), { recursive: true });
-  await writeFile(join(out, 'checkpoint.tmp-999999', 'state.json'), '{"version":1,"recipe":{"model":"incep');
-  await writeFile(join(out, 'checkpoint.tmp-999999', 'model', 'model.json'), '{"modelTopology":');
+  const planted = join(out, 'checkpoint.tmp-999999-0badf00d');
+  await mkdir(join(planted, 'model'), { recursive: true });
+  await writeFile(join(planted, 'state.json'), '{"version":1,"recipe":{"model":"incep');
+  await writeFile(join(planted, 'model', 'model.json'), '{"modelTopology":');
   const state = JSON.parse(await readFile(join(existsSync(join(out, 'checkpoint')) ? join(out, 'checkpoint') : join(out, left.find((n) => n.startsWith('checkpoint.old-'))!), 'state.json'), 'utf8')) as { epochsCompleted: number };
 
   const second = await runCli(TRAIN_ARGS(out), cleanEnv({}));
@@ -229,7 +230,7 @@ reliabilityCase(log, 'SIGKILL while export writes the .onnx: no partial file at 
     const attempts: { trigger: string; state: string }[] = [];
     do {
       await setUp();
-      const trigger = await killWhenCreated(exportOnce(), outDir, /\.tmp$/, /^wrote /m, 120_000);
+      const trigger = await killWhenCreated(exportOnce(), outDir, /^model\.onnx\.tmp-/, /^wrote /m, 120_000);
       attempts.push({ trigger, state: existsSync(output) ? sha(await readFile(output)) : 'absent' });
     } while (!/appeared/.test(attempts.at(-1)!.trigger) && attempts.length < 8);
     return attempts;

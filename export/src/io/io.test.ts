@@ -109,13 +109,13 @@ test('a writer killed in the middle of writeFileAtomic leaves no partial target 
     const written = await stat(target).catch(() => undefined);
     // Either the rename never happened (no target), or the file is whole: never a truncated model.onnx.
     if (written) assert.equal(written.size, size);
-    assert.ok((await readdir(root)).every((f) => f === 'model.onnx' || f.endsWith('.tmp')));
+    assert.ok((await readdir(root)).every((f) => f === 'model.onnx' || /^model\.onnx\.tmp-\d+-[0-9a-f]{8}$/.test(f)));
     // The next write to the same target removes what the killed writer left; a live writer's temp stays.
-    const live = `.model.onnx.${process.ppid}.0badf00d.tmp`;
+    const live = `model.onnx.tmp-${process.ppid}-0badf00d`;
     await writeFile(join(root, live), 'a live writer');
-    await writeFile(join(root, '.model.onnx.notes.tmp'), 'not a temp name of ours');
+    await writeFile(join(root, 'model.onnx.tmp-notes'), 'not a temp name of ours');
     await writeFileAtomic(target, 'next');
-    assert.deepEqual((await readdir(root)).sort(), ['.model.onnx.notes.tmp', live, 'model.onnx'].sort());
+    assert.deepEqual((await readdir(root)).sort(), ['model.onnx.tmp-notes', live, 'model.onnx'].sort());
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -11,25 +11,42 @@ const DEAD_PID = 4_194_305;
 test('writeFileAtomic removes the temps of writers that died, keeps a live writer\'s and anything else', async () => {
   await withTempDir('atomic-files', async (dir) => {
     const target = join(dir, 'history.json');
-    writeFileSync(`${target}.tmp-${DEAD_PID}`, '{"half');
-    writeFileSync(`${target}.tmp-${process.ppid}`, 'a live writer');
-    writeFileSync(join(dir, 'other.json.tmp-' + DEAD_PID), 'another target: not ours to judge');
+    writeFileSync(`${target}.tmp-${DEAD_PID}-0badf00d`, '{"half');
+    writeFileSync(`${target}.tmp-${process.ppid}-0badf00d`, 'a live writer');
+    writeFileSync(`${target}.tmp-notes`, 'not a temp name of ours');
+    writeFileSync(join(dir, `other.json.tmp-${DEAD_PID}-0badf00d`), 'another target: not ours to judge');
     writeFileAtomic(target, '{}');
     assert.equal(readFileSync(target, 'utf8'), '{}');
-    assert.deepEqual(readdirSync(dir).sort(), ['history.json', `history.json.tmp-${process.ppid}`, `other.json.tmp-${DEAD_PID}`].sort());
+    assert.deepEqual(readdirSync(dir).sort(), ['history.json', `history.json.tmp-${process.ppid}-0badf00d`, 'history.json.tmp-notes', `other.json.tmp-${DEAD_PID}-0badf00d`].sort());
   });
 });
 
 test('replaceFolderAtomic removes a temp folder left by a killed run before filling its own', async () => {
   await withTempDir('atomic-files', async (dir) => {
     const target = join(dir, 'checkpoint');
-    mkdirSync(join(`${target}.tmp-${DEAD_PID}`, 'model'), { recursive: true });
-    writeFileSync(join(`${target}.tmp-${DEAD_PID}`, 'state.json'), '{"version":1,"rec');
+    const leftover = `${target}.tmp-${DEAD_PID}-0badf00d`;
+    mkdirSync(join(leftover, 'model'), { recursive: true });
+    writeFileSync(join(leftover, 'state.json'), '{"version":1,"rec');
     await replaceFolderAtomic(target, async (temp) => {
       mkdirSync(temp);
       writeFileSync(join(temp, 'state.json'), '{"version":1}');
     });
     assert.deepEqual(readdirSync(dir), ['checkpoint']);
     assert.equal(readFileSync(join(target, 'state.json'), 'utf8'), '{"version":1}');
+  });
+});
+
+test('replaceFolderAtomic leaves the old folder and no temp behind when filling fails', async () => {
+  await withTempDir('atomic-files', async (dir) => {
+    const target = join(dir, 'checkpoint');
+    mkdirSync(target);
+    writeFileSync(join(target, 'state.json'), 'old');
+    await assert.rejects(replaceFolderAtomic(target, async (temp) => {
+      mkdirSync(temp);
+      writeFileSync(join(temp, 'state.json'), 'half');
+      throw new Error('disk full');
+    }), /disk full/);
+    assert.deepEqual(readdirSync(dir), ['checkpoint']);
+    assert.equal(readFileSync(join(target, 'state.json'), 'utf8'), 'old');
   });
 });

@@ -1,5 +1,6 @@
 // Crash-safe writes: a file or a whole folder appears complete or not at all (write to a temp name, fsync,
 // rename over the old one), so a kill at any moment leaves the previous version readable.
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -35,15 +36,28 @@ export function removeTempsOfDeadProcesses(folder: string, pidOf: (name: string)
   }
 }
 
-/** The process id in `<target>.tmp-<pid>`, the temp name of this module's writers. */
-function tempPid(target: string): (name: string) => number | undefined {
+/**
+ * The temp name of a writer of `target`, beside it: `<target>.tmp-<pid>-<8 hex>`. The process id lets the next
+ * writer tell a dead writer's leftover from a live one's; the random part keeps two writes of one process
+ * (the async writer of @onnx-edge/export) apart. Every atomic writer of the project uses this one scheme.
+ */
+export function atomicTempPath(target: string): string {
+  return `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** The writer's process id in a temp name of `target` (see atomicTempPath), or undefined for any other name. */
+export function atomicTempPid(target: string): (name: string) => number | undefined {
   const prefix = `${basename(target)}.tmp-`;
-  return (name) => (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)) ? Number(name.slice(prefix.length)) : undefined);
+  return (name) => {
+    if (!name.startsWith(prefix)) return undefined;
+    const match = /^(\d+)-[0-9a-f]{8}$/.exec(name.slice(prefix.length));
+    return match ? Number(match[1]) : undefined;
+  };
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  removeTempsOfDeadProcesses(dirname(path), tempPid(path));
-  const temp = `${path}.tmp-${process.pid}`;
+  removeTempsOfDeadProcesses(dirname(path), atomicTempPid(path));
+  const temp = atomicTempPath(path);
   writeFileSync(temp, data);
   fsyncPath(temp);
   renameSync(temp, path);
@@ -63,11 +77,15 @@ function fsyncTree(dir: string): void {
  * sits at `<dir>.old-<pid>`, which readFolderVersion() still finds should the process die right there.
  */
 export async function replaceFolderAtomic(dir: string, fill: (tempDir: string) => Promise<void>): Promise<void> {
-  const temp = `${dir}.tmp-${process.pid}`;
+  const temp = atomicTempPath(dir);
   const old = `${dir}.old-${process.pid}`;
-  removeTempsOfDeadProcesses(dirname(dir), tempPid(dir));
-  rmSync(temp, { recursive: true, force: true });
-  await fill(temp);
+  removeTempsOfDeadProcesses(dirname(dir), atomicTempPid(dir));
+  try {
+    await fill(temp);
+  } catch (err) {
+    rmSync(temp, { recursive: true, force: true });
+    throw err;
+  }
   fsyncTree(temp);
   if (existsSync(dir)) renameSync(dir, old);
   renameSync(temp, dir);
