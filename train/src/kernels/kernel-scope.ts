@@ -37,11 +37,6 @@ export class KernelScope {
     return this.run('Slice', { x }, { begin, size });
   }
 
-  /** Every `stride`-th element from `begin` to the end of each axis. */
-  stridedSlice(x: TensorInfo, begin: number[], strides: number[]): TensorInfo {
-    return this.run('StridedSlice', { x }, { begin, end: x.shape, strides, beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 });
-  }
-
   concat(inputs: TensorInfo[], axis: number): TensorInfo {
     return inputs.length === 1 ? inputs[0]! : this.run('Concat', inputs, { axis });
   }
@@ -65,16 +60,16 @@ export class KernelScope {
     return this.run('Conv2D', { x, filter }, { strides, pad, dilations, dataFormat: 'NHWC', dimRoundingMode: undefined });
   }
 
-  /**
-   * Inserts (stride - 1) zeros after every row and column of an NHWC tensor: [N,H,W,C] → [N,H·sh,W·sw,C].
-   * Done as a pad of a 6-D view, one pass over memory.
-   */
-  zeroInsert(x: TensorInfo, strideH: number, strideW: number): TensorInfo {
-    if (strideH === 1 && strideW === 1) return x;
-    const [n, h, w, c] = x.shape;
-    const six = this.reshape(x, [n, h, 1, w, 1, c]);
-    const padded = this.pad(six, [[0, 0], [0, 0], [0, strideH - 1], [0, 0], [0, strideW - 1], [0, 0]]);
-    return this.reshape(padded, [n, h * strideH, w * strideW, c]);
+  /** The values of a float32 tensor, copied out of the backend. */
+  read(x: TensorInfo): Float32Array {
+    return this.backend.readSync(x.dataId) as Float32Array;
+  }
+
+  /** A new float32 tensor in the backend, holding `values`. */
+  fromValues(shape: number[], values: Float32Array): TensorInfo {
+    const out: TensorInfo = { dataId: this.backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
+    this.intermediates.push(out);
+    return out;
   }
 
   /** Hands `result` to the caller and frees every other buffer made in this scope. */
