@@ -2,8 +2,8 @@
 //  - onnxruntime-web's runtime files (.wasm + the .mjs glue its worker threads load) are served from our
 //    own origin under /ort/, never from a CDN: copied into dist/ort/ at build time, served from
 //    node_modules in dev;
-//  - onnxruntime-web stays in a chunk of its own: if it were bundled into the app's chunk, its threaded
-//    worker would import that chunk (and run the app) instead of ORT, and session creation would hang.
+//  - each onnxruntime-web build stays in a chunk of its own: if it were bundled into the app's chunk, its
+//    threaded worker would import that chunk (and run the app) instead of ORT, and session creation would hang.
 import { createReadStream, copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -13,8 +13,8 @@ const require = createRequire(import.meta.url);
 const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm'));
 const ortVersion = (require(join(ortDist, '..', 'package.json')) as { version: string }).version;
 const SHELL_CACHE_PREFIX = 'onnx-edge-shell-';
-/** The only runtime files the `onnxruntime-web/webgpu` entry loads (one binary serves WebGPU and WASM). */
-const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+/** The runtime files of the two builds the demo loads: `onnxruntime-web/webgpu` (asyncify) and `/wasm` (plain). */
+const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
 const ORT_DIR = 'ort';
 
 /** Cross-origin isolation, which multi-threaded WASM needs (SharedArrayBuffer); the server sends the same. */
@@ -81,8 +81,10 @@ export default defineConfig({
       input: { index: 'index.html', sw: 'src/sw.ts' },
       output: {
         entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js'),
+        // Each onnxruntime-web build (a self-contained file) alone in its chunk: its worker threads load it.
         manualChunks(id) {
-          if (id.includes('node_modules/onnxruntime-web') || id.includes('node_modules/onnxruntime-common')) return 'ort';
+          if (id.includes('node_modules/onnxruntime-web/dist/ort.webgpu')) return 'ort-webgpu';
+          if (id.includes('node_modules/onnxruntime-web/dist/ort.wasm')) return 'ort-wasm';
         },
       },
     },

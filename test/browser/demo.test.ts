@@ -150,14 +150,20 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
         // Listening from the start: Playwright intercepts file choosers only once someone listens.
         const chooserOpened = new Promise<FileChooser>((resolve) => page.once('filechooser', resolve));
         const foreign: string[] = [];
+        const runtimeFiles = new Set<string>();
         page.on('request', (request) => {
           const url = request.url();
           if (!url.startsWith(server.url) && !/^(data|blob):/.test(url)) foreign.push(url);
+          const ortFile = /\/ort\/([^/?]+\.wasm)/.exec(url)?.[1];
+          if (ortFile) runtimeFiles.add(ortFile);
         });
         await page.goto(`${server.url}/?ep=${ep}`);
         const loaded = await waitForState(page, ['ready', 'error'], 90_000);
         assert.equal(loaded, 'ready', `the model did not load: ${await visibleError(page)}`);
         assert.equal(await executionProvider(page), ep, `the page reports ${await executionProvider(page)} instead of ${ep}`);
+        // WASM alone loads onnxruntime-web's plain build (14 MB), WebGPU the asyncify one; never both.
+        const expectedRuntime = ep === 'wasm' ? 'ort-wasm-simd-threaded.wasm' : 'ort-wasm-simd-threaded.asyncify.wasm';
+        assert.deepEqual([...runtimeFiles], [expectedRuntime], `runtime binaries fetched: ${[...runtimeFiles].join(', ') || 'none'}`);
         assert.equal(await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated), true, 'the demo page is not cross-origin isolated');
         // The picker is keyboard-operable: focus its button, press Enter, the file chooser opens.
         await page.focus('#pick');

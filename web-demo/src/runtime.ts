@@ -1,10 +1,12 @@
 // onnxruntime-web: picks the execution provider (WebGPU when the browser has an adapter, WASM otherwise or
-// when ?ep=wasm forces it), creates the session and runs it, timing each step. All runtime files come from
-// our own origin (/ort/, copied there by the build).
-import * as ort from 'onnxruntime-web/webgpu';
+// when ?ep=wasm forces it), loads the onnxruntime-web build for it, creates the session and runs it, timing
+// each step. All runtime files come from our own origin (/ort/, copied there by the build).
+import type * as OrtWeb from 'onnxruntime-web';
 import {
   IMAGE_CHANNELS, IMAGE_SIZE, PROBABILITIES_NAME, pixelsToInput, softmax, type InputLayout,
 } from '@onnx-edge/export/contract';
+
+type Ort = typeof OrtWeb;
 
 export type ExecutionProvider = 'webgpu' | 'wasm';
 
@@ -38,18 +40,33 @@ async function probeWebGpu(): Promise<{ ok: true } | { ok: false; reason: string
   }
 }
 
-let configured = false;
-function configureRuntime(): void {
-  if (configured) return;
-  configured = true;
-  ort.env.wasm.wasmPaths = new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href;
-  // Threads need SharedArrayBuffer, which only a cross-origin isolated page (COOP + COEP) has.
-  ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
-  ort.env.logLevel = 'error';
+/**
+ * The onnxruntime-web build each provider loads, each in a chunk of its own. WebGPU needs the asyncify build
+ * (a 27 MB .wasm); WASM alone runs the plain one: 14 MB to download, and its first calls after session
+ * creation run at full speed where the asyncify build's run 2–4× slower on a small machine.
+ */
+const RUNTIMES: Record<ExecutionProvider, () => Promise<Ort>> = {
+  webgpu: () => import('onnxruntime-web/webgpu'),
+  wasm: () => import('onnxruntime-web/wasm'),
+};
+
+const configured = new WeakSet<Ort['env']>();
+async function loadRuntime(provider: ExecutionProvider): Promise<Ort> {
+  const ort = await RUNTIMES[provider]();
+  if (!configured.has(ort.env)) {
+    configured.add(ort.env);
+    ort.env.wasm.wasmPaths = new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href;
+    // Threads need SharedArrayBuffer, which only a cross-origin isolated page (COOP + COEP) has.
+    ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+    ort.env.logLevel = 'error';
+  }
+  return ort;
 }
 
 export interface LoadedModel {
-  session: ort.InferenceSession;
+  /** The onnxruntime-web build the session belongs to (its Tensor class must make the inputs). */
+  ort: Ort;
+  session: OrtWeb.InferenceSession;
   provider: ProviderReport;
   layout: InputLayout;
   outputIsProbabilities: boolean;
@@ -62,18 +79,19 @@ export interface LoadedModel {
  * Where WebGPU is there but fails on this model, it starts again on WASM and says so.
  */
 export async function loadModel(bytes: Uint8Array, layout: InputLayout, forced: ExecutionProvider | undefined): Promise<LoadedModel> {
-  configureRuntime();
-  if ((forced ?? 'webgpu') === 'wasm') return startSession(bytes, layout, 'wasm');
+  if ((forced ?? 'webgpu') === 'wasm') return startSession(await loadRuntime('wasm'), bytes, layout, 'wasm');
   const probe = await probeWebGpu();
-  if (!probe.ok) return startSession(bytes, layout, 'wasm', `WebGPU is unavailable (${probe.reason}); running on WebAssembly (WASM) instead.`);
+  if (!probe.ok) return startSession(await loadRuntime('wasm'), bytes, layout, 'wasm', `WebGPU is unavailable (${probe.reason}); running on WebAssembly (WASM) instead.`);
+  const ort = await loadRuntime('webgpu');
   try {
-    return await startSession(bytes, layout, 'webgpu');
+    return await startSession(ort, bytes, layout, 'webgpu');
   } catch (error) {
-    return startSession(bytes, layout, 'wasm', `WebGPU failed on this model (${(error as Error).message}); running on WebAssembly (WASM) instead.`);
+    // The WebGPU build runs WASM too: no second runtime to download.
+    return startSession(ort, bytes, layout, 'wasm', `WebGPU failed on this model (${(error as Error).message}); running on WebAssembly (WASM) instead.`);
   }
 }
 
-async function startSession(bytes: Uint8Array, layout: InputLayout, want: ExecutionProvider, note?: string): Promise<LoadedModel> {
+async function startSession(ort: Ort, bytes: Uint8Array, layout: InputLayout, want: ExecutionProvider, note?: string): Promise<LoadedModel> {
   const started = performance.now();
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: want === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'],
@@ -81,7 +99,7 @@ async function startSession(bytes: Uint8Array, layout: InputLayout, want: Execut
   });
   const sessionMs = performance.now() - started;
   const outputIsProbabilities = session.outputNames.includes(PROBABILITIES_NAME);
-  const model = { session, provider: describeProvider(want, note), layout, outputIsProbabilities, sessionMs, firstInferenceMs: 0 };
+  const model = { ort, session, provider: describeProvider(ort, want, note), layout, outputIsProbabilities, sessionMs, firstInferenceMs: 0 };
   try {
     model.firstInferenceMs = (await timeInference(model, new Uint8ClampedArray(IMAGE_SIZE * IMAGE_SIZE * 4))).ms;
   } catch (error) {
@@ -92,8 +110,9 @@ async function startSession(bytes: Uint8Array, layout: InputLayout, want: Execut
 }
 
 /** onnxruntime-web hands the WebGPU EP's device to env.webgpu.device exactly when that EP was created. */
-function describeProvider(wanted: ExecutionProvider, note: string | undefined): ProviderReport {
-  const device = (ort.env.webgpu as { device?: unknown }).device as { adapterInfo?: GpuAdapterInfo } | undefined;
+function describeProvider(ort: Ort, wanted: ExecutionProvider, note: string | undefined): ProviderReport {
+  // The plain WASM build has no WebGPU settings at all.
+  const device = (ort.env.webgpu as { device?: unknown } | undefined)?.device as { adapterInfo?: GpuAdapterInfo } | undefined;
   if (wanted === 'webgpu' && device) {
     const info = device.adapterInfo;
     const detail = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' · ') || 'GPU adapter';
@@ -109,7 +128,7 @@ function describeProvider(wanted: ExecutionProvider, note: string | undefined): 
 export async function timeInference(model: LoadedModel, rgba: Uint8ClampedArray): Promise<{ probabilities: Float32Array; ms: number }> {
   const input = pixelsToInput(rgba, 4, model.layout);
   const dims = model.layout === 'NCHW' ? [1, IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE] : [1, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS];
-  const feeds = { [model.session.inputNames[0]!]: new ort.Tensor('float32', input, dims) };
+  const feeds = { [model.session.inputNames[0]!]: new model.ort.Tensor('float32', input, dims) };
   const started = performance.now();
   const outputs = await model.session.run(feeds);
   const outputName = model.outputIsProbabilities ? PROBABILITIES_NAME : model.session.outputNames[0]!;
