@@ -111,8 +111,7 @@ async function startSession(ort: Ort, bytes: Uint8Array, layout: InputLayout, wa
 
 /** onnxruntime-web hands the WebGPU EP's device to env.webgpu.device exactly when that EP was created. */
 function describeProvider(ort: Ort, wanted: ExecutionProvider, note: string | undefined): ProviderReport {
-  // The plain WASM build has no WebGPU settings at all.
-  const device = (ort.env.webgpu as { device?: unknown } | undefined)?.device as { adapterInfo?: GpuAdapterInfo } | undefined;
+  const device = (ort.env.webgpu as { device?: unknown }).device as { adapterInfo?: GpuAdapterInfo } | undefined;
   if (wanted === 'webgpu' && device) {
     const info = device.adapterInfo;
     const detail = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' · ') || 'GPU adapter';
