@@ -36,8 +36,8 @@ function phaseAxis(phase: number, stride: number, kernel: number, pad: number): 
  * The filter of one phase's convolution: the taps of `filter` [kh, kw, Ci, Co] at rows `rows` and columns
  * `cols` (in that order: the flipped filter's taps of the phase), with the channel axes swapped, as
  * [rows, cols, Co, Ci]. Gathered in one pass in JS: the wasm backend's Reverse moves ~40 M elements/s and its
- * Transpose and StridedSlice not much more, so for a 3×3 512→512 filter they took 75 ms on every step,
- * whatever the batch size, around a 14 ms convolution.
+ * Transpose ~170 M, so for a 3×3 512→512 filter the two took 75 ms on every step, whatever the batch size,
+ * beside a 7 ms convolution at batch 4 (a strided layer's StridedSlices cost as much again).
  */
 function swappedTaps(source: Float32Array, filterShape: readonly number[], rows: readonly number[], cols: readonly number[]): Float32Array {
   const [, kw, ci, co] = filterShape as [number, number, number, number];
