@@ -50,3 +50,15 @@ test('replaceFolderAtomic leaves the old folder and no temp behind when filling 
     assert.equal(readFileSync(join(target, 'state.json'), 'utf8'), 'old');
   });
 });
+
+test('writeFileAtomic leaves the old file and no temp behind when the write fails', async () => {
+  await withTempDir('atomic-files', async (dir) => {
+    const target = join(dir, 'history.json');
+    writeFileSync(target, 'old');
+    mkdirSync(join(dir, 'taken'));
+    // Renaming a file over a folder fails after the temp file was written and synced.
+    assert.throws(() => writeFileAtomic(join(dir, 'taken'), 'new'));
+    assert.deepEqual(readdirSync(dir).sort(), ['history.json', 'taken']);
+    assert.equal(readFileSync(target, 'utf8'), 'old');
+  });
+});

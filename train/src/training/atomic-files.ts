@@ -58,9 +58,14 @@ export function atomicTempPid(target: string): (name: string) => number | undefi
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   removeTempsOfDeadProcesses(dirname(path), atomicTempPid(path));
   const temp = atomicTempPath(path);
-  writeFileSync(temp, data);
-  fsyncPath(temp);
-  renameSync(temp, path);
+  try {
+    writeFileSync(temp, data);
+    fsyncPath(temp);
+    renameSync(temp, path);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
 }
 
 function fsyncTree(dir: string): void {
