@@ -1,6 +1,7 @@
 // The machine's measured limit for dense float32 work: one MatMul of n×n by n×n (2·n³ FLOPs), which the
 // inference benchmark runs with the same onnxruntime session settings, in the same rounds as the networks.
 // B is a graph initializer, so a run moves only A in: it measures the GEMM kernel, not data transfer.
+import * as ort from 'onnxruntime-node';
 import { onnx } from '@onnx-edge/proto';
 
 /** An ONNX model computing Y = A · B for A: [n,n] input, B: [n,n] constant. */
@@ -19,4 +20,23 @@ export function matMulModel(n: number): Uint8Array {
       output: [{ name: 'Y', type: { tensorType: square } }],
     },
   }).finish();
+}
+
+export interface MatMulPeak {
+  /** One A · B call. */
+  run(): Promise<unknown>;
+  /** GFLOP/s of a call that took `ms`. */
+  gflops(ms: number): number;
+  release(): Promise<void>;
+}
+
+/** A session of matMulModel(n) and its input, ready to be timed beside other peers. */
+export async function startMatMulPeak(n: number, options: ort.InferenceSession.SessionOptions): Promise<MatMulPeak> {
+  const session = await ort.InferenceSession.create(matMulModel(n), options);
+  const feeds = { A: new ort.Tensor('float32', new Float32Array(n * n).fill(0.5), [n, n]) };
+  return {
+    run: () => session.run(feeds),
+    gflops: (ms) => (2 * n ** 3) / (ms * 1e6),
+    release: () => session.release(),
+  };
 }

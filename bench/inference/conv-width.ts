@@ -5,7 +5,8 @@
 // apart from any graph the exporter writes (bench/NOTES.md, finding 7).
 import * as ort from 'onnxruntime-node';
 import { onnx } from '@onnx-edge/proto';
-import { matMulModel } from '../peak.ts';
+import { seededRandom } from '@onnx-edge/train';
+import { startMatMulPeak } from '../peak.ts';
 import { interleave, median } from '../stats.ts';
 import { countFlops } from './flops.ts';
 import { ortSessionOptions } from './ort-options.ts';
@@ -45,11 +46,8 @@ export function convChainsToProbe(widths: readonly number[], kernels: readonly n
 /** Deterministic weights with the variance of He initialisation, so activations neither vanish nor blow up. */
 function heWeights(count: number, fanIn: number, seed: number): Float32Array {
   const scale = Math.sqrt(6 / fanIn);
-  let state = seed >>> 0;
-  return Float32Array.from({ length: count }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state / 2 ** 32 - 0.5) * scale;
-  });
+  const random = seededRandom(seed);
+  return Float32Array.from({ length: count }, () => (random() - 0.5) * scale);
 }
 
 /** An ONNX model: `depth` × (Conv c→c, k×k, 'same' + ReLU) on [batch, c, map, map], with value_info for every Conv. */
@@ -84,24 +82,23 @@ export function convChainModel({ channels: c, kernel: k, map, batch, depth }: Co
 export async function measureConvWidths(chains: readonly ConvChain[], settings: InferenceSettings, log: (line: string) => void): Promise<ConvWidthRow[]> {
   const options = ortSessionOptions(settings.threads, false);
   const runs: (() => Promise<unknown>)[] = [];
-  const sessions: ort.InferenceSession[] = [];
+  const opened: { release(): Promise<void> }[] = [];
   const flops: number[] = [];
   try {
     for (const chain of chains) {
       const bytes = convChainModel(chain);
       const session = await ort.InferenceSession.create(bytes, options);
-      sessions.push(session);
+      opened.push(session);
       flops.push(countFlops(bytes).flopsPerImage * chain.batch);
       const input = new Float32Array(chain.batch * chain.channels * chain.map ** 2).map((_, i) => ((i * 7919) % 1000) / 1000);
       const feeds = { x: new ort.Tensor('float32', input, [chain.batch, chain.channels, chain.map, chain.map]) };
       runs.push(() => session.run(feeds));
     }
-    const peakSession = await ort.InferenceSession.create(matMulModel(settings.peakN), options);
-    sessions.push(peakSession);
-    const peakFeeds = { A: new ort.Tensor('float32', new Float32Array(settings.peakN ** 2).fill(0.5), [settings.peakN, settings.peakN]) };
+    const matMul = await startMatMulPeak(settings.peakN, options);
+    opened.push(matMul);
     log(`inference: convolution width probe, ${chains.length} chains of ${CHAIN_DEPTH} Conv+ReLU at equal FLOPs: ${settings.warmup + 1} warm-up + ${settings.rounds} interleaved rounds with the MatMul peak…`);
-    const times = await interleave([...runs, () => peakSession.run(peakFeeds)], settings.warmup + 1, settings.rounds, { settleMs: settings.settleMs });
-    const peakGflops = (2 * settings.peakN ** 3) / (median(times.at(-1)!) * 1e6);
+    const times = await interleave([...runs, () => matMul.run()], settings.warmup + 1, settings.rounds, { settleMs: settings.settleMs });
+    const peakGflops = matMul.gflops(median(times.at(-1)!));
     return chains.map((chain, i) => {
       const medianMs = median(times[i]!);
       const gflops = flops[i]! / (medianMs * 1e6);
@@ -109,6 +106,6 @@ export async function measureConvWidths(chains: readonly ConvChain[], settings: 
       return { ...chain, medianMs, gflops, peakGflops, ofPeak: gflops / peakGflops };
     });
   } finally {
-    for (const session of sessions) await session.release();
+    for (const session of opened) await session.release();
   }
 }

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { exportModel } from '@onnx-edge/export';
 import { buildNetwork, type NetworkName } from '@onnx-edge/train';
-import { matMulModel } from '../peak.ts';
+import { startMatMulPeak } from '../peak.ts';
 import { interleave, median } from '../stats.ts';
 import { countFlops, type FlopCount } from './flops.ts';
 import { ortSessionOptions } from './ort-options.ts';
@@ -95,8 +95,7 @@ export async function measureNetwork(network: NetworkName, settings: InferenceSe
   const spinning = await ort.InferenceSession.create(bytes, ortSessionOptions(settings.threads, true));
   const sleeping = await ort.InferenceSession.create(bytes, ortSessionOptions(settings.threads, false));
   // The MatMul's calls last ~0.1–0.5 s: spinning between its parallel sections makes no difference there.
-  const peakSession = await ort.InferenceSession.create(matMulModel(settings.peakN), ortSessionOptions(settings.threads, false));
-  const peakInput = { A: new ort.Tensor('float32', new Float32Array(settings.peakN ** 2).fill(0.5), [settings.peakN, settings.peakN]) };
+  const matMul = await startMatMulPeak(settings.peakN, ortSessionOptions(settings.threads, false));
   const inputName = spinning.inputNames[0]!;
   const outputName = spinning.outputNames.includes('probabilities') ? 'probabilities' : spinning.outputNames[0]!;
   const rows: InferenceRow[] = [];
@@ -113,7 +112,7 @@ export async function measureNetwork(network: NetworkName, settings: InferenceSe
         y.dispose();
         return data;
       };
-      const peak = () => peakSession.run(peakInput);
+      const peak = () => matMul.run();
       const peers = [runOrt(spinning), runOrt(sleeping), runTfjs];
       worstDiff = Math.max(worstDiff, maxAbsDiff(await peers[0]!(), await runTfjs()));
       log(`inference: ${network} batch ${batch}: ${settings.warmup} warm-up + ${settings.rounds} interleaved rounds (ort spinning, ort sleeping, tfjs, MatMul ${settings.peakN}³)…`);
@@ -127,7 +126,7 @@ export async function measureNetwork(network: NetworkName, settings: InferenceSe
       const sleepMedianMs = median(sleepMs!) / calls[1]!;
       const ortMedianMs = Math.min(spinMedianMs, sleepMedianMs);
       const tfjsMedianMs = median(tfjsMs!) / calls[2]!;
-      const peakGflops = (2 * settings.peakN ** 3) / (median(peakMs!) * 1e6);
+      const peakGflops = matMul.gflops(median(peakMs!));
       const ortGflops = (flops.flopsPerImage * batch) / (ortMedianMs * 1e6);
       const row: InferenceRow = {
         network, batch, callsPerSample: calls, ortSpinning: spinMedianMs <= sleepMedianMs, ortMedianMs, ortSpinningMedianMs: spinMedianMs, ortSleepingMedianMs: sleepMedianMs, tfjsMedianMs,
@@ -143,7 +142,7 @@ export async function measureNetwork(network: NetworkName, settings: InferenceSe
   } finally {
     await spinning.release();
     await sleeping.release();
-    await peakSession.release();
+    await matMul.release();
     model.dispose();
   }
   return { network, flops, onnxBytes: bytes.byteLength, maxAbsDiff: worstDiff, rows };
