@@ -6,6 +6,7 @@
 // tests, other runtimes) the Request is read as usual.
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
+import { clientSignal } from './connection.ts';
 import { badRequest, payloadTooLarge } from './errors.ts';
 
 const tooLarge = (maxBytes: number) => payloadTooLarge(`the request body exceeds ${maxBytes} bytes`);
@@ -13,6 +14,15 @@ const tooLarge = (maxBytes: number) => payloadTooLarge(`the request body exceeds
 function nodeIncoming(c: Context): IncomingMessage | undefined {
   const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
   return incoming && typeof (incoming as IncomingMessage).on === 'function' ? (incoming as IncomingMessage) : undefined;
+}
+
+/**
+ * Aborted when the client goes away before its answer is sent (connection.ts); under app.request(), the
+ * Request's own signal.
+ */
+export function requestSignal(c: Context): AbortSignal {
+  const incoming = nodeIncoming(c);
+  return (incoming && clientSignal(incoming)) ?? c.req.raw.signal;
 }
 
 export async function readBody(c: Context, maxBytes: number): Promise<Uint8Array> {

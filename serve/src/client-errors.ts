@@ -1,8 +1,10 @@
-// What node's HTTP layer refuses before a request reaches the app — malformed HTTP, a request line and
-// headers over node's header limit, a client that stalls past the request timeout — answered in the
-// server's JSON error shape instead of node's bare status line, then the connection is closed.
+// What the HTTP layers refuse before a request reaches the app — malformed HTTP, a request line and
+// headers over node's header limit, a client that stalls past the request timeout (node), a request target
+// or Host header that is no URL (@hono/node-server) — answered in the server's JSON error shape instead of
+// a bare status line, then the connection is closed.
 import { STATUS_CODES, type Server, type ServerOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Logger } from './logging.ts';
 
 /** Node's timeouts for receiving a request: the whole request, and its headers, within `requestTimeoutMs`. */
 export function httpServerOptions(requestTimeoutMs: number): ServerOptions {
@@ -11,6 +13,8 @@ export function httpServerOptions(requestTimeoutMs: number): ServerOptions {
     headersTimeout: requestTimeoutMs,
     // Node looks for expired requests on this interval (30 s by default), which would stretch a short timeout.
     connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(requestTimeoutMs / 4))),
+    // Node's own answer to an HTTP/1.1 request without Host is a bare 400; the app answers it in JSON (hosts.ts).
+    requireHostHeader: false,
   };
 }
 
@@ -33,6 +37,24 @@ function answerFor(errorCode: string | undefined, requestTimeoutMs: number): Cli
     default:
       return { status: 400, code: 'bad_request', message: 'the request is not valid HTTP/1.1' };
   }
+}
+
+const jsonHeaders = { 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff', Connection: 'close' };
+
+/**
+ * @hono/node-server's errorHandler: the answer when it cannot build a Request from what node parsed — a
+ * backslash in the path, a Host header that is not a host, an absolute target that is not a URL (its
+ * RequestError) — and, should the app itself ever throw past its onError, a logged 500.
+ */
+export function answerRequestError(logger: Logger): (err: unknown) => Response {
+  return function requestErrorAnswer(err) {
+    if (err instanceof Error && err.name === 'RequestError') {
+      const message = `the request target or Host header is not valid (${err.message.toLowerCase()}): send an absolute path without backslashes and a Host of the form name[:port]`;
+      return new Response(JSON.stringify({ error: { code: 'bad_request', message } }), { status: 400, headers: jsonHeaders });
+    }
+    logger.error({ err }, 'unhandled error outside the app');
+    return new Response(JSON.stringify({ error: { code: 'internal', message: 'internal error; the server log has the details' } }), { status: 500, headers: jsonHeaders });
+  };
 }
 
 /** Installs the JSON answer for requests node's parser refuses or times out. */

@@ -2,12 +2,13 @@
 // false, the listener stops accepting, every request in flight is answered, then the workers stop.
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
 import type { Hono } from 'hono';
 import type { DestinationStream } from 'pino';
 import { createApp } from './app.ts';
-import { answerClientErrors, httpServerOptions } from './client-errors.ts';
+import { answerClientErrors, answerRequestError, httpServerOptions } from './client-errors.ts';
+import { limitPipelining } from './connection.ts';
 import { DEFAULTS, type ServerSettings } from './config.ts';
 import type { AppEnv } from './context.ts';
 import { loadServedModel, type ServedModel } from './inference/served-model.ts';
@@ -45,11 +46,14 @@ async function repositoryEntries(options: StartServerOptions, onRefused: (refuse
   throw new Error('nothing to serve: give a model repository (--repo DIR) or a model file (--model file.onnx)');
 }
 
-function listen(app: Hono<AppEnv>, host: string, port: number, requestTimeoutMs: number): Promise<Server> {
+function listen(app: Hono<AppEnv>, logger: Logger, host: string, port: number, requestTimeoutMs: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port, serverOptions: httpServerOptions(requestTimeoutMs) }, () => resolve(server as Server));
-    answerClientErrors(server as Server, requestTimeoutMs);
+    // The bound address stands in for a missing Host (HTTP/1.0 clients such as load-balancer health checks).
+    const listener = getRequestListener(app.fetch, { hostname: host.includes(':') ? `[${host}]` : host, errorHandler: answerRequestError(logger) });
+    const server = createServer(httpServerOptions(requestTimeoutMs), limitPipelining(listener));
+    answerClientErrors(server, requestTimeoutMs);
     server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
   });
 }
 
@@ -107,7 +111,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     webRoot: settings.webRoot ?? DEFAULT_WEB_ROOT,
     lifecycle,
   });
-  const server = await listen(app, settings.host, settings.port, settings.requestTimeoutMs).catch(async (err: Error) => {
+  const server = await listen(app, logger, settings.host, settings.port, settings.requestTimeoutMs).catch(async (err: Error) => {
     await Promise.all(models.map((m) => m.close()));
     throw new Error(`cannot listen on ${settings.host}:${settings.port}: ${err.message}`);
   });

@@ -1,9 +1,9 @@
 // Model files for the browser demo: the list of served models, each model's ONNX bytes and labels.
 // Same-origin resources under COEP: marked Cross-Origin-Resource-Policy: same-origin. The model's sha256 is
 // its content version (listed, and the ETag), since re-exporting keeps the repository version number.
-import { readFile } from 'node:fs/promises';
 import { Hono } from 'hono';
 import { findModel, type AppDeps, type AppEnv } from '../context.ts';
+import { fileResponse } from './file-response.ts';
 
 export function modelRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -27,11 +27,8 @@ export function modelRoutes(deps: AppDeps): Hono<AppEnv> {
     c.header('Cross-Origin-Resource-Policy', 'same-origin');
     c.header('Cache-Control', 'no-cache');
     if (c.req.header('if-none-match') === etag) return c.body(null, 304);
-    const bytes = await readFile(model.modelPath);
-    c.header('Content-Type', 'application/octet-stream');
-    c.header('Content-Length', String(bytes.length));
     c.header('Content-Disposition', `attachment; filename="${model.name}.onnx"`);
-    return c.body(new Uint8Array(bytes));
+    return fileResponse(c, model.modelPath, 'application/octet-stream');
   });
   app.get('/models/:model/labels.json', function labels(c) {
     const model = findModel(deps, c.req.param('model'));

@@ -1,11 +1,12 @@
 // The built web demo (GET / and its assets). Paths are resolved inside the web root and anything that
 // would leave it is a 404; MIME types are explicit because onnxruntime-web needs application/wasm and
 // module workers need a JavaScript type for .mjs.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Hono } from 'hono';
 import type { AppEnv } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
+import { fileResponse } from './file-response.ts';
 
 export const MIME_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -65,9 +66,7 @@ export function staticRoutes(webRoot: string | undefined): Hono<AppEnv> {
     c.header('Cache-Control', c.req.path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     c.header('Cross-Origin-Resource-Policy', 'same-origin');
     if (c.req.header('if-none-match') === etag) return c.body(null, 304);
-    const bytes = await readFile(path);
-    c.header('Content-Type', type);
-    return c.body(new Uint8Array(bytes));
+    return fileResponse(c, path, type);
   });
   return app;
 }
