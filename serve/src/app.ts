@@ -1,9 +1,11 @@
 // The Hono application: middleware, routes, and the one error handler that turns every failure into JSON.
 import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { AppDeps, AppEnv } from './context.ts';
 import { HttpError, notFound } from './errors.ts';
+import { checkHost } from './hosts.ts';
 import { accessLog, requestId, securityHeaders, trackInFlight } from './middleware.ts';
 import { classifyRoutes } from './routes/classify.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -24,12 +26,13 @@ function errorResponse(c: Context<AppEnv>, err: HttpError): Response {
   const body = c.req.path.startsWith('/v2/') || c.req.path === '/v2'
     ? { error: err.message }
     : { error: { code: err.code, message: err.message } };
-  return c.json(body, err.status);
+  // 499 (the client left) is nginx's code, outside Hono's list; nobody receives that answer, the log does.
+  return c.json(body, err.status as ContentfulStatusCode);
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(trackInFlight(deps), requestId(deps), accessLog(deps), securityHeaders());
+  app.use(trackInFlight(deps), requestId(deps), accessLog(deps), securityHeaders(), checkHost(deps.hosts));
   if (deps.cors && deps.cors.length > 0) {
     app.use(cors({ origin: deps.cors, allowMethods: ['GET', 'POST', 'OPTIONS'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }));
   }

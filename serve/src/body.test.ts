@@ -4,6 +4,7 @@ import { request, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { readBody } from './body.ts';
 import { HttpError } from './errors.ts';
 
@@ -19,7 +20,7 @@ function echoApp(): Hono {
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
       seen.push(`${err.status} ${err.message}`);
-      return c.json({ error: err.code }, err.status);
+      return c.json({ error: err.code }, err.status as ContentfulStatusCode);
     }
   });
   return app;

@@ -1,6 +1,7 @@
 // Server settings: defaults, and the ONNX_EDGE_* environment variables (flags override them in the CLI).
 // Environment values are validated here, at the boundary, with errors that name the variable.
 import type { EpChoice } from './inference/session.ts';
+import { ALLOWED_HOST_PATTERN } from './hosts.ts';
 import type { LogLevel } from './logging.ts';
 
 export interface ServerSettings {
@@ -20,10 +21,16 @@ export interface ServerSettings {
   maxBodyBytes: number;
   /** Images above this many pixels are refused before decoding. */
   maxInputPixels: number;
+  /** Requests whose images hold more pixels together are refused before decoding. */
+  maxRequestPixels: number;
+  /** Requests with more images (multipart) are refused. */
+  maxImages: number;
   /** A request (headers and body) not received completely within this time is answered 408 and closed. */
   requestTimeoutMs: number;
   /** Allowed CORS origins; empty = CORS off. */
   cors: string[];
+  /** Host names answered besides localhost and IP addresses ('.domain' for subdomains, '*' for any; hosts.ts). */
+  allowedHosts: string[];
   /** Built web demo; undefined = the default folder (web-demo/dist at the repository root). */
   webRoot?: string;
   logLevel: LogLevel;
@@ -41,8 +48,11 @@ export const DEFAULTS = {
   maxQueue: 1024,
   maxBodyBytes: 16 * 1024 * 1024,
   maxInputPixels: 40_000_000,
+  maxRequestPixels: 40_000_000,
+  maxImages: 64,
   requestTimeoutMs: 60_000,
   cors: [],
+  allowedHosts: [],
   logLevel: 'info',
   httpNice: 10,
 } as const satisfies Partial<ServerSettings>;
@@ -82,6 +92,14 @@ export function parseCorsOrigins(raw: string | undefined): string[] {
   return (raw ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0);
 }
 
+/** Parses a comma-separated list of host names (hosts.ts); `source` names the flag or variable in errors. */
+export function parseAllowedHosts(raw: string, source: string): string[] {
+  const hosts = raw.split(',').map((h) => h.trim()).filter((h) => h.length > 0);
+  const bad = hosts.find((h) => !ALLOWED_HOST_PATTERN.test(h));
+  if (bad !== undefined) throw new ConfigError(`${source}: '${bad}' is not a host name; give names such as app.example, .example.com for a domain, or * for any`);
+  return hosts;
+}
+
 /** Settings given by ONNX_EDGE_* variables; absent variables are left out. */
 export function settingsFromEnv(env: NodeJS.ProcessEnv): Partial<ServerSettings> {
   const entries: Partial<ServerSettings> = {
@@ -96,8 +114,11 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): Partial<ServerSettings>
     instances: int(env, 'ONNX_EDGE_INSTANCES', 1, 64),
     maxBodyBytes: int(env, 'ONNX_EDGE_MAX_BODY_BYTES', 1024, 1024 ** 3),
     maxInputPixels: int(env, 'ONNX_EDGE_MAX_INPUT_PIXELS', 1024, 1_000_000_000),
+    maxRequestPixels: int(env, 'ONNX_EDGE_MAX_REQUEST_PIXELS', 1024, 1_000_000_000),
+    maxImages: int(env, 'ONNX_EDGE_MAX_IMAGES', 1, 4096),
     requestTimeoutMs: int(env, 'ONNX_EDGE_REQUEST_TIMEOUT_MS', 100, 3_600_000),
     cors: env.ONNX_EDGE_CORS ? parseCorsOrigins(env.ONNX_EDGE_CORS) : undefined,
+    allowedHosts: env.ONNX_EDGE_ALLOWED_HOSTS ? parseAllowedHosts(env.ONNX_EDGE_ALLOWED_HOSTS, 'ONNX_EDGE_ALLOWED_HOSTS') : undefined,
     webRoot: env.ONNX_EDGE_WEB_ROOT || undefined,
     logLevel: choice(env, 'ONNX_EDGE_LOG_LEVEL', LOG_LEVELS),
     httpNice: int(env, 'ONNX_EDGE_HTTP_NICE', 0, 19),

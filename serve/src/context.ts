@@ -3,11 +3,18 @@ import type { Logger } from './logging.ts';
 import type { ServerMetrics } from './metrics.ts';
 import type { ServedModel } from './inference/served-model.ts';
 import { notFound } from './errors.ts';
+import type { HostPolicy } from './hosts.ts';
 import type { Lifecycle } from './lifecycle.ts';
+import type { InferBodyParser } from './v2/infer-parser.ts';
 
 export interface AppLimits {
   maxBodyBytes: number;
+  /** Most pixels of one image. */
   maxInputPixels: number;
+  /** Most pixels of all the images of one request together. */
+  maxRequestPixels: number;
+  /** Most images in one request. */
+  maxImages: number;
 }
 
 export interface AppDeps {
@@ -17,8 +24,12 @@ export interface AppDeps {
   limits: AppLimits;
   /** Allowed CORS origin(s); CORS is off when absent. */
   cors?: string[];
+  /** The Host names answered (DNS rebinding); undefined answers any. */
+  hosts?: HostPolicy;
   /** Folder of the built web demo, served at /. */
   webRoot?: string;
+  /** Parses v2 inference bodies off the event loop. */
+  inferParser: InferBodyParser;
   /** Readiness (false while starting and shutting down) and the count of requests in flight. */
   lifecycle: Lifecycle;
 }

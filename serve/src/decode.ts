@@ -1,15 +1,17 @@
-// Image bytes -> model input. Untrusted input: sharp refuses images above a pixel budget before decoding
-// them and fails on decoder errors instead of guessing. Any size is resized to 32×32 by area averaging, like
-// the web demo; a 32×32 image is used as is (no resampling), so its numbers equal what tfjs computes on the
-// same pixels.
+// Image bytes -> model input. Untrusted input: before anything is decoded, each image's type is checked
+// against its bytes and its size read from its own header (image-header.ts) against the side and pixel
+// limits, and a request's images together against its budget (count and total pixels); sharp then fails on
+// decoder errors instead of guessing, and decoding stops when the client has gone. Any size is resized to
+// 32×32 by area averaging, like the web demo; a 32×32 image is used as is (no resampling), so its numbers
+// equal what tfjs computes on the same pixels.
 import sharp from 'sharp';
 import { setImmediate } from 'node:timers/promises';
 import { AreaResizer } from '@onnx-edge/export/area-resize';
 import { IMAGE_SIZE, pixelsToInput, type InputLayout } from '@onnx-edge/export/contract';
 import { isAnimated } from './animation.ts';
-import { MAX_IMAGE_SIDE, pngSides } from './image-sides.ts';
+import { imageSize, MAX_IMAGE_SIDE, type ImageSize } from './image-header.ts';
 import { decodePlainPng } from './plain-png.ts';
-import { HttpError, payloadTooLarge, unprocessable, unsupportedMediaType } from './errors.ts';
+import { clientClosed, HttpError, payloadTooLarge, unprocessable, unsupportedMediaType } from './errors.ts';
 
 // The images are tiny: libvips' own threads per image would only contend with onnxruntime for the cores.
 // Concurrency comes from decoding several requests at once on libuv's pool instead.
@@ -24,6 +26,13 @@ export type ImageType = keyof typeof IMAGE_TYPES;
 export interface DecodeLimits {
   /** Refuse images with more pixels than this (width × height), before decoding. */
   maxInputPixels: number;
+}
+
+export interface RequestBudget {
+  /** Most images in one request. */
+  maxImages: number;
+  /** Most pixels of all a request's images together. */
+  maxRequestPixels: number;
 }
 
 export function imageTypeOf(contentType: string | undefined): ImageType {
@@ -42,11 +51,44 @@ export function sniffImageType(bytes: Uint8Array): ImageType | undefined {
 }
 
 /**
+ * The image's size from its header, once its bytes are found to be the declared type and a still image
+ * within the side and pixel limits; a 413 or 422 naming what is wrong otherwise. Nothing is decoded.
+ */
+export function inspectImage(bytes: Uint8Array, declared: ImageType, limits: DecodeLimits): ImageSize {
+  if (bytes.length === 0) throw unprocessable('the image is empty');
+  const actual = sniffImageType(bytes);
+  if (actual !== declared) {
+    throw unprocessable(`the body was sent as ${declared} but ${actual ? `is ${actual}` : 'is not a PNG, JPEG or WebP image'}`);
+  }
+  if (isAnimated(bytes, declared)) throw unprocessable('the image is animated (several frames); send one still frame');
+  const size = imageSize(bytes, declared);
+  if (!size) throw unprocessable(`the image could not be decoded: its ${IMAGE_TYPES[declared].toUpperCase()} header does not state its size (damaged or truncated)`);
+  if (Math.max(size.width, size.height) > MAX_IMAGE_SIDE) {
+    throw payloadTooLarge(`the image is ${size.width}x${size.height}; sides longer than ${MAX_IMAGE_SIDE} pixels are not accepted (the model sees ${IMAGE_SIZE}x${IMAGE_SIZE})`);
+  }
+  if (size.width * size.height > limits.maxInputPixels) {
+    throw payloadTooLarge(`the image is ${size.width}x${size.height}, more than ${limits.maxInputPixels} pixels; scale it down (the model sees ${IMAGE_SIZE}x${IMAGE_SIZE})`);
+  }
+  return size;
+}
+
+/** A request's images against its budget, from their headers (inspectImage), before any is decoded. */
+export function checkRequestBudget(sizes: ImageSize[], budget: RequestBudget): void {
+  if (sizes.length > budget.maxImages) {
+    throw payloadTooLarge(`the request holds ${sizes.length} images; at most ${budget.maxImages} are accepted in one request (--max-images): split it`);
+  }
+  const pixels = sizes.reduce((sum, s) => sum + s.width * s.height, 0);
+  if (pixels > budget.maxRequestPixels) {
+    throw payloadTooLarge(`the request's images hold ${pixels} pixels together; at most ${budget.maxRequestPixels} are decoded for one request (--max-request-pixels): send fewer or smaller images`);
+  }
+}
+
+/**
  * The image's RGB bytes at IMAGE_SIZE×IMAGE_SIZE: decoded by sharp (oriented, sRGB, alpha dropped), and any
  * other size resized by the area average the web demo uses too (@onnx-edge/export/area-resize), so that both
  * see the same pixels. The resize runs in slices of rows between which other requests get the event loop.
  */
-export async function sharpRgbPixels(bytes: Uint8Array, limits: DecodeLimits): Promise<Uint8Array> {
+export async function sharpRgbPixels(bytes: Uint8Array, limits: DecodeLimits, signal?: AbortSignal): Promise<Uint8Array> {
   const options = { limitInputPixels: limits.maxInputPixels, failOn: 'error' as const };
   const decoded = await sharp(bytes, options).autoOrient().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   const { width, height, channels } = decoded.info;
@@ -56,31 +98,25 @@ export async function sharpRgbPixels(bytes: Uint8Array, limits: DecodeLimits): P
   const rowsPerSlice = Math.max(1, Math.floor(RESIZE_SLICE_BYTES / (width * 3)));
   for (let row = 0; row < height; row += rowsPerSlice) {
     if (row > 0) await setImmediate();
+    if (signal?.aborted) throw clientClosed();
     resizer.addRows(decoded.data.subarray(row * width * 3, Math.min(height, row + rowsPerSlice) * width * 3));
   }
   return resizer.finish();
 }
 
-/** Decodes one image into a float32 input of IMAGE_SIZE×IMAGE_SIZE×3 in the model's layout. */
-export async function decodeImage(bytes: Uint8Array, declared: ImageType, limits: DecodeLimits, layout: InputLayout): Promise<Float32Array> {
-  if (bytes.length === 0) throw unprocessable('the image is empty');
-  const actual = sniffImageType(bytes);
-  if (actual !== declared) {
-    throw unprocessable(`the body was sent as ${declared} but ${actual ? `is ${actual}` : 'is not a PNG, JPEG or WebP image'}`);
-  }
-  if (isAnimated(bytes, declared)) throw unprocessable('the image is animated (several frames); send one still frame');
-  const sides = declared === 'image/png' ? pngSides(bytes) : undefined;
-  if (sides && Math.max(sides.width, sides.height) > MAX_IMAGE_SIDE) {
-    throw payloadTooLarge(`the image is ${sides.width}x${sides.height}; sides longer than ${MAX_IMAGE_SIDE} pixels are not accepted (the model sees ${IMAGE_SIZE}x${IMAGE_SIZE})`);
-  }
+/**
+ * Decodes one image into a float32 input of IMAGE_SIZE×IMAGE_SIZE×3 in the model's layout (inspectImage
+ * first). With `signal`, nothing more is decoded once it aborts (the client has gone): 499.
+ */
+export async function decodeImage(bytes: Uint8Array, declared: ImageType, limits: DecodeLimits, layout: InputLayout, signal?: AbortSignal): Promise<Float32Array> {
+  const size = inspectImage(bytes, declared, limits);
+  if (signal?.aborted) throw clientClosed();
   // A plain PNG at the model's size skips sharp (plain-png.ts says why and which images qualify).
-  const plain = sides && sides.width === IMAGE_SIZE && sides.height === IMAGE_SIZE && IMAGE_SIZE * IMAGE_SIZE <= limits.maxInputPixels
-    ? decodePlainPng(bytes, IMAGE_SIZE, IMAGE_SIZE)
-    : undefined;
+  const plain = declared === 'image/png' && size.width === IMAGE_SIZE && size.height === IMAGE_SIZE ? decodePlainPng(bytes, IMAGE_SIZE, IMAGE_SIZE) : undefined;
   if (plain) return pixelsToInput(plain, 3, layout);
   let pixels: Uint8Array;
   try {
-    pixels = await sharpRgbPixels(bytes, limits);
+    pixels = await sharpRgbPixels(bytes, limits, signal);
   } catch (err) {
     if (err instanceof HttpError) throw err;
     if (err instanceof Error && /pixel limit/i.test(err.message)) {

@@ -9,6 +9,7 @@ import type { DestinationStream } from 'pino';
 import { createApp } from './app.ts';
 import { answerClientErrors, answerRequestError, httpServerOptions } from './client-errors.ts';
 import { limitPipelining } from './connection.ts';
+import { hostPolicy } from './hosts.ts';
 import { DEFAULTS, type ServerSettings } from './config.ts';
 import type { AppEnv } from './context.ts';
 import { loadServedModel, type ServedModel } from './inference/served-model.ts';
@@ -16,6 +17,7 @@ import { Lifecycle } from './lifecycle.ts';
 import { createLogger, type Logger } from './logging.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
 import { yieldCoresToInference } from './priority.ts';
+import { InferBodyParser } from './v2/infer-parser.ts';
 import { modelFromFile, readModelRepository, type RefusedModel, type RepositoryModel } from './repository/reader.ts';
 
 export type StartServerOptions = Partial<ServerSettings> & {
@@ -102,17 +104,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // After the inference workers exist (they keep the normal priority), before the first request.
   yieldCoresToInference(settings.httpNice, logger);
   const lifecycle = new Lifecycle();
+  const inferParser = new InferBodyParser();
+  inferParser.start();
   const app = createApp({
     models,
     metrics,
     logger,
-    limits: { maxBodyBytes: settings.maxBodyBytes, maxInputPixels: settings.maxInputPixels },
+    limits: { maxBodyBytes: settings.maxBodyBytes, maxInputPixels: settings.maxInputPixels, maxRequestPixels: settings.maxRequestPixels, maxImages: settings.maxImages },
     cors: settings.cors,
+    hosts: hostPolicy(settings.host, settings.allowedHosts),
     webRoot: settings.webRoot ?? DEFAULT_WEB_ROOT,
+    inferParser,
     lifecycle,
   });
   const server = await listen(app, logger, settings.host, settings.port, settings.requestTimeoutMs).catch(async (err: Error) => {
-    await Promise.all(models.map((m) => m.close()));
+    await Promise.all([...models.map((m) => m.close()), inferParser.close()]);
     throw new Error(`cannot listen on ${settings.host}:${settings.port}: ${err.message}`);
   });
   lifecycle.ready = true;
@@ -133,7 +139,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await closed;
     clearTimeout(grace);
-    await Promise.all(models.map((m) => m.close()));
+    await Promise.all([...models.map((m) => m.close()), inferParser.close()]);
     logger.info('stopped');
   })());
   return { url, port, app, models, metrics, logger, close };

@@ -75,7 +75,7 @@ reliabilityCase(log, 'SIGTERM under load: accepted requests answered, new connec
   draft.expected = 'every request the server took in (its access log counts them) answered, 200 or 503 while draining; connections it had not read a request from refused or reset; a new connection during the drain refused; the held upload answered 200; exit code 0';
   try {
     // An upload the server has accepted but cannot answer yet: it keeps the server draining.
-    const head = `POST /classify HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: ${png.length}\r\nConnection: close\r\n\r\n`;
+    const head = `POST /classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: ${png.length}\r\nConnection: close\r\n\r\n`;
     const held = startHeldUpload(url, head, png);
     await held.accepted;
     const outcomes: { response: RawResponse; sentAfterTerm: boolean }[] = [];

@@ -369,16 +369,16 @@ function socketCase(name: string, sent: string, data: () => (string | Buffer)[],
 
 socketCase('malformed request line', 'raw TCP: "GARBAGE\\r\\n\\r\\n"', () => ['GARBAGE\r\n\r\n'], 400);
 socketCase('Content-Length and Transfer-Encoding together', 'raw TCP: POST /classify with both Content-Length: 5 and Transfer-Encoding: chunked', () => [
-  'POST /classify HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+  'POST /classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
 ], 400);
-socketCase('invalid Content-Length', 'raw TCP: POST /classify with Content-Length: -1', () => ['POST /classify HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: -1\r\n\r\n'], 400);
+socketCase('invalid Content-Length', 'raw TCP: POST /classify with Content-Length: -1', () => ['POST /classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: -1\r\n\r\n'], 400);
 
 // --- clients that stall -------------------------------------------------------------------------------------------
 reliabilityCase(log, 'slow client stops mid-body', async (draft) => {
   const png = await corpus.png();
   draft.sent = `raw TCP: POST /classify announcing Content-Length ${png.length}, sends ${png.length >> 1} bytes, then nothing`;
   draft.expected = `408 {"error":…} within the server's request timeout (${REQUEST_TIMEOUT_MS} ms here) plus its check interval; other clients served meanwhile`;
-  const stalled = socketExchange(server.url, [`POST /classify HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: ${png.length}\r\n\r\n`, png.subarray(0, png.length >> 1)], REQUEST_TIMEOUT_MS * 4);
+  const stalled = socketExchange(server.url, [`POST /classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: ${png.length}\r\n\r\n`, png.subarray(0, png.length >> 1)], REQUEST_TIMEOUT_MS * 4);
   await assertStillServing(); // the stalled connection does not block anyone else
   const x = await stalled;
   observe(draft, asResponse(x));
@@ -388,9 +388,9 @@ reliabilityCase(log, 'slow client stops mid-body', async (draft) => {
   await assertStillServing();
 });
 reliabilityCase(log, 'slow client stops mid-headers', async (draft) => {
-  draft.sent = 'raw TCP: "POST /classify HTTP/1.1\\r\\nHost: x\\r\\nContent-Ty" and then nothing';
+  draft.sent = 'raw TCP: "POST /classify HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Ty" and then nothing';
   draft.expected = `408 {"error":…} within the request timeout (${REQUEST_TIMEOUT_MS} ms here) plus its check interval`;
-  const x = await socketExchange(server.url, ['POST /classify HTTP/1.1\r\nHost: x\r\nContent-Ty'], REQUEST_TIMEOUT_MS * 4);
+  const x = await socketExchange(server.url, ['POST /classify HTTP/1.1\r\nHost: localhost\r\nContent-Ty'], REQUEST_TIMEOUT_MS * 4);
   observe(draft, asResponse(x));
   assert.ok(x.closedByServer, `the server closed the stalled connection (after ${x.ms.toFixed(0)} ms)`);
   assertErrorAnswer(asResponse(x), { status: 408, serverPaths, maxMs: REQUEST_TIMEOUT_MS * 3 });

@@ -124,7 +124,7 @@ reliabilityCase(log, 'a client stalling while the server is busy is timed out (-
   const load = Promise.all(Array.from({ length: 8 }, async () => {
     while (busy) others.push(await classify());
   }));
-  const x = await socketExchange(server.url, [`POST /classify HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: ${png.length}\r\n\r\n`, png.subarray(0, png.length >> 1)], REQUEST_TIMEOUT_MS * 3);
+  const x = await socketExchange(server.url, [`POST /classify HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: ${png.length}\r\n\r\n`, png.subarray(0, png.length >> 1)], REQUEST_TIMEOUT_MS * 3);
   busy = false;
   await load;
   const res = asResponse(x);

@@ -1,11 +1,17 @@
-// POST /classify: image bytes in, top-k classes out. Decoding runs concurrently (sharp works off the event
-// loop) before the images join the batching queue, so decoding never sits on the inference path.
+// POST /classify: image bytes in, top-k classes out. Every image of the request is checked from its header
+// first — type, sides, pixels, and the request's image count and pixel total against its budget — so that
+// nothing is decoded for a request that will be refused. Decoding runs off the event loop (sharp), one image
+// of a request after another, stopping when the client goes, before the images join the batching queue, so
+// decoding never sits on the inference path.
 import { performance } from 'node:perf_hooks';
 import { Hono, type Context } from 'hono';
 import { topK } from '@onnx-edge/export/contract';
 import { findModel, type AppDeps, type AppEnv } from '../context.ts';
-import { decodeImage, imageTypeOf, type ImageType } from '../decode.ts';
-import { readBody } from '../body.ts';
+import { checkRequestBudget, decodeImage, imageTypeOf, inspectImage, type ImageType } from '../decode.ts';
+import { readBody, requestSignal } from '../body.ts';
+import { multipartBoundary, parseMultipart } from '../multipart.ts';
+import { PixelGate } from '../pixel-gate.ts';
+import type { ImageSize } from '../image-header.ts';
 import { badRequest } from '../errors.ts';
 import type { ServedModel } from '../inference/served-model.ts';
 
@@ -25,30 +31,36 @@ function parseTop(raw: string | undefined): number {
   return top;
 }
 
-async function readUploads(c: Context<AppEnv>, maxBodyBytes: number): Promise<Upload[]> {
+/** Parts a multipart body may have besides its images (other form fields, which are ignored). */
+const OTHER_PARTS = 16;
+
+async function readUploads(c: Context<AppEnv>, limits: AppDeps['limits']): Promise<Upload[]> {
   const contentType = c.req.header('content-type') ?? '';
   if (contentType.toLowerCase().startsWith('multipart/form-data')) {
-    const body = await readBody(c, maxBodyBytes);
-    let form: FormData;
-    try {
-      form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
-    } catch {
-      throw badRequest('the multipart body is malformed');
-    }
-    const files = form.getAll('image');
+    const boundary = multipartBoundary(contentType);
+    const bytes = await readBody(c, limits.maxBodyBytes);
+    const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const parts = parseMultipart(body, boundary, limits.maxImages + OTHER_PARTS, `a request carries at most ${limits.maxImages} images (--max-images)`);
+    const files = parts.filter((p) => p.name === 'image');
     if (files.length === 0) throw badRequest("the multipart body has no field 'image'; send each image as a file in a field named 'image'");
-    return Promise.all(files.map(async (file) => {
-      if (typeof file === 'string') throw badRequest("field 'image' must be a file, not text");
-      return { bytes: new Uint8Array(await file.arrayBuffer()), type: imageTypeOf(file.type), filename: file.name };
-    }));
+    return files.map((file) => {
+      if (file.filename === undefined) throw badRequest("field 'image' must be a file, not text");
+      return { bytes: file.data, type: imageTypeOf(file.type), filename: file.filename };
+    });
   }
   const type = imageTypeOf(contentType);
-  return [{ bytes: await readBody(c, maxBodyBytes), type }];
+  return [{ bytes: await readBody(c, limits.maxBodyBytes), type }];
 }
 
-async function decodeUpload(deps: AppDeps, model: ServedModel, upload: Upload) {
+async function decodeUpload(deps: AppDeps, gate: PixelGate, model: ServedModel, upload: Upload, size: ImageSize, signal: AbortSignal) {
+  const release = await gate.acquire(size.width * size.height, signal);
   const decodeStart = performance.now();
-  const input = await decodeImage(upload.bytes, upload.type, { maxInputPixels: deps.limits.maxInputPixels }, model.inputLayout);
+  let input: Float32Array;
+  try {
+    input = await decodeImage(upload.bytes, upload.type, { maxInputPixels: deps.limits.maxInputPixels }, model.inputLayout, signal);
+  } finally {
+    release();
+  }
   const decodeSeconds = (performance.now() - decodeStart) / 1000;
   deps.metrics.decodeSeconds.observe(decodeSeconds);
   return { input, decodeSeconds };
@@ -58,6 +70,8 @@ const ms = (seconds: number) => Math.round(seconds * 1e6) / 1e3;
 
 export function classifyRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Pixels decoded at once by this server: one request's budget (pixel-gate.ts says why).
+  const gate = new PixelGate(deps.limits.maxRequestPixels);
   app.post('/classify', async function classify(c) {
     const started = performance.now();
     const top = parseTop(c.req.query('top'));
@@ -66,9 +80,12 @@ export function classifyRoutes(deps: AppDeps): Hono<AppEnv> {
     // the request arrives, while its body is still being read, then as many as it turned out to hold.
     const releaseArriving = model.batcher.arriving();
     let uploads: Upload[];
+    let sizes: ImageSize[];
     let release: () => void;
     try {
-      uploads = await readUploads(c, deps.limits.maxBodyBytes);
+      uploads = await readUploads(c, deps.limits);
+      sizes = uploads.map((u) => inspectImage(u.bytes, u.type, deps.limits));
+      checkRequestBudget(sizes, deps.limits);
       release = model.batcher.announce(uploads.length);
     } finally {
       releaseArriving();
@@ -76,7 +93,9 @@ export function classifyRoutes(deps: AppDeps): Hono<AppEnv> {
     let decoded: Awaited<ReturnType<typeof decodeUpload>>[];
     let pending: ReturnType<typeof model.batcher.submit>;
     try {
-      decoded = await Promise.all(uploads.map((u) => decodeUpload(deps, model, u)));
+      const signal = requestSignal(c);
+      decoded = [];
+      for (const [i, upload] of uploads.entries()) decoded.push(await decodeUpload(deps, gate, model, upload, sizes[i]!, signal));
       pending = model.batcher.submit(decoded.map((d) => d.input));
     } finally {
       release();

@@ -3,16 +3,9 @@
 import { Hono, type Context } from 'hono';
 import { findModel, type AppDeps, type AppEnv } from '../context.ts';
 import { readBody } from '../body.ts';
-import { badRequest, notFound, unprocessable } from '../errors.ts';
+import { notFound, unsupportedMediaType } from '../errors.ts';
 import type { ServedModel } from '../inference/served-model.ts';
 import { SERVER_NAME, SERVER_VERSION } from '../version.ts';
-
-interface InferInput {
-  name: string;
-  shape: number[];
-  datatype: string;
-  data: unknown;
-}
 
 function modelFor(deps: AppDeps, c: Context<AppEnv>): ServedModel {
   const model = findModel(deps, c.req.param('model'));
@@ -42,55 +35,16 @@ function metadata(model: ServedModel) {
   };
 }
 
-/** Deeper nesting than any tensor layout needs; a hostile body could otherwise nest past the stack. */
-const MAX_DATA_NESTING = 32;
+/** application/json, or a JSON type with a +json suffix. */
+const JSON_TYPE = /^application\/([\w.-]+\+)?json$/;
 
-/** Flattens nested JSON arrays of finite numbers (the protocol allows both flat and nested data). */
-function flatten(data: unknown, out: number[] = [], depth = 0): number[] {
-  if (Array.isArray(data)) {
-    if (depth >= MAX_DATA_NESTING) throw badRequest(`tensor data nests arrays more than ${MAX_DATA_NESTING} deep; send it flat or nested by the shape`);
-    for (const d of data) flatten(d, out, depth + 1);
-  } else if (typeof data === 'number' && Number.isFinite(data)) {
-    out.push(data);
-  } else if (typeof data === 'number') {
-    throw badRequest('tensor data must be finite numbers; it holds an infinite value (e.g. 1e999)');
-  } else {
-    throw badRequest('tensor data must hold numbers (flat or nested arrays)');
-  }
-  return out;
-}
-
-function parseInferRequest(body: unknown, model: ServedModel): { id?: string; input: InferInput; outputs?: string[] } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the request body must be a JSON object with "inputs"');
-  const { id, inputs, outputs } = body as Record<string, unknown>;
-  if (!Array.isArray(inputs) || inputs.length !== 1) throw badRequest(`"inputs" must be an array with one tensor named '${model.inputName}'`);
-  const input = inputs[0] as Partial<InferInput> | null;
-  if (typeof input !== 'object' || input === null) throw badRequest('each input must be an object {name, shape, datatype, data}');
-  if (input.name !== model.inputName) throw badRequest(`unknown input '${String(input.name)}'; model '${model.name}' takes '${model.inputName}'`);
-  if (!Array.isArray(input.shape) || !input.shape.every((d) => Number.isInteger(d) && d >= 0)) throw badRequest('"shape" must be an array of non-negative integers');
-  if (typeof input.datatype !== 'string') throw badRequest('"datatype" must be a string such as "FP32"');
-  if (input.data === undefined) throw badRequest('"data" is missing');
-  let wanted: string[] | undefined;
-  if (outputs !== undefined) {
-    if (!Array.isArray(outputs) || !outputs.every((o) => typeof o?.name === 'string')) throw badRequest('"outputs" must be an array of {name}');
-    wanted = outputs.map((o: { name: string }) => o.name);
-    const unknown = wanted.find((n) => !model.outputNames.includes(n));
-    if (unknown !== undefined) throw badRequest(`unknown output '${unknown}'; model '${model.name}' has ${model.outputNames.join(', ')}`);
-  }
-  return { ...(typeof id === 'string' ? { id } : {}), input: input as InferInput, ...(wanted ? { outputs: wanted } : {}) };
-}
-
-function toItems(input: InferInput, model: ServedModel): Float32Array[] {
-  const expected = `[N,${model.inputDims.join(',')}]`;
-  if (input.datatype !== 'FP32') throw unprocessable(`datatype ${input.datatype} is not accepted; send FP32 with shape ${expected}`);
-  const [batch, ...dims] = input.shape;
-  if (batch === undefined || batch < 1 || dims.length !== model.inputDims.length || dims.some((d, i) => d !== model.inputDims[i])) {
-    throw unprocessable(`shape [${input.shape.join(',')}] does not match the model's input ${expected} with N >= 1`);
-  }
-  const values = flatten(input.data);
-  const itemSize = model.batcher.options.itemSize;
-  if (values.length !== batch * itemSize) throw unprocessable(`data has ${values.length} values; shape [${input.shape.join(',')}] needs ${batch * itemSize}`);
-  return Array.from({ length: batch }, (_, i) => Float32Array.from(values.slice(i * itemSize, (i + 1) * itemSize)));
+/**
+ * Inference bodies are JSON and must say so: a text/plain (or untyped) POST is what a cross-origin form or a
+ * fetch() without CORS preflight sends, and running inference for such a page is not the server's to do.
+ */
+function requireJson(c: Context<AppEnv>): void {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!JSON_TYPE.test(type)) throw unsupportedMediaType(`content type '${type || '(none)'}' is not accepted: send the inference request as application/json`);
 }
 
 export function v2Routes(deps: AppDeps): Hono<AppEnv> {
@@ -116,15 +70,11 @@ export function v2Routes(deps: AppDeps): Hono<AppEnv> {
     });
     app.post(`${base}/infer`, async function infer(c) {
       const model = modelFor(deps, c);
+      requireJson(c);
       const bytes = await readBody(c, deps.limits.maxBodyBytes);
-      let body: unknown;
-      try {
-        body = JSON.parse(new TextDecoder().decode(bytes));
-      } catch {
-        throw badRequest('the request body is not valid JSON');
-      }
-      const request = parseInferRequest(body, model);
-      const items = toItems(request.input, model);
+      const request = await deps.inferParser.parse(bytes, { modelName: model.name, inputName: model.inputName, inputDims: model.inputDims, outputNames: model.outputNames });
+      const itemSize = model.batcher.options.itemSize;
+      const items = Array.from({ length: request.batch }, (_, i) => request.data.subarray(i * itemSize, (i + 1) * itemSize));
       const results = await Promise.all(model.batcher.submit(items));
       const names = request.outputs ?? model.outputNames;
       return c.json({

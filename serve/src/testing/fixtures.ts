@@ -13,6 +13,7 @@ import { servedModelFrom, type BatchingSettings } from '../inference/served-mode
 import { Lifecycle } from '../lifecycle.ts';
 import { createLogger } from '../logging.ts';
 import { createMetrics } from '../metrics.ts';
+import { InferBodyParser } from '../v2/infer-parser.ts';
 
 export const ITEM_SIZE = 3 * 32 * 32;
 
@@ -60,13 +61,15 @@ export async function toyApp(options: ToyAppOptions = {}) {
   );
   const lifecycle = new Lifecycle();
   lifecycle.ready = true;
+  const inferParser = new InferBodyParser();
   const deps: AppDeps = {
     models: [model],
     metrics,
     logger: createLogger('silent'),
-    limits: { maxBodyBytes: 1024 * 1024, maxInputPixels: 1_000_000, ...options.limits },
+    limits: { maxBodyBytes: 1024 * 1024, maxInputPixels: 1_000_000, maxRequestPixels: 4_000_000, maxImages: 64, ...options.limits },
     ...(options.cors ? { cors: options.cors } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    inferParser,
     lifecycle,
   };
   return {
@@ -74,7 +77,10 @@ export async function toyApp(options: ToyAppOptions = {}) {
     model,
     metrics,
     setReady: (value: boolean) => (lifecycle.ready = value),
-    cleanup: () => rm(dir, { recursive: true, force: true }),
+    cleanup: async () => {
+      await inferParser.close();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 

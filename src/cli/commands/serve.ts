@@ -25,10 +25,19 @@ Options (environment variable in brackets; flags win):
   --instances N              inference threads per model, sharing the cores (default: config.pbtxt's
                              instance_group count, else 1)                           [ONNX_EDGE_INSTANCES]
   --max-body-bytes N         request body limit (default 16 MiB)                     [ONNX_EDGE_MAX_BODY_BYTES]
+  --max-input-pixels N       most pixels of one image, checked from its header before decoding
+                             (default 40000000)                                      [ONNX_EDGE_MAX_INPUT_PIXELS]
+  --max-request-pixels N     most pixels of all the images of one request together, checked from their
+                             headers before any is decoded (default 40000000)        [ONNX_EDGE_MAX_REQUEST_PIXELS]
+  --max-images N             most images in one request (multipart; default 64)     [ONNX_EDGE_MAX_IMAGES]
   --request-timeout-ms N     answer 408 and close when a request's headers and body have not all arrived
                              within N ms (default 60000)                             [ONNX_EDGE_REQUEST_TIMEOUT_MS]
   --cors ORIGINS             comma-separated allowed origins, '*' for any (default: CORS off)
                                                                                      [ONNX_EDGE_CORS]
+  --allowed-hosts NAMES      comma-separated Host names answered besides localhost and IP addresses
+                             ('.example.com' for a domain, '*' for any); a loopback bind answers no other
+                             name (DNS rebinding), another bind any name unless this is given
+                                                                                     [ONNX_EDGE_ALLOWED_HOSTS]
   --web-root DIR             built web demo (default web-demo/dist)                  [ONNX_EDGE_WEB_ROOT]
   --log-level LEVEL          ${LEVELS.join('|')} (default info)                       [ONNX_EDGE_LOG_LEVEL]
   --http-nice N              nice value of the HTTP thread, 0-19 (default 10): when the CPU is saturated
@@ -54,16 +63,22 @@ export const serveCommand: Command = {
       'max-queue': { type: 'string' },
       instances: { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      'max-input-pixels': { type: 'string' },
+      'max-request-pixels': { type: 'string' },
+      'max-images': { type: 'string' },
       'request-timeout-ms': { type: 'string' },
       cors: { type: 'string' },
+      'allowed-hosts': { type: 'string' },
       'web-root': { type: 'string' },
       'log-level': { type: 'string' },
       'http-nice': { type: 'string' },
     });
-    const { settingsFromEnv, parseCorsOrigins, startServer, ConfigError } = await import('@onnx-edge/serve');
+    const { settingsFromEnv, parseCorsOrigins, parseAllowedHosts, startServer, ConfigError } = await import('@onnx-edge/serve');
     let fromEnv;
+    let allowedHosts;
     try {
       fromEnv = settingsFromEnv(process.env);
+      allowedHosts = values['allowed-hosts'] === undefined ? undefined : parseAllowedHosts(values['allowed-hosts'], '--allowed-hosts');
     } catch (err) {
       if (err instanceof ConfigError) throw new UsageError(err.message);
       throw err;
@@ -79,8 +94,12 @@ export const serveCommand: Command = {
       maxQueue: intFlag('max-queue', values['max-queue'], 1, 1_000_000),
       instances: intFlag('instances', values.instances, 1, 64),
       maxBodyBytes: intFlag('max-body-bytes', values['max-body-bytes'], 1024, 1024 ** 3),
+      maxInputPixels: intFlag('max-input-pixels', values['max-input-pixels'], 1024, 1_000_000_000),
+      maxRequestPixels: intFlag('max-request-pixels', values['max-request-pixels'], 1024, 1_000_000_000),
+      maxImages: intFlag('max-images', values['max-images'], 1, 4096),
       requestTimeoutMs: intFlag('request-timeout-ms', values['request-timeout-ms'], 100, 3_600_000),
       cors: values.cors === undefined ? undefined : parseCorsOrigins(values.cors),
+      allowedHosts,
       webRoot: values['web-root'],
       logLevel: choiceFlag('log-level', values['log-level'], LEVELS),
       httpNice: intFlag('http-nice', values['http-nice'], 0, 19),
