@@ -147,6 +147,18 @@ export function jpegClaiming(bytes: Buffer, width: number, height: number): Buff
   return out;
 }
 
+/**
+ * A WebP with an alpha channel (so its first chunk is the extended header, VP8X) whose canvas size is rewritten
+ * to width×height: WebP's own frames stop at 16,383 pixels a side, but its canvas may claim 16,777,216.
+ */
+export async function webpClaiming(width: number, height: number): Promise<Buffer> {
+  const out = await sharp(rgbPixels(32, 32), { raw: { width: 32, height: 32, channels: 3 } }).ensureAlpha(0.5).webp({ quality: 80 }).toBuffer();
+  if (out.toString('latin1', 12, 16) !== 'VP8X') throw new Error('corpus: sharp wrote no VP8X header');
+  out.writeUIntLE(width - 1, 24, 3);
+  out.writeUIntLE(height - 1, 27, 3);
+  return out;
+}
+
 export interface Part {
   name: string;
   filename?: string;

@@ -61,28 +61,10 @@ after(async () => {
   if (repo) await rm(repo, { recursive: true, force: true });
 });
 
-/** The server's event-loop delay since the last scrape (prom-client resets it on every scrape), in ms. */
-async function serverLoopDelayMs(): Promise<number> {
-  const res = await rawRequest(server.url, { path: '/metrics' });
-  const seconds = /^onnx_edge_process_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(res.text)?.[1];
-  assert.ok(seconds, 'the server reports its event-loop delay');
-  return Math.round(Number(seconds) * 1000 * 10) / 10;
-}
-
 async function assertStillServing(): Promise<void> {
   const res = await rawRequest(server.url, { method: 'POST', path: '/classify', headers: { 'content-type': 'image/png' }, body: await corpus.png() });
   assert.equal(res.status, 200, `a good request afterwards is answered 200: ${res.text.slice(0, 200)}`);
   assert.equal((JSON.parse(res.text) as { predictions: unknown[] }).predictions.length, 5);
-}
-
-/**
- * The server's main thread as the kernel scheduler saw it (/proc/<pid>/task/<pid>/schedstat): time on a CPU
- * and time ready to run but waiting for one. A slow health answer with a long wait and little CPU is the
- * machine's doing (this host is shared), not the server's.
- */
-function mainThreadSchedule(pid: number): { cpuMs: number; waitMs: number } {
-  const [cpu, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
-  return { cpuMs: cpu! / 1e6, waitMs: wait! / 1e6 };
 }
 
 /** Samples the server's RSS every 100 ms until stopped; resolves with the highest reading. */
@@ -101,17 +83,17 @@ reliabilityCase(log, 'pipelined floods of large files and 50 slow readers, all a
   for (const path of [`/${largest.name}`, '/models/inception10/model.onnx']) assert.equal((await rawRequest(server.url, { path })).status, 200);
   await assertStillServing();
   // The machine's own noise first: the probe and the server's event-loop delay with nobody attacking.
-  await serverLoopDelayMs();
+  await server.eventLoopDelayMs();
   const idleProbe = await startHealthProbe(server.url, 25, HEALTH_BOUND_MS);
   await sleep(2000);
   const idle = await idleProbe.stop();
-  const idleLoopDelayMs = await serverLoopDelayMs();
+  const idleLoopDelayMs = await server.eventLoopDelayMs();
   const rssBefore = server.rssBytes();
   const fdsBefore = openFiles(server.pid);
-  await serverLoopDelayMs(); // resets the server's event-loop delay histogram
+  await server.eventLoopDelayMs(); // resets the server's event-loop delay histogram
   const rss = sampleRss();
   const probe = await startHealthProbe(server.url, 25, HEALTH_BOUND_MS);
-  const scheduleBefore = mainThreadSchedule(server.pid);
+  const scheduleBefore = server.mainThreadSchedule();
   // The attackers run here, on the server's machine, where a real attacker's CPU is elsewhere: they yield
   // the CPU to the server and to the probe (this process's main thread only, from now on).
   setPriority(19);
@@ -126,9 +108,9 @@ reliabilityCase(log, 'pipelined floods of large files and 50 slow readers, all a
   await sleep(DRAIN_MS);
   for (const client of [wasmFlood, modelFlood, ...slowReaders]) client.close();
   const health = await probe.stop();
-  const scheduleAfter = mainThreadSchedule(server.pid);
+  const scheduleAfter = server.mainThreadSchedule();
   const rssHighest = rss.stop();
-  const loopDelayMs = await serverLoopDelayMs();
+  const loopDelayMs = await server.eventLoopDelayMs();
   // The server lets go of the files of the clients that left.
   let fdsAfter = openFiles(server.pid);
   for (let i = 0; i < 20 && fdsAfter > fdsBefore; i++) {

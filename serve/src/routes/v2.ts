@@ -72,8 +72,9 @@ export function v2Routes(deps: AppDeps): Hono<AppEnv> {
       const model = modelFor(deps, c);
       requireJson(c);
       const bytes = await readBody(c, deps.limits.maxBodyBytes);
-      const request = await deps.inferParser.parse(bytes, { modelName: model.name, inputName: model.inputName, inputDims: model.inputDims, outputNames: model.outputNames });
       const itemSize = model.batcher.options.itemSize;
+      const spec = { modelName: model.name, inputName: model.inputName, inputDims: model.inputDims, outputNames: model.outputNames, maxValues: model.batcher.options.maxQueue * itemSize };
+      const request = await deps.inferParser.parse(bytes, spec);
       const items = Array.from({ length: request.batch }, (_, i) => request.data.subarray(i * itemSize, (i + 1) * itemSize));
       const results = await Promise.all(model.batcher.submit(items));
       const names = request.outputs ?? model.outputNames;

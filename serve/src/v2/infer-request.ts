@@ -1,10 +1,11 @@
 // A KServe v2 inference request body, from bytes to one Float32Array: the JSON's structure checked by a
-// byte scan before it is parsed (nesting and key count bounded, so a body of 16 million '[' or a million
-// keys is refused in milliseconds instead of building that many objects), then parsed, validated against
+// byte scan before it is parsed (nesting, keys and numbers counted and bounded, so a body of 16 million '[',
+// a million keys or eight million numbers is refused in milliseconds instead of building that many
+// objects), then parsed, validated against
 // the model, and its tensor data written straight into a Float32Array of the size the shape announces,
 // each value checked to fit float32. Pure and synchronous: it runs in the parse worker (parse-worker.ts),
 // off the server's event loop.
-import { badRequest, HttpError, unprocessable } from '../errors.ts';
+import { badRequest, HttpError, payloadTooLarge, unprocessable } from '../errors.ts';
 
 /** What a request is checked against: the model's input and outputs. */
 export interface InferSpec {
@@ -13,6 +14,8 @@ export interface InferSpec {
   /** Input dims without the batch dimension. */
   inputDims: number[];
   outputNames: string[];
+  /** Most values a request may carry: what the model's queue holds (more could never be served). */
+  maxValues: number;
 }
 
 export interface InferRequest {
@@ -30,21 +33,32 @@ export const MAX_JSON_DEPTH = 32;
 export const MAX_JSON_KEYS = 1000;
 
 const QUOTE = 0x22;
+const MINUS = 0x2d;
+const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
+/** What may follow a number's first character: digits, '.', 'e', 'E', '+', '-'. */
+const continuesNumber = (b: number) => isDigit(b) || b === 0x2e || b === 0x65 || b === 0x45 || b === 0x2b || b === MINUS;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const OPEN = new Set([0x5b, 0x7b]); // [ {
 const CLOSE = new Set([0x5d, 0x7d]); // ] }
 
 /**
- * Bounds the body's nesting and key count by scanning its bytes (strings skipped, escapes honoured) before
- * JSON.parse sees it. Every key is followed by a colon outside a string, so colons count keys.
+ * Bounds the body's nesting, keys and numbers by scanning its bytes (strings skipped, escapes honoured)
+ * before JSON.parse sees it. Every key is followed by a colon outside a string, so colons count keys; a
+ * number starts with a digit or '-' outside a string.
  */
-export function checkJsonStructure(bytes: Uint8Array): void {
+export function checkJsonStructure(bytes: Uint8Array, maxValues: number): void {
   let depth = 0;
   let keys = 0;
+  let numbers = 0;
   let inString = false;
+  let inNumber = false;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
+    if (inNumber) {
+      if (continuesNumber(b)) continue;
+      inNumber = false;
+    }
     if (inString) {
       if (b === BACKSLASH) i++;
       else if (b === QUOTE) inString = false;
@@ -56,6 +70,9 @@ export function checkJsonStructure(bytes: Uint8Array): void {
       depth--;
     } else if (b === COLON && ++keys > MAX_JSON_KEYS) {
       throw badRequest(`the JSON body has more than ${MAX_JSON_KEYS} object keys; an inference request needs about ten`);
+    } else if (isDigit(b) || b === MINUS) {
+      inNumber = true;
+      if (++numbers > maxValues) throw payloadTooLarge(`the JSON body holds more than ${maxValues} numbers, more inputs than the model's queue can ever hold; split the request`);
     }
   }
 }
@@ -89,8 +106,8 @@ function fill(data: unknown, out: Float32Array, at: number): number {
   return at + 1;
 }
 
-function parseJson(bytes: Uint8Array): unknown {
-  checkJsonStructure(bytes);
+function parseJson(bytes: Uint8Array, maxValues: number): unknown {
+  checkJsonStructure(bytes, maxValues);
   try {
     return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
@@ -100,7 +117,8 @@ function parseJson(bytes: Uint8Array): unknown {
 
 /** The request in `bytes`, checked against `spec`; HttpError (400/422) naming what is wrong otherwise. */
 export function parseInferRequest(bytes: Uint8Array, spec: InferSpec): InferRequest {
-  const body = parseJson(bytes);
+  // Numbers outside the tensor data (shape, parameters) count too: a few more than the data may hold.
+  const body = parseJson(bytes, spec.maxValues + MAX_JSON_KEYS);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the request body must be a JSON object with "inputs"');
   const { id, inputs, outputs } = body as Record<string, unknown>;
   if (!Array.isArray(inputs) || inputs.length !== 1) throw badRequest(`"inputs" must be an array with one tensor named '${spec.inputName}'`);
