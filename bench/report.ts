@@ -61,11 +61,14 @@ export function formatExportTable(rows: ExportRow[]): string {
 }
 
 /** The rows of bench train's JSON that the table shows. */
-export interface TrainRowLike { backend: string; network: string; batchSize: number; workers: number; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond?: number }
+export interface TrainRowLike { backend: string; adapter?: string; network: string; variant?: string; batchSize: number; workers: number; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond?: number }
 
 export function formatTrainTable(rows: TrainRowLike[]): string {
   const header = ['backend', 'network', 'batch', 'workers', 'median step ms', 'images/s', 'images/CPU-s'];
-  const body = rows.map((r) => [r.backend, r.network, String(r.batchSize), String(r.workers), fmt(r.medianStepMs, 0), fmt(r.imagesPerSecond), fmt(r.imagesPerCpuSecond)]);
+  const body = rows.map((r) => [
+    r.adapter ? `${r.backend} (${r.adapter})` : r.backend, !r.variant || r.variant === 'seed' ? r.network : `${r.network} (${r.variant})`,
+    String(r.batchSize), String(r.workers), fmt(r.medianStepMs, 0), fmt(r.imagesPerSecond), fmt(r.imagesPerCpuSecond),
+  ]);
   return markdownTable(header, body, range(2, 6));
 }
 
