@@ -1,6 +1,6 @@
 // The combined report of `bench all`: Markdown tables, one per benchmark, from the results JSON. Every
 // section takes the JSON its benchmark wrote, so a table can be re-rendered from a committed results file.
-import type { InferenceReport } from './inference/command.ts';
+import type { InferenceReport } from './inference/measure.ts';
 
 /** A GitHub-flavoured Markdown table; columns listed in `numeric` are right-aligned. */
 export function markdownTable(header: string[], rows: string[][], numeric: ReadonlySet<number> = new Set()): string {

@@ -8,26 +8,12 @@ import { BENCH_NETWORKS, BENCH_OPTIONS } from '../options.ts';
 import { machineFacts } from '../machine.ts';
 import { formatConvWidthTable, formatInferenceTable } from '../report.ts';
 import { resultsFile } from '../results-file.ts';
-import { convChainsToProbe, measureConvWidths, type ConvWidthRow } from './conv-width.ts';
-import { measureNetwork, type InferenceSettings, type NetworkInference } from './measure.ts';
-import { useBestTfjsBackend, type TfjsBackendInfo } from './tfjs-backend.ts';
+import { convChainsToProbe, measureConvWidths } from './conv-width.ts';
+import { measureNetwork, type InferenceReport, type InferenceSettings, type NetworkInference } from './measure.ts';
+import { useBestTfjsBackend } from './tfjs-backend.ts';
 import { ortSessionOptions } from './ort-options.ts';
 import type { NetworkName } from '@onnx-edge/core';
 
-
-export interface InferenceReport {
-  benchmark: 'inference';
-  date: string;
-  machine: ReturnType<typeof machineFacts>;
-  tfjsBackend: TfjsBackendInfo;
-  /** onnxruntime's options with spinning on; the other onnxruntime peer differs only by allow_spinning '0'. */
-  ortOptions: ReturnType<typeof ortSessionOptions>;
-  settings: InferenceSettings;
-  method: string;
-  networks: NetworkInference[];
-  /** Conv+ReLU chains of equal FLOPs at several channel widths, with the same MatMul peak (absent in older results). */
-  convWidths?: ConvWidthRow[];
-}
 
 export interface ConvWidthProbe {
   widths: number[];

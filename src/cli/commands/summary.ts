@@ -20,12 +20,12 @@ ${formatOptions(OPTIONS)}`;
 
 async function run(argv: string[]): Promise<number> {
   const { values } = parseOptions(OPTIONS, argv);
-  const { buildNetwork, formatSummary } = await import('@onnx-edge/train');
+  const { buildNetwork, formatModelSummary } = await import('@onnx-edge/train');
   const tf = await import('@tensorflow/tfjs');
   // Building the layers initialises tfjs' cpu backend, whose banner recommending tfjs-node is noise here.
   tf.env().set('PROD', true);
   const network = buildNetwork(values.model!, { variant: values.variant ?? 'seed', seed: 0 });
-  console.log(formatSummary(network));
+  console.log(formatModelSummary(network));
   network.dispose();
   return 0;
 }
