@@ -1,15 +1,13 @@
 // Image bytes -> model input. Untrusted input: before anything is decoded, each image's type is checked
-// against its bytes and its size read from its own header (image-header.ts) against the side and pixel
-// limits, and a request's images together against its budget (count and total pixels); sharp then fails on
+// against its bytes and its size read from its own header (@onnx-edge/core's readImageHeader: PNG's IHDR,
+// JPEG's frame header, WebP's VP8/VP8L/VP8X) against the side and pixel limits, and a request's images together against its budget (count and total pixels); sharp then fails on
 // decoder errors instead of guessing, and decoding stops when the client has gone. Any size is resized to
 // 32×32 by area averaging, like the web demo; a 32×32 image is used as is (no resampling), so its numbers
 // equal what tfjs computes on the same pixels.
 import sharp from 'sharp';
 import { setImmediate } from 'node:timers/promises';
-import { AreaResizer } from '@onnx-edge/export/area-resize';
-import { IMAGE_SIZE, pixelsToInput, type InputLayout } from '@onnx-edge/export/contract';
+import { AreaResizer, IMAGE_SIZE, type InputLayout, pixelsToInput, readImageHeader } from '@onnx-edge/core';
 import { isAnimated } from './animation.ts';
-import { imageSize, MAX_IMAGE_SIDE, type ImageSize } from './image-header.ts';
 import { decodePlainPng } from './plain-png.ts';
 import { clientClosed, HttpError, payloadTooLarge, unprocessable, unsupportedMediaType } from './errors.ts';
 
@@ -22,6 +20,18 @@ const RESIZE_SLICE_BYTES = 1 << 20;
 
 export const IMAGE_TYPES = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/webp': 'webp' } as const;
 export type ImageType = keyof typeof IMAGE_TYPES;
+
+/**
+ * The longest side accepted, for every format. Decoding time grows with rows as well as pixels: a
+ * 1×10,000,000 PNG is within any pixel limit, deflates to 10 KB and takes seconds of a decoder thread.
+ * JPEG allows sides of 65,535 and PNG of 2³¹ - 1; a WebP canvas (VP8X) may claim 16,777,216.
+ */
+export const MAX_IMAGE_SIDE = 16_384;
+
+export interface ImageSize {
+  width: number;
+  height: number;
+}
 
 export interface DecodeLimits {
   /** Refuse images with more pixels than this (width × height), before decoding. */
@@ -41,28 +51,22 @@ export function imageTypeOf(contentType: string | undefined): ImageType {
   throw unsupportedMediaType(`content type '${type || '(none)'}' is not accepted: send image/png, image/jpeg or image/webp, or multipart/form-data with a field 'image'`);
 }
 
-/** The format the leading bytes announce (the signatures of PNG, JPEG and WebP), if any of the three. */
-export function sniffImageType(bytes: Uint8Array): ImageType | undefined {
-  const at = (offset: number, ...values: number[]) => values.every((v, i) => bytes[offset + i] === v);
-  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
-  if (at(0, 0xff, 0xd8, 0xff)) return 'image/jpeg';
-  if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return 'image/webp';
-  return undefined;
-}
-
 /**
  * The image's size from its header, once its bytes are found to be the declared type and a still image
  * within the side and pixel limits; a 413 or 422 naming what is wrong otherwise. Nothing is decoded.
  */
 export function inspectImage(bytes: Uint8Array, declared: ImageType, limits: DecodeLimits): ImageSize {
   if (bytes.length === 0) throw unprocessable('the image is empty');
-  const actual = sniffImageType(bytes);
-  if (actual !== declared) {
-    throw unprocessable(`the body was sent as ${declared} but ${actual ? `is ${actual}` : 'is not a PNG, JPEG or WebP image'}`);
+  const header = readImageHeader(bytes);
+  if (header?.format !== IMAGE_TYPES[declared]) {
+    throw unprocessable(`the body was sent as ${declared} but ${header ? `is image/${header.format}` : 'is not a PNG, JPEG or WebP image'}`);
   }
   if (isAnimated(bytes, declared)) throw unprocessable('the image is animated (several frames); send one still frame');
-  const size = imageSize(bytes, declared);
-  if (!size) throw unprocessable(`the image could not be decoded: its ${IMAGE_TYPES[declared].toUpperCase()} header does not state its size (damaged or truncated)`);
+  const { width, height } = header;
+  if (width === undefined || height === undefined || width === 0 || height === 0) {
+    throw unprocessable(`the image could not be decoded: its ${header.format.toUpperCase()} header does not state its size (damaged or truncated)`);
+  }
+  const size = { width, height };
   if (Math.max(size.width, size.height) > MAX_IMAGE_SIDE) {
     throw payloadTooLarge(`the image is ${size.width}x${size.height}; sides longer than ${MAX_IMAGE_SIDE} pixels are not accepted (the model sees ${IMAGE_SIZE}x${IMAGE_SIZE})`);
   }
@@ -85,7 +89,7 @@ export function checkRequestBudget(sizes: ImageSize[], budget: RequestBudget): v
 
 /**
  * The image's RGB bytes at IMAGE_SIZE×IMAGE_SIZE: decoded by sharp (oriented, sRGB, alpha dropped), and any
- * other size resized by the area average the web demo uses too (@onnx-edge/export/area-resize), so that both
+ * other size resized by the area average the web demo uses too (@onnx-edge/core's AreaResizer), so that both
  * see the same pixels. The resize runs in slices of rows between which other requests get the event loop.
  */
 export async function sharpRgbPixels(bytes: Uint8Array, limits: DecodeLimits, signal?: AbortSignal): Promise<Uint8Array> {

@@ -8,7 +8,6 @@
 import { isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from './context.ts';
 import { badRequest, misdirected } from './errors.ts';
 
 /** The names (and, with a leading dot, domains) a server answers to; undefined when it answers any. */
@@ -19,15 +18,20 @@ export interface HostPolicy {
 }
 
 /** An --allowed-hosts entry: a host name, '.domain' for a domain and its subdomains, or '*' for any. */
-export const ALLOWED_HOST_PATTERN = /^(\*|\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*)$/i;
+const ALLOWED_HOST_PATTERN = /^(\*|\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*)$/i;
 
 function isLoopbackAddress(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
   return bare === 'localhost' || bare === '::1' || (isIP(bare) === 4 && bare.startsWith('127.'));
 }
 
-/** The policy for a server bound to `bindHost` with the operator's extra names; undefined = any Host. */
+/**
+ * The policy for a server bound to `bindHost` with the operator's extra names (--allowed-hosts, checked
+ * here); undefined = any Host.
+ */
 export function hostPolicy(bindHost: string, allowedHosts: readonly string[]): HostPolicy | undefined {
+  const bad = allowedHosts.find((h) => !ALLOWED_HOST_PATTERN.test(h));
+  if (bad !== undefined) throw new Error(`--allowed-hosts: '${bad}' is not a host name; give names such as app.example, .example.com for a domain, or * for any`);
   if (allowedHosts.includes('*')) return undefined;
   if (allowedHosts.length === 0 && !isLoopbackAddress(bindHost)) return undefined;
   const lower = allowedHosts.map((h) => h.toLowerCase());
@@ -47,7 +51,7 @@ function nodeIncoming(env: unknown): IncomingMessage | undefined {
 }
 
 /** Refuses requests whose Host the policy does not answer (421), and HTTP/1.1 requests without Host (400). */
-export function checkHost(policy: HostPolicy | undefined): MiddlewareHandler<AppEnv> {
+export function checkHost(policy: HostPolicy | undefined): MiddlewareHandler {
   return async function checkHostMiddleware(c, next) {
     const incoming = nodeIncoming(c.env);
     if (incoming && incoming.httpVersion === '1.1' && incoming.headers.host === undefined) {

@@ -64,6 +64,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as StartServerOptions;
   const settings = { ...DEFAULTS, ...given };
   const logger = createLogger(settings.logLevel, options.logDestination);
+  // Settings checked before any model is loaded: a mistake fails at once.
+  const hosts = hostPolicy(settings.host, settings.allowedHosts);
   const metrics = createMetrics();
   // A damaged model in a repository is refused with an error in the log, and the others are served.
   const refused: RefusedModel[] = [];
@@ -112,7 +114,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     logger,
     limits: { maxBodyBytes: settings.maxBodyBytes, maxInputPixels: settings.maxInputPixels, maxRequestPixels: settings.maxRequestPixels, maxImages: settings.maxImages },
     cors: settings.cors,
-    hosts: hostPolicy(settings.host, settings.allowedHosts),
+    hosts,
     webRoot: settings.webRoot ?? DEFAULT_WEB_ROOT,
     inferParser,
     lifecycle,

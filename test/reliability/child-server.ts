@@ -52,7 +52,7 @@ export async function startChildServer(repo: string, flags: string[] = [], timeo
     },
     eventLoopDelayMs: async () => {
       const res = await rawRequest(url!, { path: '/metrics' });
-      const seconds = /^onnx_edge_process_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(res.text)?.[1];
+      const seconds = /^onnx_edge_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(res.text)?.[1];
       if (seconds === undefined) throw new Error('the server reports no event-loop delay at /metrics');
       return Math.round(Number(seconds) * 1000 * 10) / 10;
     },

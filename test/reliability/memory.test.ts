@@ -11,7 +11,7 @@ import { rm } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { exportSeedNetwork } from '@onnx-edge/serve/testing/models';
+import { exportSeedNetwork } from '@onnx-edge/serve/testing';
 import { startChildServer, type ChildServer } from './child-server.ts';
 import * as corpus from './corpus.ts';
 import { CaseLog, rawRequest, REPO_ROOT, reliabilityCase } from './harness.ts';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { after, before } from 'node:test';
-import { exportSeedNetwork } from '@onnx-edge/serve/testing/models';
+import { exportSeedNetwork } from '@onnx-edge/serve/testing';
 import { startChildServer, type ChildServer } from './child-server.ts';
 import * as corpus from './corpus.ts';
 import { assertErrorAnswer, bytes, CaseLog, observe, rawRequest, REPO_ROOT, reliabilityCase, type CaseDraft, type RawRequest, type RawResponse } from './harness.ts';

@@ -5,13 +5,12 @@
 // decoding never sits on the inference path.
 import { performance } from 'node:perf_hooks';
 import { Hono, type Context } from 'hono';
-import { topK } from '@onnx-edge/export/contract';
+import { topK } from '@onnx-edge/core';
 import { findModel, type AppDeps, type AppEnv } from '../context.ts';
-import { checkRequestBudget, decodeImage, imageTypeOf, inspectImage, type ImageType } from '../decode.ts';
+import { checkRequestBudget, decodeImage, imageTypeOf, inspectImage, type ImageSize, type ImageType } from '../decode.ts';
 import { readBody, requestSignal } from '../body.ts';
 import { multipartBoundary, parseMultipart } from '../multipart.ts';
 import { PixelGate } from '../pixel-gate.ts';
-import type { ImageSize } from '../image-header.ts';
 import { badRequest } from '../errors.ts';
 import type { ServedModel } from '../inference/served-model.ts';
 

@@ -4,7 +4,7 @@
 // worker that dies fails the parses it had and is started again by the next one.
 import type { Worker } from 'node:worker_threads';
 import { HttpError } from '../errors.ts';
-import { startTsWorker } from '../inference/ts-worker.ts';
+import { startTsWorker } from '@onnx-edge/core/node';
 import type { InferRequest, InferSpec } from './infer-request.ts';
 import type { ParseReply, ParseRequest } from './parse-protocol.ts';
 
