@@ -12,13 +12,13 @@ import { limitPipelining } from './connection.ts';
 import { hostPolicy } from './hosts.ts';
 import { DEFAULTS, type ServerSettings } from './config.ts';
 import type { AppEnv } from './context.ts';
-import { loadServedModel, type ServedModel } from './inference/served-model.ts';
+import type { ServedModel } from './inference/served-model.ts';
+import { loadModels } from './load-models.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createLogger, type Logger } from './logging.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
 import { yieldCoresToInference } from './priority.ts';
 import { InferBodyParser } from './v2/infer-parser.ts';
-import { modelFromFile, readModelRepository, type RefusedModel, type RepositoryModel } from './repository/reader.ts';
 
 export type StartServerOptions = Partial<ServerSettings> & {
   /** Where JSON logs go (default stdout). */
@@ -41,13 +41,6 @@ const SHUTDOWN_GRACE_MS = 5000;
 /** web-demo/dist at the repository root, where `npm run build` puts the demo. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web-demo/dist', import.meta.url));
 
-async function repositoryEntries(options: StartServerOptions, onRefused: (refused: RefusedModel) => void): Promise<RepositoryModel[]> {
-  if (options.repo && options.model) throw new Error('give either a model repository (--repo) or one model file (--model), not both');
-  if (options.repo) return readModelRepository(options.repo, onRefused);
-  if (options.model) return [await modelFromFile(options.model)];
-  throw new Error('nothing to serve: give a model repository (--repo DIR) or a model file (--model file.onnx)');
-}
-
 function listen(app: Hono<AppEnv>, logger: Logger, host: string, port: number, requestTimeoutMs: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     // The bound address stands in for a missing Host (HTTP/1.0 clients such as load-balancer health checks).
@@ -67,40 +60,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // Settings checked before any model is loaded: a mistake fails at once.
   const hosts = hostPolicy(settings.host, settings.allowedHosts);
   const metrics = createMetrics();
-  // A damaged model in a repository is refused with an error in the log, and the others are served.
-  const refused: RefusedModel[] = [];
-  const refuse = (model: RefusedModel) => {
-    refused.push(model);
-    logger.error({ model: model.name, reason: model.reason }, `model '${model.name}' refused: not served`);
-  };
-  const entries = await repositoryEntries(options, refuse);
-  const models: ServedModel[] = [];
-  try {
-    for (const entry of entries) {
-      let model: ServedModel;
-      try {
-        model = await loadServedModel(entry, settings.ep, { maxBatch: settings.maxBatch, maxQueueDelayMs: settings.maxQueueDelayMs, maxQueue: settings.maxQueue, instances: settings.instances }, {
-          onBatch: (size, seconds) => {
-            metrics.batchSize.observe({ model: entry.name }, size);
-            metrics.inferenceSeconds.observe({ model: entry.name }, seconds);
-          },
-          onQueueDepth: (depth) => metrics.queueDepth.set({ model: entry.name }, depth),
-          onQueueWait: (seconds) => metrics.queueSeconds.observe({ model: entry.name }, seconds),
-          onRejected: (reason) => metrics.rejected.inc({ model: entry.name, reason }),
-        });
-      } catch (err) {
-        if (!options.repo) throw err;
-        refuse({ name: entry.name, reason: (err as Error).message });
-        continue;
-      }
-      models.push(model);
-      metrics.modelInfo.set({ model: model.name, version: String(model.version), execution_provider: model.executionProvider }, 1);
-      logger.info({ model: model.name, version: model.version, executionProvider: model.executionProvider, reason: model.executionProviderReason, maxBatch: model.batcher.options.maxBatch, maxQueueDelayMs: model.batcher.options.maxDelayMs }, 'model loaded');
-    }
-    if (models.length === 0) throw new Error(`no model of the repository could be loaded: ${refused.map((r) => `${r.name}: ${r.reason}`).join('; ')}`);
-  } catch (err) {
-    await Promise.all(models.map((m) => m.close()));
-    throw err;
+  const models = await loadModels(options, settings.ep, { maxBatch: settings.maxBatch, maxQueueDelayMs: settings.maxQueueDelayMs, maxQueue: settings.maxQueue, instances: settings.instances }, metrics, logger);
+  for (const model of models) {
+    metrics.modelInfo.set({ model: model.name, version: String(model.version), execution_provider: model.executionProvider }, 1);
+    logger.info({ model: model.name, version: model.version, executionProvider: model.executionProvider, reason: model.executionProviderReason, maxBatch: model.batcher.options.maxBatch, maxQueueDelayMs: model.batcher.options.maxDelayMs }, 'model loaded');
   }
 
   // After the inference workers exist (they keep the normal priority), before the first request.

@@ -49,7 +49,7 @@ export async function toyApp(options: ToyAppOptions = {}) {
   await writeFile(modelPath, bytes);
   const metrics = createMetrics();
   const model = servedModelFrom(
-    { name: 'toy', version: 3, modelPath, labels: [...CIFAR10_LABELS], inputLayout: 'NCHW', sha256: createHash('sha256').update(bytes).digest('hex') },
+    { name: 'toy', version: 3, modelPath, labels: [...CIFAR10_LABELS], labelsSource: 'the toy labels', inputLayout: 'NCHW', sha256: createHash('sha256').update(bytes).digest('hex') },
     { inputName: 'input', outputNames: ['probabilities'], executionProvider: 'cpu', reason: 'test runner' },
     [options.runner ?? toyRunner],
     { maxQueue: 64, maxQueueDelayMs: 1, ...options.batching },

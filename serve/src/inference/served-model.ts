@@ -1,10 +1,11 @@
 // A model as the HTTP layer sees it: its contract (names, dims, labels) plus a batcher to run it. Built from
 // a repository entry by loading worker threads; tests build one around any BatchRunner.
 import { availableParallelism } from 'node:os';
-import { IMAGE_CHANNELS, IMAGE_SIZE, INPUT_NAME, PROBABILITIES_NAME, type EpChoice, type InputLayout } from '@onnx-edge/core';
-import type { RepositoryModel } from '../repository/reader.ts';
+import { PROBABILITIES_NAME, type EpChoice, type InputLayout } from '@onnx-edge/core';
+import { RepositoryError, type RepositoryModel } from '../repository/reader.ts';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_QUEUE_DELAY_MICROSECONDS } from '../repository/writer.ts';
 import { Batcher, type BatchObserver, type BatchRunner } from './batcher.ts';
+import { modelProblems, servedInputDims } from './model-check.ts';
 import { WorkerRunner } from './worker-runner.ts';
 
 export interface ServedModel {
@@ -37,15 +38,16 @@ export interface BatchingSettings {
   instances?: number;
 }
 
-export function defaultInputDims(layout: InputLayout): number[] {
-  return layout === 'NHWC' ? [IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS] : [IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE];
+/** The largest batch: --max-batch, else config.pbtxt's max_batch_size, else the default. */
+function maxBatchOf(entry: RepositoryModel, settings: BatchingSettings): number {
+  const configBatch = entry.config && entry.config.maxBatchSize > 0 ? entry.config.maxBatchSize : undefined;
+  return settings.maxBatch ?? configBatch ?? DEFAULT_MAX_BATCH_SIZE;
 }
 
 export function batcherOptions(entry: RepositoryModel, settings: BatchingSettings, itemSize: number) {
   const configDelayMs = entry.config?.maxQueueDelayMicroseconds !== undefined ? entry.config.maxQueueDelayMicroseconds / 1000 : undefined;
-  const configBatch = entry.config && entry.config.maxBatchSize > 0 ? entry.config.maxBatchSize : undefined;
   return {
-    maxBatch: settings.maxBatch ?? configBatch ?? DEFAULT_MAX_BATCH_SIZE,
+    maxBatch: maxBatchOf(entry, settings),
     maxDelayMs: settings.maxQueueDelayMs ?? configDelayMs ?? DEFAULT_MAX_QUEUE_DELAY_MICROSECONDS / 1000,
     maxQueue: settings.maxQueue,
     itemSize,
@@ -61,7 +63,7 @@ export function servedModelFrom(
   observer: BatchObserver,
   close: () => Promise<void>,
 ): ServedModel {
-  const inputDims = entry.config?.inputs[0]?.dims.length ? entry.config.inputs[0].dims : defaultInputDims(entry.inputLayout);
+  const inputDims = servedInputDims(entry);
   const itemSize = inputDims.reduce((a, b) => a * b, 1);
   return {
     name: entry.name,
@@ -81,20 +83,29 @@ export function servedModelFrom(
   };
 }
 
-/** Starts the model's inference threads (config.pbtxt's instance count) and its batcher. */
+/**
+ * Starts the model's inference threads (config.pbtxt's instance count) and its batcher. The first thread's
+ * session is checked against the repository (model-check.ts) before the others start: a model that
+ * disagrees is a RepositoryError naming each field, and costs one thread, not sixty-four.
+ */
 export async function loadServedModel(entry: RepositoryModel, ep: EpChoice, settings: BatchingSettings, observer: BatchObserver): Promise<ServedModel> {
   const instances = settings.instances ?? entry.config?.instanceCount ?? 1;
   // Split the cores between instances so that parallel batches do not oversubscribe the CPU.
   const intraOpThreads = Math.max(1, Math.floor(availableParallelism() / instances));
-  const workers = await Promise.all(Array.from({ length: instances }, () => WorkerRunner.start({ modelPath: entry.modelPath, ep, intraOpThreads })));
-  const info = workers[0]!.info;
-  const inputName = entry.config?.inputs[0]?.name ?? (info.inputNames.includes(INPUT_NAME) ? INPUT_NAME : info.inputNames[0]!);
-  const modelDims = info.inputShape.slice(1);
-  const inputDims = entry.config?.inputs[0]?.dims.length ? entry.config.inputs[0].dims : defaultInputDims(entry.inputLayout);
-  if (modelDims.length > 0 && modelDims.some((d, i) => d > 0 && d !== inputDims[i])) {
+  const start = () => WorkerRunner.start({ modelPath: entry.modelPath, ep, intraOpThreads });
+  const first = await start();
+  const workers = [first];
+  try {
+    const problems = modelProblems(entry, first.info, maxBatchOf(entry, settings));
+    if (problems.length > 0) throw new RepositoryError(problems.join('; '));
+    workers.push(...(await Promise.all(Array.from({ length: instances - 1 }, start))));
+  } catch (err) {
     await Promise.all(workers.map((w) => w.close()));
-    throw new Error(`model '${entry.name}' takes input [N,${modelDims.join(',')}] but is configured for [N,${inputDims.join(',')}]; fix config.pbtxt`);
+    throw err;
   }
+  const inputName = first.info.inputs[0]!.name;
+  const outputNames = first.info.outputs.map((o) => o.name);
+  const inputDims = servedInputDims(entry);
   // One batch per worker at a time: the next batch is formed from everything queued when the run ends.
   // Handing a worker a second batch while one runs (tried) kept it from ever idling, but that batch left
   // early and small, and the alternation cost more: ResNet18 at concurrency 64 reached 77-80 % of raw
@@ -102,7 +113,7 @@ export async function loadServedModel(entry: RepositoryModel, ep: EpChoice, sett
   const runners: BatchRunner[] = workers.map((w): BatchRunner => (input, batch) => w.run(inputName, input, [batch, ...inputDims]));
   return servedModelFrom(
     entry,
-    { inputName, outputNames: info.outputNames, executionProvider: info.executionProvider, reason: info.reason },
+    { inputName, outputNames, executionProvider: first.info.executionProvider, reason: first.info.reason },
     runners,
     settings,
     observer,

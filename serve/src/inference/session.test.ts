@@ -46,8 +46,8 @@ test('a worker thread runs the same numbers as an in-thread session, and reports
   const worker = await WorkerRunner.start({ modelPath, ep: 'cpu', intraOpThreads: 1 });
   try {
     assert.equal(worker.info.executionProvider, 'cpu');
-    assert.deepEqual(worker.info.inputNames, ['input']);
-    assert.deepEqual(worker.info.inputShape.slice(1), [3, 32, 32]);
+    assert.deepEqual(worker.info.inputs, [{ name: 'input', type: 'float32', shape: [-1, 3, 32, 32] }]);
+    assert.deepEqual(worker.info.outputs.map((o) => [o.name, o.type, o.shape.at(-1)]), [['probabilities', 'float32', 10]]);
     const { session } = await createSession(modelPath, { ep: 'cpu', intraOpThreads: 1 });
     const expected = await runBatch(session, 'input', input(3), [3, 3, 32, 32]);
     await session.release();

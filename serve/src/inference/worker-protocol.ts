@@ -8,6 +8,14 @@ export interface WorkerSetup {
   intraOpThreads: number;
 }
 
+/** An input or output as the model declares it: element type, and shape with -1 for symbolic dimensions. */
+export interface TensorInfo {
+  name: string;
+  /** onnxruntime's element type ('float32', 'int64', …), or 'not a tensor'. */
+  type: string;
+  shape: number[];
+}
+
 export interface WorkerRequest {
   id: number;
   inputName: string;
@@ -16,7 +24,7 @@ export interface WorkerRequest {
 }
 
 export type WorkerReply =
-  | { type: 'ready'; executionProvider: ExecutionProvider; reason: string; inputNames: string[]; outputNames: string[]; inputShape: number[] }
+  | { type: 'ready'; executionProvider: ExecutionProvider; reason: string; inputs: TensorInfo[]; outputs: TensorInfo[] }
   | { type: 'failed'; message: string }
   | { type: 'result'; id: number; outputs: Record<string, Float32Array>; seconds: number; waitedSeconds: number }
   | { type: 'error'; id: number; message: string };

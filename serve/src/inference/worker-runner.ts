@@ -4,15 +4,14 @@ import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '@onnx-edge/core/node';
 import type { BatchRunResult } from './batcher.ts';
 import type { ExecutionProvider } from './session.ts';
-import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.ts';
+import type { TensorInfo, WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.ts';
 
 export interface SessionInfo {
   executionProvider: ExecutionProvider;
   reason: string;
-  inputNames: string[];
-  outputNames: string[];
-  /** The model's declared input shape; -1 for symbolic dimensions such as the batch. */
-  inputShape: number[];
+  /** The model's inputs and outputs as its ONNX file declares them. */
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
 }
 
 export class WorkerRunner {

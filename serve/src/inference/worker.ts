@@ -3,7 +3,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { createSession, runBatch, type SessionSettings } from './session.ts';
-import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.ts';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { TensorInfo, WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.ts';
 
 const port = parentPort!;
 const setup = workerData as WorkerSetup;
@@ -11,14 +12,15 @@ const setup = workerData as WorkerSetup;
 try {
   const settings: SessionSettings = { ep: setup.ep, intraOpThreads: setup.intraOpThreads, allowSpinning: false };
   const loaded = await createSession(setup.modelPath, settings);
-  const input = loaded.session.inputMetadata[0];
+  const describe = (value: InferenceSession.ValueMetadata): TensorInfo => value.isTensor
+    ? { name: value.name, type: value.type, shape: value.shape.map((d) => (typeof d === 'number' ? d : -1)) }
+    : { name: value.name, type: 'not a tensor', shape: [] };
   const reply: WorkerReply = {
     type: 'ready',
     executionProvider: loaded.executionProvider,
     reason: loaded.reason,
-    inputNames: [...loaded.session.inputNames],
-    outputNames: [...loaded.session.outputNames],
-    inputShape: input?.isTensor ? input.shape.map((d) => (typeof d === 'number' ? d : -1)) : [],
+    inputs: loaded.session.inputMetadata.map(describe),
+    outputs: loaded.session.outputMetadata.map(describe),
   };
   port.postMessage(reply);
   // Runs strictly one at a time, in arrival order. The batcher gives each worker one batch at a time, but

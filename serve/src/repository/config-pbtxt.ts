@@ -2,7 +2,15 @@
 // the same folder runs under Triton Inference Server, and read back by our server for batch size and names.
 // Only the fields an onnxruntime_onnx classifier needs are modelled; unknown fields are parsed and ignored.
 
-export type TritonDataType = 'TYPE_FP32' | 'TYPE_FP16' | 'TYPE_INT64' | 'TYPE_INT32' | 'TYPE_UINT8';
+/** Triton's DataType names (model_config.proto). */
+export const TRITON_DATA_TYPES = ['TYPE_BOOL', 'TYPE_UINT8', 'TYPE_UINT16', 'TYPE_UINT32', 'TYPE_UINT64', 'TYPE_INT8', 'TYPE_INT16', 'TYPE_INT32', 'TYPE_INT64', 'TYPE_FP16', 'TYPE_FP32', 'TYPE_FP64', 'TYPE_STRING', 'TYPE_BF16'] as const;
+export type TritonDataType = (typeof TRITON_DATA_TYPES)[number];
+
+/** Bounds of the numbers a config may hold: what the server's own flags accept (serve/src/config.ts). */
+export const CONFIG_LIMITS = { maxBatchSize: 4096, maxQueueDelayMicroseconds: 10_000_000, instances: 64, dims: 8 } as const;
+
+/** Which version folders may be served (Triton's version_policy); absent = every version, newest first. */
+export type VersionPolicy = { latest: number } | { specific: number[] } | { all: true };
 
 export interface TensorConfig {
   name: string;
@@ -21,6 +29,7 @@ export interface ModelConfig {
   /** Dynamic batching queue delay; undefined when the config has no dynamic_batching block. */
   maxQueueDelayMicroseconds?: number;
   instanceCount: number;
+  versionPolicy?: VersionPolicy;
 }
 
 export class ConfigSyntaxError extends Error {
@@ -132,24 +141,51 @@ function str(m: TextMessage, field: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function num(m: TextMessage, field: string): number | undefined {
-  const v = m[field]?.[0];
-  return typeof v === 'number' ? v : undefined;
-}
-
 function messages(m: TextMessage, field: string): TextMessage[] {
   return (m[field] ?? []).filter((v): v is TextMessage => typeof v === 'object');
+}
+
+/** An integer field within [min, max] (or absent): a ConfigSyntaxError naming the field otherwise. */
+function int(m: TextMessage, field: string, where: string, min: number, max: number): number | undefined {
+  const v = m[field]?.[0];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new ConfigSyntaxError(`${where}${field} is ${JSON.stringify(v)}; it must be an integer from ${min} to ${max}`);
+  return v;
 }
 
 function tensor(m: TextMessage, where: string): TensorConfig {
   const name = str(m, 'name');
   if (!name) throw new ConfigSyntaxError(`${where} has no name`);
   const dims = (m.dims ?? []).map((d) => {
-    if (typeof d !== 'number' || !Number.isInteger(d)) throw new ConfigSyntaxError(`${where} '${name}' has a non-integer dim`);
+    if (typeof d !== 'number' || !Number.isInteger(d) || (d < 1 && d !== -1)) throw new ConfigSyntaxError(`${where}.dims holds ${JSON.stringify(d)}; dims are positive integers (or -1 for a variable one)`);
     return d;
   });
+  if (dims.length > CONFIG_LIMITS.dims) throw new ConfigSyntaxError(`${where}.dims has ${dims.length} dimensions; at most ${CONFIG_LIMITS.dims} are accepted`);
+  const dataType = str(m, 'data_type') ?? 'TYPE_FP32';
+  if (!(TRITON_DATA_TYPES as readonly string[]).includes(dataType)) throw new ConfigSyntaxError(`${where}.data_type ${dataType} is not a Triton data type (${TRITON_DATA_TYPES.join(', ')})`);
   const labelFilename = str(m, 'label_filename');
-  return { name, dataType: (str(m, 'data_type') ?? 'TYPE_FP32') as TritonDataType, dims, ...(labelFilename ? { labelFilename } : {}) };
+  // A label file lives in the model's folder: a path would name something else.
+  if (labelFilename !== undefined && (!/^[^/\\]+$/.test(labelFilename) || labelFilename === '..' || labelFilename === '.')) {
+    throw new ConfigSyntaxError(`${where}.label_filename '${labelFilename}' must be a file name in the model's folder, not a path`);
+  }
+  return { name, dataType: dataType as TritonDataType, dims, ...(labelFilename ? { labelFilename } : {}) };
+}
+
+function versionPolicy(m: TextMessage): VersionPolicy | undefined {
+  const policy = messages(m, 'version_policy')[0];
+  if (!policy) return undefined;
+  const latest = messages(policy, 'latest')[0];
+  if (latest) return { latest: int(latest, 'num_versions', 'version_policy.latest.', 1, 1_000_000) ?? 1 };
+  const specific = messages(policy, 'specific')[0];
+  if (specific) {
+    const versions = (specific.versions ?? []).map((v) => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ConfigSyntaxError(`version_policy.specific.versions holds ${JSON.stringify(v)}; versions are positive integers`);
+      return v;
+    });
+    if (versions.length === 0) throw new ConfigSyntaxError('version_policy.specific lists no versions');
+    return { specific: versions };
+  }
+  return { all: true };
 }
 
 /** Parses config.pbtxt into the fields the server uses; `fallbackName` is the folder name (Triton's default). */
@@ -161,15 +197,22 @@ export function parseConfigPbtxt(text: string, fallbackName: string): ModelConfi
     throw new ConfigSyntaxError(`platform '${platform ?? backend}' is not served here; only onnxruntime_onnx models are`);
   }
   const batching = messages(m, 'dynamic_batching')[0];
-  const delay = batching ? num(batching, 'max_queue_delay_microseconds') ?? 0 : undefined;
-  const count = messages(m, 'instance_group').reduce((sum, g) => sum + (num(g, 'count') ?? 1), 0);
+  const delay = batching ? int(batching, 'max_queue_delay_microseconds', 'dynamic_batching.', 0, CONFIG_LIMITS.maxQueueDelayMicroseconds) ?? 0 : undefined;
+  const counts = messages(m, 'instance_group').map((g, i) => int(g, 'count', `instance_group[${i}].`, 1, CONFIG_LIMITS.instances) ?? 1);
+  const instances = counts.reduce((sum, c) => sum + c, 0);
+  if (instances > CONFIG_LIMITS.instances) throw new ConfigSyntaxError(`instance_group counts add up to ${instances}; at most ${CONFIG_LIMITS.instances} inference threads are started for a model`);
+  const inputs = messages(m, 'input').map((t, i) => tensor(t, `input[${i}]`));
+  const variable = inputs.find((t) => t.dims.includes(-1));
+  if (variable) throw new ConfigSyntaxError(`input '${variable.name}' has a variable dim (-1); the server feeds fixed dims, so give them`);
+  const policy = versionPolicy(m);
   return {
     name: str(m, 'name') ?? fallbackName,
     platform: 'onnxruntime_onnx',
-    maxBatchSize: num(m, 'max_batch_size') ?? 0,
-    inputs: messages(m, 'input').map((t) => tensor(t, 'input')),
-    outputs: messages(m, 'output').map((t) => tensor(t, 'output')),
+    maxBatchSize: int(m, 'max_batch_size', '', 0, CONFIG_LIMITS.maxBatchSize) ?? 0,
+    inputs,
+    outputs: messages(m, 'output').map((t, i) => tensor(t, `output[${i}]`)),
     ...(delay !== undefined ? { maxQueueDelayMicroseconds: delay } : {}),
-    instanceCount: count || 1,
+    instanceCount: instances || 1,
+    ...(policy ? { versionPolicy: policy } : {}),
   };
 }

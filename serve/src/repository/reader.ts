@@ -1,11 +1,15 @@
 // Reads a model repository in Triton's layout. A model is a folder holding numeric version folders with
-// model.onnx inside; the highest version is served. config.pbtxt and labels.txt are optional (Triton
-// generates a config for ONNX models too); without labels.txt the labels come from the ONNX metadata.
+// model.onnx inside; config.pbtxt and labels.txt are optional (Triton generates a config for ONNX models
+// too); without labels.txt the labels come from the ONNX metadata. The repository is input the server does
+// not control: only regular files inside it are read (a FIFO would hang the start, /dev/zero never ends, a
+// link may lead anywhere), each within a size cap, and whatever is wrong with one model folder refuses that
+// model alone, with the file and the reason.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { type InputLayout, labelsFromMetadata, METADATA_KEYS, readOnnxMetadata } from '@onnx-edge/core';
-import { parseConfigPbtxt, type ModelConfig } from './config-pbtxt.ts';
+import { readRegularFile, realPathInside } from '../files.ts';
+import { parseConfigPbtxt, type ModelConfig, type VersionPolicy } from './config-pbtxt.ts';
 import { MODEL_NAME_PATTERN } from './writer.ts';
 
 export interface RepositoryModel {
@@ -13,6 +17,8 @@ export interface RepositoryModel {
   version: number;
   modelPath: string;
   labels: string[];
+  /** Where the labels come from, for messages: 'labels.txt', or the model's metadata. */
+  labelsSource: string;
   inputLayout: InputLayout;
   /** sha256 of model.onnx (hex): a content version for caches (the browser demo, ETags). */
   sha256: string;
@@ -20,60 +26,99 @@ export interface RepositoryModel {
   config?: ModelConfig;
 }
 
+/** A model folder: its versions in the order they are tried, and how to read one of them. */
+export interface ModelFolder {
+  name: string;
+  /** Newest first; narrowed by config.pbtxt's version_policy when it has one. */
+  versions: number[];
+  read(version: number): Promise<RepositoryModel>;
+}
+
 export class RepositoryError extends Error {
   override name = 'RepositoryError';
 }
 
+/** ONNX's protobuf limit: a model.onnx larger than this is not a model onnxruntime can load in one file. */
+export const MAX_MODEL_BYTES = 2 * 1024 ** 3;
+/** A labels file of this size holds far more classes than any classifier has. */
+export const MAX_LABELS_BYTES = 4 * 1024 * 1024;
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Whether the folder has an entry of that name (a link counts, even a broken one: reading it says why). */
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return lstat(path).then(() => true, (err: NodeJS.ErrnoException) => err.code !== 'ENOENT');
 }
 
-async function highestVersion(dir: string): Promise<number | undefined> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const versions = entries
-    .filter((e) => e.isDirectory() && /^[1-9]\d*$/.test(e.name))
-    .map((e) => Number(e.name))
-    .sort((a, b) => b - a);
-  for (const v of versions) if (await exists(join(dir, String(v), 'model.onnx'))) return v;
-  return undefined;
+/**
+ * A file of the repository: inside it once links are followed, regular, within `maxBytes`. Refusals
+ * (files.ts) and system errors both name the path.
+ */
+async function readRepositoryFile(repo: string, path: string, maxBytes: number): Promise<Buffer> {
+  return readRegularFile(await realPathInside(repo, path), maxBytes);
 }
 
 function parseLabelsTxt(text: string): string[] {
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
 }
 
-async function describeOnnx(modelPath: string): Promise<{ labels: string[]; inputLayout: InputLayout; sha256: string }> {
+function describeOnnx(bytes: Uint8Array, modelPath: string): { labels: string[]; labelsSource: string; inputLayout: InputLayout; sha256: string } {
   let metadata: Record<string, string>;
-  const bytes = await readFile(modelPath);
   try {
     metadata = readOnnxMetadata(bytes);
   } catch (err) {
     throw new RepositoryError(`${modelPath} is not an ONNX model (${(err as Error).message}); export one with 'onnx-edge export'`);
   }
   const inputLayout = metadata[METADATA_KEYS.inputLayout] === 'NHWC' ? 'NHWC' : 'NCHW';
-  return { labels: labelsFromMetadata(metadata), inputLayout, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const labelsSource = metadata[METADATA_KEYS.labels] ? `the ${METADATA_KEYS.labels} metadata of ${modelPath}` : `the CIFAR-10 default labels (${modelPath} has no ${METADATA_KEYS.labels} metadata and the folder no labels.txt)`;
+  return { labels: labelsFromMetadata(metadata), labelsSource, inputLayout, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** One model folder of a repository, or undefined when the folder holds no servable version. */
-export async function readModelFolder(dir: string): Promise<RepositoryModel | undefined> {
+function allowedVersions(found: number[], policy: VersionPolicy | undefined): number[] {
+  const newestFirst = [...found].sort((a, b) => b - a);
+  if (!policy || 'all' in policy) return newestFirst;
+  if ('latest' in policy) return newestFirst.slice(0, policy.latest);
+  return newestFirst.filter((v) => policy.specific.includes(v));
+}
+
+/** One model folder of a repository, or undefined when it holds no version with a model.onnx. */
+export async function readModelFolder(repo: string, dir: string): Promise<ModelFolder | undefined> {
   const name = basename(dir);
-  const version = await highestVersion(dir);
-  if (version === undefined) return undefined;
-  const modelPath = join(dir, String(version), 'model.onnx');
+  await realPathInside(repo, dir).catch((err: Error) => {
+    throw new RepositoryError(err.message);
+  });
   const configPath = join(dir, 'config.pbtxt');
   let config: ModelConfig | undefined;
   if (await exists(configPath)) {
+    const text = (await readRepositoryFile(repo, configPath, MAX_CONFIG_BYTES)).toString('utf8');
     try {
-      config = parseConfigPbtxt(await readFile(configPath, 'utf8'), name);
+      config = parseConfigPbtxt(text, name);
     } catch (err) {
       throw new RepositoryError(`${configPath}: ${(err as Error).message}; fix the file or delete it to use defaults`);
     }
   }
-  const described = await describeOnnx(modelPath);
   const labelFile = config?.outputs.find((o) => o.labelFilename)?.labelFilename ?? 'labels.txt';
-  const labelPath = join(dir, basename(labelFile));
-  const labels = (await exists(labelPath)) ? parseLabelsTxt(await readFile(labelPath, 'utf8')) : described.labels;
-  return { name, version, modelPath, labels, inputLayout: described.inputLayout, sha256: described.sha256, ...(config ? { config } : {}) };
+  const labelPath = join(dir, labelFile);
+  let labelsTxt: string[] | undefined;
+  if (await exists(labelPath)) {
+    labelsTxt = parseLabelsTxt((await readRepositoryFile(repo, labelPath, MAX_LABELS_BYTES)).toString('utf8'));
+  }
+  const found: number[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if ((e.isDirectory() || e.isSymbolicLink()) && /^[1-9]\d{0,8}$/.test(e.name) && (await exists(join(dir, e.name, 'model.onnx')))) found.push(Number(e.name));
+  }
+  const versions = allowedVersions(found, config?.versionPolicy);
+  if (versions.length === 0) return undefined;
+  return {
+    name,
+    versions,
+    async read(version) {
+      const modelPath = join(dir, String(version), 'model.onnx');
+      const bytes = await readRepositoryFile(repo, modelPath, MAX_MODEL_BYTES);
+      const described = describeOnnx(bytes, modelPath);
+      const labels = labelsTxt ? { labels: labelsTxt, labelsSource: labelPath } : {};
+      return { name, version, modelPath: await realPathInside(repo, modelPath), ...described, ...labels, ...(config ? { config } : {}) };
+    },
+  };
 }
 
 /** A model folder that could not be read, and why. */
@@ -83,43 +128,50 @@ export interface RefusedModel {
 }
 
 /**
- * Every servable model of a repository, sorted by name. With `onRefused`, a folder that cannot be read (a
- * damaged model.onnx, a broken config.pbtxt) is reported there and skipped, so that the others are still
- * served; without it, that is an error. Throws when no model is left.
+ * Every model folder of a repository with a version to serve, sorted by name. With `onRefused`, a folder
+ * that cannot be read (a broken config.pbtxt, a labels file that is not a regular file inside the
+ * repository, …) is reported there and skipped, so that the others are still served; without it, that is
+ * an error. Throws when no model is left.
  */
-export async function readModelRepository(repo: string, onRefused?: (refused: RefusedModel) => void): Promise<RepositoryModel[]> {
+export async function readModelRepository(repo: string, onRefused?: (refused: RefusedModel) => void): Promise<ModelFolder[]> {
   let entries;
   try {
     entries = await readdir(repo, { withFileTypes: true });
   } catch {
     throw new RepositoryError(`model repository '${repo}' cannot be read; create it with 'onnx-edge export --repo ${repo} --name NAME'`);
   }
-  const models: RepositoryModel[] = [];
+  const folders: ModelFolder[] = [];
   const refused: RefusedModel[] = [];
-  for (const e of entries.filter((e) => e.isDirectory() && MODEL_NAME_PATTERN.test(e.name)).sort((a, b) => a.name.localeCompare(b.name))) {
-    let model: RepositoryModel | undefined;
+  const candidates = entries.filter((e) => (e.isDirectory() || e.isSymbolicLink()) && MODEL_NAME_PATTERN.test(e.name)).sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of candidates) {
+    let folder: ModelFolder | undefined;
     try {
-      model = await readModelFolder(join(repo, e.name));
+      folder = await readModelFolder(repo, join(repo, e.name));
     } catch (err) {
-      if (!onRefused || !(err instanceof RepositoryError)) throw err;
-      refused.push({ name: e.name, reason: err.message });
+      // Whatever a folder holds (permissions, links, devices), it stops that model only.
+      if (!onRefused) throw err;
+      refused.push({ name: e.name, reason: (err as Error).message });
       onRefused(refused.at(-1)!);
     }
-    if (model) models.push(model);
+    if (folder) folders.push(folder);
   }
-  if (models.length === 0 && refused.length > 0) {
+  if (folders.length === 0 && refused.length > 0) {
     throw new RepositoryError(`model repository '${repo}' has no usable model: ${refused.map((r) => r.reason).join('; ')}`);
   }
-  if (models.length === 0) {
+  if (folders.length === 0) {
     throw new RepositoryError(`model repository '${repo}' has no model (expected <repo>/<name>/1/model.onnx)`);
   }
-  return models;
+  return folders;
 }
 
 /** A single .onnx file served as a model named after the file. */
 export async function modelFromFile(modelPath: string): Promise<RepositoryModel> {
-  if (!(await exists(modelPath))) throw new RepositoryError(`model file '${modelPath}' does not exist`);
+  let bytes: Buffer;
+  try {
+    bytes = await readRegularFile(modelPath, MAX_MODEL_BYTES);
+  } catch (err) {
+    throw new RepositoryError((err as NodeJS.ErrnoException).code === 'ENOENT' ? `model file '${modelPath}' does not exist` : `model file ${(err as Error).message}`);
+  }
   const name = basename(modelPath, extname(modelPath)).replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'model';
-  const described = await describeOnnx(modelPath);
-  return { name, version: 1, modelPath, ...described };
+  return { name, version: 1, modelPath, ...describeOnnx(bytes, modelPath) };
 }

@@ -117,7 +117,7 @@ test('parseConfigPbtxt reads hand-written Triton configs (comments, <> blocks, r
   assert.throws(() => parseConfigPbtxt('input { name: "a" ', 'x'), /missing/);
 });
 
-test('readModelRepository serves the highest numeric version with labels.txt, falling back to metadata', async (t) => {
+test('readModelRepository lists the numeric versions newest first and reads labels.txt, falling back to metadata', async (t) => {
   const repo = await tempRepo(t);
   await writeModelToRepository({ repo, name: 'a', onnxBytes: fakeOnnx({}), labels: ['cat', 'dog'], inputName: 'input', outputNames: ['probabilities'] });
   await mkdir(join(repo, 'a', '10'));
@@ -127,7 +127,9 @@ test('readModelRepository serves the highest numeric version with labels.txt, fa
   await writeFile(join(repo, 'b', '2', 'model.onnx'), fakeOnnx({ [METADATA_KEYS.labels]: '["p","q","r"]', [METADATA_KEYS.inputLayout]: 'NHWC' }));
   await mkdir(join(repo, 'not-a-model'));
 
-  const models = await readModelRepository(repo);
+  const folders = await readModelRepository(repo);
+  assert.deepEqual(folders.map((f) => [f.name, f.versions]), [['a', [10, 1]], ['b', [2]]], 'versions newest first, the empty one left out');
+  const models = await Promise.all(folders.map((f) => f.read(f.versions[0]!)));
   assert.deepEqual(models.map((m) => [m.name, m.version, m.labels, m.inputLayout]), [
     ['a', 10, ['cat', 'dog'], 'NCHW'],
     ['b', 2, ['p', 'q', 'r'], 'NHWC'],
@@ -139,4 +141,28 @@ test('readModelRepository serves the highest numeric version with labels.txt, fa
   assert.equal(single.name, 'model');
   await assert.rejects(readModelRepository(join(repo, 'missing')), /cannot be read/);
   await assert.rejects(readModelRepository(join(repo, 'not-a-model')), /has no model/);
+});
+
+test('config.pbtxt numbers, dims, types, label files and version policies are bounded at parse, naming the field', () => {
+  const base = 'name: "m"\ninput [ { name: "input" data_type: TYPE_FP32 dims: [ 3, 32, 32 ] } ]\n';
+  const refused = (extra: string) => {
+    try {
+      parseConfigPbtxt(base + extra, 'm');
+      return 'accepted';
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  assert.equal(refused('instance_group [ { count: 100 } ]'), 'instance_group[0].count is 100; it must be an integer from 1 to 64');
+  assert.equal(refused('instance_group [ { count: -3 } ]'), 'instance_group[0].count is -3; it must be an integer from 1 to 64');
+  assert.equal(refused('instance_group [ { count: 40 }, { count: 40 } ]'), 'instance_group counts add up to 80; at most 64 inference threads are started for a model');
+  assert.equal(refused('max_batch_size: 2.5'), 'max_batch_size is 2.5; it must be an integer from 0 to 4096');
+  assert.equal(refused('dynamic_batching { max_queue_delay_microseconds: 99999999 }'), 'dynamic_batching.max_queue_delay_microseconds is 99999999; it must be an integer from 0 to 10000000');
+  assert.match(refused('output [ { name: "p" data_type: TYPE_FLOAT } ]'), /^output\[0\]\.data_type TYPE_FLOAT is not a Triton data type/);
+  assert.match(refused('output [ { name: "p" dims: [ 0 ] } ]'), /^output\[0\]\.dims holds 0/);
+  assert.equal(refused('output [ { name: "p" label_filename: "/etc/passwd" } ]'), "output[0].label_filename '/etc/passwd' must be a file name in the model's folder, not a path");
+  assert.throws(() => parseConfigPbtxt(base.replace('32, 32 ]', '32, -1 ]'), 'm'), /input 'input' has a variable dim \(-1\)/);
+  assert.deepEqual(parseConfigPbtxt(`${base}version_policy: { latest: { num_versions: 2 } }`, 'm').versionPolicy, { latest: 2 });
+  assert.deepEqual(parseConfigPbtxt(`${base}version_policy: { specific: { versions: [ 1, 3 ] } }`, 'm').versionPolicy, { specific: [1, 3] });
+  assert.deepEqual(parseConfigPbtxt(`${base}version_policy: { all: { } }`, 'm').versionPolicy, { all: true });
 });
