@@ -1,8 +1,8 @@
 // What the HTTP layers refuse before a request reaches the app — malformed HTTP, a request line and
 // headers over node's header limit, a client that stalls past the request timeout (node), a request target
 // or Host header that is no URL (@hono/node-server) — answered in the server's JSON error shape instead of
-// a bare status line, then the connection is closed.
-import { STATUS_CODES, type Server, type ServerOptions } from 'node:http';
+// a bare status line, then the connection is closed. So is an Expect header Node cannot meet (417).
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from './logging.ts';
 
@@ -55,6 +55,15 @@ export function answerRequestError(logger: Logger): (err: unknown) => Response {
     logger.error({ err }, 'unhandled error outside the app');
     return new Response(JSON.stringify({ error: { code: 'internal', message: 'internal error; the server log has the details' } }), { status: 500, headers: jsonHeaders });
   };
+}
+
+/** Node answers an Expect header other than 100-continue with a bare 417; this answer says what is supported. */
+export function answerUnmetExpectations(server: Server): void {
+  server.on('checkExpectation', function answerUnmetExpectation(_request: IncomingMessage, response: ServerResponse) {
+    const body = JSON.stringify({ error: { code: 'expectation_failed', message: "the Expect header is not supported; only 'Expect: 100-continue' is" } });
+    response.writeHead(417, { ...jsonHeaders, 'Content-Length': Buffer.byteLength(body) });
+    response.end(body);
+  });
 }
 
 /** Installs the JSON answer for requests node's parser refuses or times out. */

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { Hono } from 'hono';
 import type { DestinationStream } from 'pino';
 import { createApp } from './app.ts';
-import { answerClientErrors, answerRequestError, httpServerOptions } from './client-errors.ts';
+import { answerClientErrors, answerRequestError, answerUnmetExpectations, httpServerOptions } from './client-errors.ts';
 import { limitPipelining } from './connection.ts';
 import { hostPolicy } from './hosts.ts';
 import { DEFAULTS, type ServerSettings } from './config.ts';
@@ -47,6 +47,7 @@ function listen(app: Hono<AppEnv>, logger: Logger, host: string, port: number, r
     const listener = getRequestListener(app.fetch, { hostname: host.includes(':') ? `[${host}]` : host, errorHandler: answerRequestError(logger) });
     const server = createServer(httpServerOptions(requestTimeoutMs), limitPipelining(listener));
     answerClientErrors(server, requestTimeoutMs);
+    answerUnmetExpectations(server);
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
   });

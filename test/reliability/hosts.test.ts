@@ -156,6 +156,7 @@ bareCase('Host with a space', 'raw TCP: GET /models with "Host: exa mple.com"', 
 bareCase('Host with userinfo', 'raw TCP: GET /models with "Host: localhost@attacker.example"', 'GET /models HTTP/1.1\r\nHost: localhost@attacker.example\r\nConnection: close\r\n\r\n', 400);
 bareCase('Host with an unclosed IPv6 bracket', 'raw TCP: GET /models with "Host: [::1"', 'GET /models HTTP/1.1\r\nHost: [::1\r\nConnection: close\r\n\r\n', 400);
 bareCase('raw backslashes in the path', 'raw TCP: "GET /\\..\\..\\secret.txt HTTP/1.1"', 'GET /\\..\\..\\secret.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n', 400);
+bareCase('an Expect header other than 100-continue', 'raw TCP: GET /v2/health/live with "Expect: 200-ok"', 'GET /v2/health/live HTTP/1.1\r\nHost: localhost\r\nExpect: 200-ok\r\nConnection: close\r\n\r\n', 417);
 bareCase('a raw backslash in a v2 path', 'raw TCP: "GET /v2/models/..\\inception10 HTTP/1.1"', 'GET /v2/models/..\\inception10 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n', 400);
 
 // --- cross-origin POSTs without preflight ------------------------------------------------------------------------
