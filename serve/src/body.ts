@@ -11,7 +11,8 @@ import { badRequest, payloadTooLarge } from './errors.ts';
 
 const tooLarge = (maxBytes: number) => payloadTooLarge(`the request body exceeds ${maxBytes} bytes`);
 
-function nodeIncoming(c: Context): IncomingMessage | undefined {
+/** Node's IncomingMessage under @hono/node-server; undefined under app.request() and other runtimes. */
+export function nodeIncoming(c: Context): IncomingMessage | undefined {
   const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
   return incoming && typeof (incoming as IncomingMessage).on === 'function' ? (incoming as IncomingMessage) : undefined;
 }

@@ -6,8 +6,8 @@
 // server bound to another address answers any name unless --allowed-hosts lists some.
 // HTTP/1.1 requires a Host header (RFC 9112 §3.2); its absence is a 400 here, in the JSON shape.
 import { isIP } from 'node:net';
-import type { IncomingMessage } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
+import { nodeIncoming } from './body.ts';
 import { badRequest, misdirected } from './errors.ts';
 
 /** The names (and, with a leading dot, domains) a server answers to; undefined when it answers any. */
@@ -45,15 +45,10 @@ function isAnswered(policy: HostPolicy, hostname: string): boolean {
   return policy.names.has(name) || policy.domains.some((d) => name === d.slice(1) || name.endsWith(d));
 }
 
-function nodeIncoming(env: unknown): IncomingMessage | undefined {
-  const incoming = (env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  return incoming && typeof incoming.httpVersion === 'string' ? incoming : undefined;
-}
-
 /** Refuses requests whose Host the policy does not answer (421), and HTTP/1.1 requests without Host (400). */
 export function checkHost(policy: HostPolicy | undefined): MiddlewareHandler {
   return async function checkHostMiddleware(c, next) {
-    const incoming = nodeIncoming(c.env);
+    const incoming = nodeIncoming(c);
     if (incoming && incoming.httpVersion === '1.1' && incoming.headers.host === undefined) {
       throw badRequest('the request has no Host header, which HTTP/1.1 requires; send Host: <name>[:<port>]');
     }
