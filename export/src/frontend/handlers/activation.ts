@@ -4,7 +4,7 @@ import type { Value } from '../../ir/graph.ts';
 import { floatTensor } from '../../ir/tensor.ts';
 import type { LayerContext, LayerHandler } from '../context.ts';
 import { irAxis, type TensorRef } from '../layout.ts';
-import { extraActivationFunctions, softmaxOverAxes } from './activation-functions.ts';
+import { extraActivationFunctions, softmaxOverAxes } from './activations.ts';
 
 /** Emits the activation on `x`; `ref` gives the layout (softmax works on the tfjs last axis). */
 type ActivationEmitter = (ctx: LayerContext, x: Value, ref: Pick<TensorRef, 'perm'>) => Value;

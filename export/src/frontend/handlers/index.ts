@@ -2,16 +2,16 @@
 // UnsupportedLayerError naming the layer and listing these keys. One file per layer family.
 import type { LayerHandler } from '../context.ts';
 import { Activation, ReLU, Softmax } from './activation.ts';
-import { ELU, LeakyReLU, PReLU, ThresholdedReLU } from './activation-layers.ts';
+import { ELU, LeakyReLU, PReLU, ThresholdedReLU } from './advanced-activations.ts';
 import { Conv2D } from './conv.ts';
 import { AveragePooling1D, Conv1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D } from './conv1d.ts';
-import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './conv-extra.ts';
+import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './convolutional.ts';
 import { Dense, Flatten, InputLayer, inferenceIdentity } from './core.ts';
 import { Add, Concatenate } from './merge.ts';
 import { Average, Maximum, Minimum, Multiply } from './merge-elementwise.ts';
 import { BatchNormalization } from './normalization.ts';
 import { LayerNormalization } from './layer-norm.ts';
-import { Embedding } from './embedding.ts';
+import { Embedding } from './embeddings.ts';
 import { Cropping2D, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D } from './reshaping.ts';
 import { Rescaling } from './preprocessing.ts';
 import { Bidirectional, recurrentLayer } from './recurrent.ts';
