@@ -1,5 +1,6 @@
-// tfjs' wrapper layers. Bidirectional(SimpleRNN | LSTM | GRU) is one bidirectional ONNX node (recurrent.ts)
-// whose two outputs are merged here as tfjs merges them.
+// tfjs' wrapper layers.
+// Bidirectional(SimpleRNN | LSTM | GRU): one bidirectional ONNX node (built in recurrent.ts) whose two
+// directions are merged here as tfjs merges them.
 // TimeDistributed: the wrapped layer applied to every step. The steps are folded into the batch
 // ([N, T, ...] → [N·T, ...]), the wrapped layer's own handler runs once on that, and the result is unfolded
 // ([N·T, ...] → [N, T, ...]). Folding keeps the data's layout (channels-first frames stay so) as long as
