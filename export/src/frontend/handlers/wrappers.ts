@@ -43,7 +43,7 @@ export const Bidirectional: LayerHandler = (ctx, layer) => {
   return outputs;
 };
 
-function knownDims(ctx: LayerContext, shape: TfShape, what: string): number[] {
+function knownDims(ctx: Parameters<LayerHandler>[0], shape: TfShape, what: string): number[] {
   if (shape.some((d) => d === null)) ctx.unsupported(`TimeDistributed needs known ${what} sizes (got [${shape.map((d) => d ?? '?').join(', ')}])`);
   return shape as number[];
 }
