@@ -96,9 +96,12 @@ export function fileStream(file: OpenedFile, signal?: AbortSignal): ReadableStre
     await reading?.then(() => undefined, () => undefined);
     await file.handle.close();
   };
-  signal?.addEventListener('abort', () => void finish(), { once: true });
   return new ReadableStream<Uint8Array>(
     {
+      start(controller) {
+        // Nobody waits for this stream any more; should closing fail, the stream carries the error.
+        signal?.addEventListener('abort', () => finish().catch((err: Error) => controller.error(err)), { once: true });
+      },
       async pull(controller) {
         const length = Math.min(STREAM_CHUNK_BYTES, file.size - position);
         if (done || length <= 0) {
