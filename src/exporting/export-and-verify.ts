@@ -1,14 +1,15 @@
 // Export and verification as one step, shared by `onnx-edge export` and the pipeline: load the tfjs model,
 // compile it, check the ONNX file against tfjs (a failed check throws ParityError before anything is written),
 // compile again with the verified figures in the metadata, then write model.onnx and parity.json atomically.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ParityReport } from '@onnx-edge/core';
 import { writeFileAtomic } from '@onnx-edge/core/node';
 import {
   checkParity, exportModel, loadLayersModelFromFile, ModelFileError, resolveModelJson, useVerificationBackend, verifyParity,
-  type ExportReport, type VerifyOptions,
+  type ContractHints, type ExportReport, type VerifyOptions,
 } from '@onnx-edge/export';
+import { readLabelsFile } from './labels-file.ts';
 
 export interface ExportRequest {
   /** model.json, its folder, or a training run folder (tfjs/model.json). */
@@ -17,10 +18,11 @@ export interface ExportRequest {
   output?: string;
   opset?: number;
   inputLayout?: 'nchw' | 'nhwc';
-  /** Class names; default: the run's labels.json beside the model, else CIFAR-10's for 10 classes. */
-  labels?: string[];
-  /** What the model was trained on ('cifar10', 'synthetic'), for the metadata. */
-  dataset?: string;
+  /**
+   * What the caller declares about the model's contract (labels, input range, channels, dataset…). Labels
+   * default to the run's labels.json beside the model; the rest to the model's own (export/src/contract.ts).
+   */
+  contract?: ContractHints;
   /** Verify against tfjs on these images (absent: no verification). */
   verify?: Pick<VerifyOptions, 'dataDir' | 'count'> & { description?: string };
   /** Called with the parity report before it is checked, so a failing one is still shown. */
@@ -40,16 +42,7 @@ export interface ExportOutcome {
 /** labels.json of a training run (a JSON array of names), next to tfjs/ or to model.json. */
 async function runLabels(modelJson: string): Promise<string[] | undefined> {
   for (const candidate of [join(dirname(modelJson), 'labels.json'), join(dirname(dirname(modelJson)), 'labels.json')]) {
-    const text = await readFile(candidate, 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
-    let labels: unknown;
-    try {
-      labels = JSON.parse(text);
-    } catch {
-      throw new ModelFileError(`${candidate} is not valid JSON: expected an array of class names`);
-    }
-    if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string')) throw new ModelFileError(`${candidate} must be a JSON array of class names`);
-    return labels;
+    if (await stat(candidate).then((s) => s.isFile(), () => false)) return readLabelsFile(candidate);
   }
   return undefined;
 }
@@ -68,8 +61,7 @@ export async function exportAndVerify(request: ExportRequest): Promise<ExportOut
     const exportOptions = {
       opset: request.opset,
       inputLayout: request.inputLayout,
-      labels: request.labels ?? await runLabels(modelJson),
-      dataset: request.dataset,
+      contract: { ...request.contract, labels: request.contract?.labels ?? await runLabels(modelJson) },
     };
     let { bytes, report } = exportModel(model, exportOptions);
     let parity: ParityReport | undefined;

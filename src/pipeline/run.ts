@@ -86,8 +86,7 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
   const exported = await exportAndVerify({
     source: join(runDir, 'tfjs'),
     output: join(runDir, 'model.onnx'),
-    labels,
-    dataset: data.dataset,
+    contract: { labels, dataset: data.dataset },
     verify: { dataDir: heldOut.path, count: heldOut.count, description: heldOut.description },
     onParity: (parity) => log(`verify: max |Δ| ${parity.maxAbsDiff.toExponential(2)}, top-1 agreement ${(parity.top1Agreement * 100).toFixed(1)}% on ${parity.count} images`),
     log: (step, line) => log(`${step}: ${line}`),

@@ -77,6 +77,8 @@ export async function loadLayersModelFromFile(modelJsonPath: string): Promise<tf
       format: raw['format'] as string | undefined,
       generatedBy: raw['generatedBy'] as string | undefined,
       convertedBy: raw['convertedBy'] as string | null | undefined,
+      // Where a model declares its contract (labels, input range, …): see export/src/contract.ts.
+      userDefinedMetadata: raw['userDefinedMetadata'] as tf.io.ModelArtifacts['userDefinedMetadata'],
     }),
   };
   try {
