@@ -38,8 +38,9 @@ let classification = 0;
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** Shows a failure: the last result leaves the page, the message and its action (Retry) appear. */
+/** Shows a failure: the last result leaves the page (a model switch does not bring it back), the message and its action (Retry) appear. */
 function fail(status: string, message: string, action?: { label: string; run: () => void }): void {
+  lastImage = undefined;
   view.clearResult();
   view.setState('error', status);
   view.showError(message, action);
@@ -171,7 +172,6 @@ async function classify(file: Blob, name: string, note?: string, model: Promise<
     view.revealResult();
   } catch (error) {
     if (!current()) return;
-    lastImage = undefined;
     const known = error instanceof InputError || error instanceof ModelError;
     fail(noted(`Could not classify ${name}.`), known ? messageOf(error) : `Classifying “${name}” failed: ${messageOf(error)}`);
   }
