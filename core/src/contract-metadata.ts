@@ -9,27 +9,49 @@ import {
   type ColorOrder, type ImageInput, type ModelContract, type ModelOutput, type OutputKind,
 } from './contract.ts';
 
-/** Keys of ONNX `metadata_props` written by the exporter. */
+/** Keys of ONNX `metadata_props` written by the exporter (what each holds: METADATA_ENTRY_DOCS). */
 export const METADATA_KEYS = {
-  inputKind: 'onnx_edge.input_kind', // 'image' | 'tensor'; its presence marks a file that records the contract
-  inputHeight: 'onnx_edge.input_height', // pixels; absent = any
+  inputKind: 'onnx_edge.input_kind',
+  inputHeight: 'onnx_edge.input_height',
   inputWidth: 'onnx_edge.input_width',
-  inputChannels: 'onnx_edge.input_channels', // 1 | 3 | 4, agreeing with input_color
-  inputColor: 'onnx_edge.input_color', // GRAY | RGB | BGR | RGBA | BGRA
-  inputLayout: 'onnx_edge.input_layout', // NCHW | NHWC
-  inputRange: 'onnx_edge.input_range', // "lo,hi": 0..255 is mapped onto it
-  inputMean: 'onnx_edge.input_mean', // one value, or one per channel, subtracted after the range
-  inputStd: 'onnx_edge.input_std', // one value, or one per channel, divided by after the mean
-  inputScale: 'onnx_edge.input_scale', // files before the contract: 0..255 multiplied by this
-  outputKind: 'onnx_edge.output_kind', // probabilities | logits | image | tensor
-  outputRange: 'onnx_edge.output_range', // image outputs: "lo,hi" that maps back onto 0..255
-  outputLayout: 'onnx_edge.output_layout', // image outputs: NCHW | NHWC
-  labels: 'onnx_edge.labels', // JSON array of class names
-  dataset: 'onnx_edge.dataset', // e.g. 'cifar10' or 'synthetic'
+  inputChannels: 'onnx_edge.input_channels',
+  inputColor: 'onnx_edge.input_color',
+  inputLayout: 'onnx_edge.input_layout',
+  inputRange: 'onnx_edge.input_range',
+  inputMean: 'onnx_edge.input_mean',
+  inputStd: 'onnx_edge.input_std',
+  inputScale: 'onnx_edge.input_scale',
+  outputKind: 'onnx_edge.output_kind',
+  outputRange: 'onnx_edge.output_range',
+  outputLayout: 'onnx_edge.output_layout',
+  labels: 'onnx_edge.labels',
+  dataset: 'onnx_edge.dataset',
   sourceModelSha256: 'onnx_edge.source_model_sha256',
   producerVersion: 'onnx_edge.producer_version',
-  parity: 'onnx_edge.parity', // JSON ParityReport, when the export was verified
+  parity: 'onnx_edge.parity',
 } as const;
+
+/** What each entry holds, for people and tools reading a file (docs/CONTRACT.md is generated from this). */
+export const METADATA_ENTRY_DOCS: Record<keyof typeof METADATA_KEYS, { values: string; meaning: string }> = {
+  inputKind: { values: '`image` | `tensor`', meaning: 'What the input is. Its presence marks a file that records the contract; a file without it reads as the seed contract.' },
+  inputHeight: { values: 'pixels, e.g. `64`', meaning: 'Height of the image the model takes; absent (with the width) when it takes any size.' },
+  inputWidth: { values: 'pixels, e.g. `64`', meaning: 'Width of the image the model takes; absent (with the height) when it takes any size.' },
+  inputChannels: { values: '`1` | `3` | `4`', meaning: 'Channels of the image input; agrees with the colour order.' },
+  inputColor: { values: '`GRAY` | `RGB` | `BGR` | `RGBA` | `BGRA`', meaning: 'The channels in order. GRAY is the BT.601 luma (0.299 R + 0.587 G + 0.114 B); alpha comes last.' },
+  inputLayout: { values: '`NCHW` | `NHWC`', meaning: 'Layout of the image input tensor.' },
+  inputRange: { values: '`lo,hi`, e.g. `0,1`, `-1,1`, `0,255`', meaning: 'The values pixels 0..255 are mapped onto, linearly: `lo + p/255·(hi − lo)`.' },
+  inputMean: { values: 'one number, or one per channel', meaning: 'Subtracted after the range (default 0).' },
+  inputStd: { values: 'one number above 0, or one per channel', meaning: 'Divided by after the mean (default 1).' },
+  inputScale: { values: 'a number, e.g. `0.00392156862745098`', meaning: 'Files exported before the contract: pixels 0..255 multiplied by it. Read, no longer written.' },
+  outputKind: { values: '`probabilities` | `logits` | `image` | `tensor`', meaning: 'What the output holds: class probabilities, class scores that take a softmax, an image, or anything else.' },
+  outputRange: { values: '`lo,hi`', meaning: 'Image outputs only: the values that map back onto pixels 0..255.' },
+  outputLayout: { values: '`NCHW` | `NHWC`', meaning: 'Image outputs only: the layout of the output tensor.' },
+  labels: { values: 'JSON array of strings', meaning: 'Class names in index order, for class scores; absent means class indexes.' },
+  dataset: { values: 'a name, e.g. `cifar10`, `synthetic`', meaning: 'What the model was trained on; the web demo shows it and offers examples of it.' },
+  sourceModelSha256: { values: 'hex', meaning: 'SHA-256 of the tfjs model the file was compiled from (topology and weights).' },
+  producerVersion: { values: 'a version', meaning: 'The onnx-edge version that wrote the file.' },
+  parity: { values: 'JSON `{maxAbsDiff, maxRelDiff, top1Agreement, count}`', meaning: 'The verification against tfjs, when the export was verified.' },
+};
 
 /** A model file whose contract entries are missing or malformed; the message names the entry and the fix. */
 export class ContractError extends Error {

@@ -8,7 +8,7 @@ export {
   type ModelContract, type Prediction, type ParityReport,
 } from './contract.ts';
 export {
-  METADATA_KEYS, ContractError, contractToMetadata, contractFromMetadata, parseRange, parseNumberList, parseColor, parseLabels,
+  METADATA_KEYS, METADATA_ENTRY_DOCS, ContractError, contractToMetadata, contractFromMetadata, parseRange, parseNumberList, parseColor, parseLabels,
   checkPerChannel,
 } from './contract-metadata.ts';
 export { imageToInput, inputSize, inputDims, type PixelSize } from './preprocess.ts';
