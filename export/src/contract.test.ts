@@ -52,6 +52,7 @@ test('a tensor input stays a tensor; image options on it are refused', () => {
   assert.throws(() => exportModel(dense, { contract: { range: [-1, 1] } }), /an image input is declared, but the model's input 'input' \[N,10\] is not one image/);
   const image = classifier(16, 3, 2, 'softmax');
   assert.equal(exportModel(image, { contract: { inputKind: 'tensor' } }).report.contract.input.kind, 'tensor');
+  assert.throws(() => exportModel(image, { contract: { inputKind: 'tensor', mean: [0.5] } }), /declared a tensor, but image options .* were given too/);
 });
 
 test('declarations win over the graph and are checked against it', () => {

@@ -96,9 +96,13 @@ function describeShape(value: Value): string {
 function imageInput(graph: Graph, layout: InputLayout, hints: ContractHints): ImageInput | undefined {
   const input = graph.inputs[0]!;
   const shape = graph.inputs.length === 1 ? imageShape(input, layout) : undefined;
-  if (hints.inputKind === 'tensor') return undefined;
+  const imageOptions = Boolean(hints.color || hints.range || hints.mean || hints.std);
+  if (hints.inputKind === 'tensor') {
+    if (imageOptions) throw new ContractHintError('the input is declared a tensor, but image options (channels, input range, mean, std) were given too; drop them or declare --input-kind image');
+    return undefined;
+  }
   if (!shape) {
-    if (hints.inputKind === 'image' || hints.color || hints.range || hints.mean || hints.std) {
+    if (hints.inputKind === 'image' || imageOptions) {
       throw new ContractHintError(`an image input is declared, but the model's input ${describeShape(input)} is not one image in ${layout} with 1, 3 or 4 channels; declare it a tensor (--input-kind tensor) or drop the image options`);
     }
     return undefined;
