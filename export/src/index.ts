@@ -5,6 +5,7 @@ export { supportedClasses } from './frontend/handlers/index.ts';
 export { DEFAULT_OPSET, MIN_OPSET, MAX_OPSET, irVersionForOpset } from './onnx/versions.ts';
 export { readOnnxMetadata } from './onnx/metadata.ts';
 export { loadLayersModelFromDir, loadLayersModelFromFile, resolveModelJson, ModelFileError } from './io/load-model.ts';
+export { readWeights, parseWeightsManifest, decodeWeight, nonFiniteWeights, type NamedWeight, type WeightEntry, type WeightsGroup } from './io/weights.ts';
 export { writeFileAtomic } from './io/atomic-write.ts';
 export { verifyParity, checkParity, ParityError, PARITY_MAX_ABS_DIFF, type VerifyOptions } from './verify/parity.ts';
 export { useVerificationBackend } from './verify/backend.ts';

@@ -1,24 +1,17 @@
-// Loads a tfjs LayersModel saved in the tf.io format (model.json + binary weight shards) from disk with
-// our own IOHandler (tfjs-node's file:// handler is not available). Every failure names the file.
+// Loads a tfjs LayersModel saved in the tf.io format (model.json + binary weight shards) from disk: the
+// weights by the shared weight reader (quantized ones decoded exactly as tfjs does), the model by tfjs
+// through our own IOHandler (tfjs-node's file:// handler is not available). Every failure names the file.
 import * as tf from '@tensorflow/tfjs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { ModelFileError } from './model-file-error.ts';
+import { parseWeightsManifest, readWeights } from './weights.ts';
 
 export const MODEL_JSON = 'model.json';
 
-/** A model file that cannot be used: corrupt JSON, missing or short weights. */
-export class ModelFileError extends Error {
-  override name = 'ModelFileError';
-}
+export { ModelFileError } from './model-file-error.ts';
 
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };
-
-interface WeightsGroup {
-  paths: string[];
-  weights: tf.io.WeightsManifestEntry[];
-}
-
-async function readModelJson(path: string): Promise<{ modelTopology: unknown; weightsManifest: WeightsGroup[]; raw: Record<string, unknown> }> {
+async function readModelJson(path: string): Promise<{ modelTopology: unknown; weightsManifest: unknown; raw: Record<string, unknown> }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -35,40 +28,22 @@ async function readModelJson(path: string): Promise<{ modelTopology: unknown; we
   if (typeof json !== 'object' || json === null || typeof json['modelTopology'] !== 'object' || json['modelTopology'] === null) {
     throw new ModelFileError(`${path} has no modelTopology: it is not a tfjs layers model.json`);
   }
-  const manifest = json['weightsManifest'] ?? [];
-  const valid = Array.isArray(manifest) && manifest.every((g: WeightsGroup) => Array.isArray(g?.paths) && Array.isArray(g?.weights));
-  if (!valid) throw new ModelFileError(`${path} has a malformed weightsManifest (expected [{paths, weights}])`);
-  return { modelTopology: json['modelTopology'], weightsManifest: manifest as WeightsGroup[], raw: json };
+  return { modelTopology: json['modelTopology'], weightsManifest: json['weightsManifest'], raw: json };
 }
 
-/** Loads model.json and the weight files it lists (paths relative to model.json's folder). */
+/** Loads model.json and the weight files it lists (paths inside model.json's folder, read by the weight reader). */
 export async function loadLayersModelFromFile(modelJsonPath: string): Promise<tf.LayersModel> {
   const path = resolve(modelJsonPath);
   const { modelTopology, weightsManifest, raw } = await readModelJson(path);
-  const folder = dirname(path);
-  const chunks: Uint8Array[] = [];
-  for (const group of weightsManifest) {
-    for (const file of group.paths) {
-      try {
-        chunks.push(await readFile(join(folder, file)));
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new ModelFileError(code === 'ENOENT'
-          ? `weights file '${file}' listed in ${path} is missing`
-          : `cannot read weights file '${file}' listed in ${path}: ${code ?? (err as Error).message}`);
-      }
-    }
-  }
-  const weightSpecs = weightsManifest.flatMap((g) => g.weights);
-  const expected = weightSpecs.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES[w.dtype] ?? 4), 0);
-  const total = chunks.reduce((n, c) => n + c.length, 0);
-  if (weightSpecs.some((w) => w.quantization)) throw new ModelFileError(`${path} has quantized weights, which the exporter does not read`);
-  if (total !== expected) {
-    throw new ModelFileError(`weight files listed in ${path} hold ${total} bytes but its weightsManifest needs ${expected}: a shard is truncated or from another model`);
-  }
-  const weightData = new Uint8Array(total);
+  const { weights } = await readWeights(parseWeightsManifest(weightsManifest, path), dirname(path), path);
+  // tfjs gets the decoded values with plain specs: it never sees the quantized encoding.
+  const weightSpecs: tf.io.WeightsManifestEntry[] = weights.map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype, ...(w.group ? { group: w.group as tf.io.WeightGroup } : {}) }));
+  const weightData = new Uint8Array(weights.reduce((n, w) => n + w.values.byteLength, 0));
   let offset = 0;
-  for (const chunk of chunks) { weightData.set(chunk, offset); offset += chunk.length; }
+  for (const w of weights) {
+    weightData.set(new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength), offset);
+    offset += w.values.byteLength;
+  }
   const handler: tf.io.IOHandler = {
     load: async () => ({
       modelTopology: modelTopology as tf.io.ModelArtifacts['modelTopology'],
