@@ -1,12 +1,14 @@
 // The work behind `onnx-edge export` and `onnx-edge verify`, as functions the CLI commands call after
 // validating their flags. Nothing is written unless every step (load, export, verification) succeeded.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ParityReport } from './contract.ts';
 import { METADATA_KEYS } from './contract.ts';
 import { exportModel } from './export.ts';
 import { writeFileAtomic } from './io/atomic-write.ts';
-import { loadLayersModelFromFile, ModelFileError, resolveModelJson } from './io/load-model.ts';
+import { loadLayersModelFromFile, ModelFileError, readLayersModel, resolveModelJson } from './io/load-model.ts';
+import { readRegularFile } from './io/model-files.ts';
+import { refuseOutputOverInput } from './io/output-path.ts';
 import { readOnnxMetadata } from './onnx/metadata.ts';
 import { useVerificationBackend } from './verify/backend.ts';
 import { checkParity, verifyParity, type VerifyOptions } from './verify/parity.ts';
@@ -19,6 +21,8 @@ export interface ExportFromPathOptions {
   repository?: { repo: string; name: string };
   /** Called with the parity report before it is checked (the CLI prints it even when it fails). */
   onParity?: (report: ParityReport) => void;
+  /** Called with each one-line warning about the model as soon as it is known (NaN or infinite weights). */
+  onWarning?: (line: string) => void;
 }
 
 export interface ExportFromPathResult {
@@ -27,11 +31,13 @@ export interface ExportFromPathResult {
   messages: string[];
 }
 
-/** labels.json of a training run (a JSON array of names), next to tfjs/ or to model.json. */
+/** Where a training run keeps labels.json (a JSON array of names): next to tfjs/ or to model.json. */
+const labelsCandidates = (modelJson: string) => [join(dirname(modelJson), 'labels.json'), join(dirname(dirname(modelJson)), 'labels.json')];
+
 async function runLabels(modelJson: string): Promise<string[] | undefined> {
-  for (const candidate of [join(dirname(modelJson), 'labels.json'), join(dirname(dirname(modelJson)), 'labels.json')]) {
-    const text = await readFile(candidate, 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
+  for (const candidate of labelsCandidates(modelJson)) {
+    if (!(await stat(candidate).catch(() => undefined))) continue;
+    const text = new TextDecoder().decode(await readRegularFile(candidate, candidate, 1 << 20, 'a list of class names is far smaller'));
     let labels: unknown;
     try {
       labels = JSON.parse(text);
@@ -58,7 +64,11 @@ export async function exportModelFromPath(source: string, options: ExportFromPat
   }
   await useVerificationBackend();
   const modelJson = await resolveModelJson(source);
-  const model = await loadLayersModelFromFile(modelJson);
+  const { model, files, warnings } = await readLayersModel(modelJson);
+  for (const line of warnings) options.onWarning?.(line);
+  const labelFiles = await Promise.all(labelsCandidates(modelJson).map((p) => realpath(p).catch(() => '')));
+  const outputs = options.output ? [options.output, ...(options.verify ? [join(dirname(options.output), 'parity.json')] : [])] : [];
+  await refuseOutputOverInput(outputs, [...files, ...labelFiles.filter(Boolean)]);
   const labels = await runLabels(modelJson);
   const exportOptions = { opset: options.opset, inputLayout: options.inputLayout, labels };
   let { bytes, report } = exportModel(model, exportOptions);

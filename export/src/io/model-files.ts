@@ -58,6 +58,18 @@ export async function readWhole(file: RegularFile, target: Uint8Array, offset: n
   }
 }
 
+/** The bytes of the regular file `path`, refused unread when larger than `maxBytes` (`why` says why that is enough). */
+export async function readRegularFile(path: string, what: string, maxBytes: number, why: string): Promise<Uint8Array> {
+  const file = await openRegularFile(path, what);
+  if (file.size > maxBytes) {
+    await file.handle.close();
+    throw new ModelFileError(`${what} is ${file.size.toLocaleString('en-US')} bytes; at most ${maxBytes.toLocaleString('en-US')} are read (${why})`);
+  }
+  const bytes = new Uint8Array(file.size);
+  await readWhole(file, bytes, 0, what);
+  return bytes;
+}
+
 /**
  * The real path of `relativePath` (a path written in a model file) inside `folder`. Refused: absolute paths,
  * URLs, '..' segments, NUL bytes, and paths whose real location (after symbolic links) is outside the folder.

@@ -52,6 +52,7 @@ async function run(argv: string[]): Promise<number> {
     repository: values.repo ? { repo: values.repo, name: values.name! } : undefined,
     // Printed before the check, so a failed verification still shows its numbers.
     onParity: (report) => console.log(JSON.stringify(report)),
+    onWarning: (line) => console.error(line),
   });
   for (const line of result.messages) console.error(line);
   return 0;
