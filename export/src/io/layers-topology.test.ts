@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { buildNetwork, NETWORK_NAMES, VARIANTS } from '@onnx-edge/train';
-import { corpusModels } from '../testing/model-corpus.ts';
+import { NETWORK_NAMES, VARIANTS } from '@onnx-edge/core';
+import { buildNetwork } from '@onnx-edge/train';
+import { corpusModels } from '../../testing/model-corpus.ts';
 import { checkLayersTopology } from './layers-topology.ts';
 import { ModelFileError } from './model-file-error.ts';
 

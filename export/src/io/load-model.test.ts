@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { saveModelToDir } from '@onnx-edge/train';
-import { corpusModels } from '../testing/model-corpus.ts';
+import { corpusModels } from '../../testing/model-corpus.ts';
 import { readLayersModel } from './load-model.ts';
 import { ModelFileError } from './model-file-error.ts';
 import { MODEL_JSON_MAX_BYTES, MODEL_JSON_MAX_DEPTH } from './model-json.ts';

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { corpusModels } from '../testing/model-corpus.ts';
+import { corpusModels } from '../../testing/model-corpus.ts';
 import { ModelFileError } from './model-file-error.ts';
 import { openRegularFile } from './model-files.ts';
 import { decodeGroup, nonFiniteWeights, parseWeightsManifest, readWeights, type NamedWeight } from './weights.ts';

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const NODE_MODULES = fileURLToPath(new URL('../../../node_modules', import.meta.url));
+const NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
 
 /** The package folders of the corpus (MIT licensed). */
 export const CORPUS_PACKAGES = ['@upscalerjs/esrgan-slim', '@upscalerjs/models', '@vladmandic/human'] as const;
