@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ParityReport } from '@onnx-edge/core';
 import { writeFileAtomic } from '@onnx-edge/core/node';
 import {
-  checkParity, exportModel, readLayersModel, refuseOutputOverInput, resolveModelJson, useVerificationBackend, verifyParity,
+  checkParity, exportModel, ModelFileError, readLayersModel, refuseOutputOverInput, resolveModelJson, useVerificationBackend, verifyParity,
   type ContractHints, type ExportReport, type VerifyOptions,
 } from '@onnx-edge/export';
 import { readLabelsFile } from './labels-file.ts';

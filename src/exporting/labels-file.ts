@@ -1,16 +1,13 @@
 // Class names from a file: a JSON array (labels.json of a training run) or one name per line (Triton's
 // labels.txt; blank lines skipped). Used for `onnx-edge export --labels FILE` and a run folder's labels.json.
-import { readFile } from 'node:fs/promises';
 import { parseLabels } from '@onnx-edge/core';
-import { ModelFileError } from '@onnx-edge/export';
+import { ModelFileError, readRegularFile } from '@onnx-edge/export';
+
+/** Largest labels file read: a list of class names is far smaller (ImageNet's 1000 names take 20 kB). */
+const MAX_LABELS_BYTES = 1 << 20;
 
 export async function readLabelsFile(path: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new ModelFileError(`cannot read labels file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
+  const text = new TextDecoder().decode(await readRegularFile(path, `labels file ${path}`, MAX_LABELS_BYTES, 'a list of class names is far smaller'));
   if (text.trimStart().startsWith('[')) {
     try {
       return parseLabels(text);

@@ -85,14 +85,13 @@ async function run(argv: string[]): Promise<number> {
 
   const hints = contractHints(values);
   const { exportAndVerify } = await import('../../exporting/export-and-verify.ts');
-  const { readLabelsFile } = await import('../../exporting/labels-file.ts');
-  const labels = values.labels === undefined ? undefined : await readLabelsFile(values.labels);
   const { bytes, report } = await exportAndVerify({
     source: positionals[0]!,
     output: values.output,
     opset: values.opset,
     inputLayout: values.inputLayout,
-    contract: { ...hints, ...(labels ? { labels } : {}) },
+    contract: hints,
+    labelsFile: values.labels,
     verify: verify ? { dataDir: values.verifyData, count: values.verifyCount } : undefined,
     // Printed before the check, so a failed verification still shows its numbers.
     onParity: (parity) => console.log(JSON.stringify(parity)),
