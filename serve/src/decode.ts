@@ -1,12 +1,13 @@
 // Image bytes -> model input. Untrusted input: before anything is decoded, each image's type is checked
 // against its bytes and its size read from its own header (@onnx-edge/core's readImageHeader: PNG's IHDR,
-// JPEG's frame header, WebP's VP8/VP8L/VP8X) against the side and pixel limits, and a request's images together against its budget (count and total pixels); sharp then fails on
-// decoder errors instead of guessing, and decoding stops when the client has gone. Any size is resized to
-// 32×32 by area averaging, like the web demo; a 32×32 image is used as is (no resampling), so its numbers
-// equal what tfjs computes on the same pixels.
+// JPEG's frame header, WebP's VP8/VP8L/VP8X) against the side and pixel limits, and a request's images
+// together against its budget (count and total pixels); sharp then fails on decoder errors instead of
+// guessing, and decoding stops when the client has gone. Any size is resized to 32×32 by area averaging,
+// like the web demo; a 32×32 image is used as is (no resampling), so its numbers equal what tfjs computes on
+// the same pixels.
 import sharp from 'sharp';
 import { setImmediate } from 'node:timers/promises';
-import { AreaResizer, IMAGE_SIZE, type InputLayout, pixelsToInput, readImageHeader } from '@onnx-edge/core';
+import { AreaResizer, IMAGE_SIZE, imageToInput, type InputLayout, readImageHeader, SEED_IMAGE_INPUT } from '@onnx-edge/core';
 import { isAnimated } from './animation.ts';
 import { decodePlainPng } from './plain-png.ts';
 import { clientClosed, HttpError, payloadTooLarge, unprocessable, unsupportedMediaType } from './errors.ts';
@@ -14,6 +15,9 @@ import { clientClosed, HttpError, payloadTooLarge, unprocessable, unsupportedMed
 // The images are tiny: libvips' own threads per image would only contend with onnxruntime for the cores.
 // Concurrency comes from decoding several requests at once on libuv's pool instead.
 sharp.concurrency(1);
+
+/** What /classify feeds the model today: the seed contract's 32×32 RGB. */
+const NETWORK_SIZE = { width: IMAGE_SIZE, height: IMAGE_SIZE };
 
 /** About 1.5 ms of resizing between two turns of the event loop (a 12 MP photo takes ~55 ms in all). */
 const RESIZE_SLICE_BYTES = 1 << 20;
@@ -98,7 +102,7 @@ export async function sharpRgbPixels(bytes: Uint8Array, limits: DecodeLimits, si
   const { width, height, channels } = decoded.info;
   if (width === IMAGE_SIZE && height === IMAGE_SIZE) return decoded.data;
   if (channels !== 3) throw new Error(`sharp decoded ${channels} channels where RGB was asked`);
-  const resizer = new AreaResizer(width, height, 3);
+  const resizer = new AreaResizer(width, height, 3, { ...NETWORK_SIZE, channels: 3 });
   const rowsPerSlice = Math.max(1, Math.floor(RESIZE_SLICE_BYTES / (width * 3)));
   for (let row = 0; row < height; row += rowsPerSlice) {
     if (row > 0) await setImmediate();
@@ -117,7 +121,8 @@ export async function decodeImage(bytes: Uint8Array, declared: ImageType, limits
   if (signal?.aborted) throw clientClosed();
   // A plain PNG at the model's size skips sharp (plain-png.ts says why and which images qualify).
   const plain = declared === 'image/png' && size.width === IMAGE_SIZE && size.height === IMAGE_SIZE ? decodePlainPng(bytes, IMAGE_SIZE, IMAGE_SIZE) : undefined;
-  if (plain) return pixelsToInput(plain, 3, layout);
+  const input = { ...SEED_IMAGE_INPUT, layout };
+  if (plain) return imageToInput(plain, 3, NETWORK_SIZE, input);
   let pixels: Uint8Array;
   try {
     pixels = await sharpRgbPixels(bytes, limits, signal);
@@ -129,5 +134,5 @@ export async function decodeImage(bytes: Uint8Array, declared: ImageType, limits
     throw unprocessable('the image could not be decoded: it is damaged, truncated or not a supported image');
   }
   if (pixels.length !== IMAGE_SIZE * IMAGE_SIZE * 3) throw unprocessable(`the image decoded to ${pixels.length} bytes, not ${IMAGE_SIZE}x${IMAGE_SIZE} RGB`);
-  return pixelsToInput(pixels, 3, layout);
+  return imageToInput(pixels, 3, NETWORK_SIZE, input);
 }

@@ -1,7 +1,7 @@
 // `onnx-edge verify`: an ONNX file already on disk checked against the tfjs model it came from. The input
-// layout is read from the file's metadata, so the file is verified the way it will be fed.
+// layout is read from the contract in the file's metadata, so the file is verified the way it will be fed.
 import { readFile } from 'node:fs/promises';
-import { METADATA_KEYS, readOnnxMetadata, type ParityReport } from '@onnx-edge/core';
+import { contractFromMetadata, readOnnxMetadata, type InputLayout, type ParityReport } from '@onnx-edge/core';
 import {
   checkParity, loadLayersModelFromFile, ModelFileError, resolveModelJson, useVerificationBackend, verifyParity, type VerifyOptions,
 } from '@onnx-edge/export';
@@ -17,12 +17,14 @@ export async function verifyOnnxFile(
   } catch (err) {
     throw new ModelFileError(`cannot read ${onnxPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  let layout: string | undefined;
+  let metadata: Record<string, string>;
   try {
-    layout = readOnnxMetadata(bytes)[METADATA_KEYS.inputLayout];
+    metadata = readOnnxMetadata(bytes);
   } catch (err) {
     throw new ModelFileError(`${onnxPath} is not an ONNX model: ${(err as Error).message}`);
   }
+  const { input } = contractFromMetadata(metadata);
+  const layout: InputLayout = input.kind === 'image' ? input.layout : 'NCHW';
   await useVerificationBackend();
   const model = await loadLayersModelFromFile(await resolveModelJson(against));
   try {

@@ -4,17 +4,15 @@
 // and failing every request: a config input name the model does not have, dims of another rank, an output
 // that is not float32, ten classes and five labels.
 import { basename } from 'node:path';
-import { IMAGE_CHANNELS, IMAGE_SIZE, type InputLayout, PROBABILITIES_NAME } from '@onnx-edge/core';
+import { PROBABILITIES_NAME } from '@onnx-edge/core';
 import type { RepositoryModel } from '../repository/reader.ts';
 import type { TensorInfo } from './worker-protocol.ts';
 
-export function defaultInputDims(layout: InputLayout): number[] {
-  return layout === 'NHWC' ? [IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS] : [IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE];
-}
-
-/** The dims (without the batch) the server feeds the model: config.pbtxt's, else the image in the model's layout. */
-export function servedInputDims(entry: RepositoryModel): number[] {
-  return entry.config?.inputs[0]?.dims.length ? entry.config.inputs[0].dims : defaultInputDims(entry.inputLayout);
+/** How the server will feed the model. */
+export interface Feeding {
+  /** Input dims without the batch: config.pbtxt's, else the contract's, else the model's own. */
+  inputDims: number[];
+  maxBatch: number;
 }
 
 const shapeText = (shape: number[]) => `[${shape.map((d) => (d < 0 ? '?' : d)).join(',')}]`;
@@ -22,7 +20,7 @@ const names = (list: TensorInfo[]) => list.map((t) => t.name).join(', ') || 'non
 /** Dimensions that agree where both are known (-1 is symbolic or variable). */
 const agree = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d < 0 || b[i]! < 0 || d === b[i]);
 
-function inputProblems(entry: RepositoryModel, file: string, inputs: TensorInfo[], maxBatch: number): string[] {
+function inputProblems(entry: RepositoryModel, file: string, inputs: TensorInfo[], feeding: Feeding): string[] {
   const problems: string[] = [];
   const configured = entry.config?.inputs ?? [];
   if (inputs.length !== 1) problems.push(`${file} takes ${inputs.length} inputs (${names(inputs)}); the server feeds one image tensor`);
@@ -33,16 +31,16 @@ function inputProblems(entry: RepositoryModel, file: string, inputs: TensorInfo[
   if (input.type !== 'float32') problems.push(`${file}'s input '${input.name}' is ${input.type}; the server feeds float32`);
   if (declared && declared.name !== input.name) problems.push(`config.pbtxt input[0].name '${declared.name}' is not an input of ${file}, which takes '${input.name}'`);
   if (declared && declared.dataType !== 'TYPE_FP32') problems.push(`config.pbtxt input[0].data_type is ${declared.dataType}; the server feeds TYPE_FP32`);
-  if (input.shape.length > 0) {
-    const dims = servedInputDims(entry);
-    if (!agree(input.shape.slice(1), dims)) {
-      problems.push(declared?.dims.length
-        ? `config.pbtxt input[0].dims [${dims.join(',')}] do not match ${file}'s input '${input.name}' ${shapeText(input.shape)} (dims leave the batch out)`
-        : `${file}'s input '${input.name}' is ${shapeText(input.shape)}, not the [N,${dims.join(',')}] images are fed as; give config.pbtxt input dims for another size`);
-    }
-    const batch = input.shape[0]!;
-    if (batch > 0 && maxBatch > batch) problems.push(`${file}'s input '${input.name}' has a fixed batch of ${batch}; set config.pbtxt max_batch_size (or --max-batch) to ${batch}`);
+  const dims = feeding.inputDims;
+  if (dims.length === 0 || dims.some((d) => d < 1)) {
+    problems.push(`${file}'s input '${input.name}' is ${shapeText(input.shape)}, whose size is not fixed; give its dims in config.pbtxt`);
+  } else if (input.shape.length > 0 && !agree(input.shape.slice(1), dims)) {
+    problems.push(declared?.dims.length
+      ? `config.pbtxt input[0].dims [${dims.join(',')}] do not match ${file}'s input '${input.name}' ${shapeText(input.shape)} (dims leave the batch out)`
+      : `the contract in ${file}'s metadata gives the input as [N,${dims.join(',')}], but ${file}'s input '${input.name}' is ${shapeText(input.shape)}`);
   }
+  const batch = input.shape[0] ?? -1;
+  if (batch > 0 && feeding.maxBatch > batch) problems.push(`${file}'s input '${input.name}' has a fixed batch of ${batch}; set config.pbtxt max_batch_size (or --max-batch) to ${batch}`);
   return problems;
 }
 
@@ -62,14 +60,14 @@ function outputProblems(entry: RepositoryModel, file: string, outputs: TensorInf
   // The labels name the classes of the output /classify ranks.
   const ranked = outputs.find((o) => o.name === PROBABILITIES_NAME) ?? outputs[0];
   const classes = ranked?.shape.at(-1);
-  if (ranked && classes !== undefined && classes > 0 && entry.labels.length !== classes) {
+  if (ranked && classes !== undefined && classes > 0 && entry.labels.length > 0 && entry.labels.length !== classes) {
     problems.push(`${entry.labelsSource} has ${entry.labels.length} labels; output '${ranked.name}' has ${classes} classes`);
   }
   return problems;
 }
 
 /** Every disagreement between the repository and model.onnx, each naming its field; empty when they agree. */
-export function modelProblems(entry: RepositoryModel, model: { inputs: TensorInfo[]; outputs: TensorInfo[] }, maxBatch: number): string[] {
+export function modelProblems(entry: RepositoryModel, model: { inputs: TensorInfo[]; outputs: TensorInfo[] }, feeding: Feeding): string[] {
   const file = basename(entry.modelPath);
-  return [...inputProblems(entry, file, model.inputs, maxBatch), ...outputProblems(entry, file, model.outputs)];
+  return [...inputProblems(entry, file, model.inputs, feeding), ...outputProblems(entry, file, model.outputs)];
 }

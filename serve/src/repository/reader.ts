@@ -1,13 +1,14 @@
 // Reads a model repository in Triton's layout. A model is a folder holding numeric version folders with
 // model.onnx inside; config.pbtxt and labels.txt are optional (Triton generates a config for ONNX models
-// too); without labels.txt the labels come from the ONNX metadata. The repository is input the server does
+// too); without labels.txt the labels come from the ONNX metadata. The model's contract (input, output,
+// labels, dataset) is read from its metadata through @onnx-edge/core. The repository is input the server does
 // not control: only regular files inside it are read (a FIFO would hang the start, /dev/zero never ends, a
 // link may lead anywhere), each within a size cap, and whatever is wrong with one model folder refuses that
 // model alone, with the file and the reason.
 import { createHash } from 'node:crypto';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { type InputLayout, labelsFromMetadata, METADATA_KEYS, readOnnxMetadata } from '@onnx-edge/core';
+import { ContractError, contractFromMetadata, type InputLayout, type ModelContract, readOnnxMetadata } from '@onnx-edge/core';
 import { readRegularFile, realPathInside } from '../files.ts';
 import { parseConfigPbtxt, type ModelConfig, type VersionPolicy } from './config-pbtxt.ts';
 import { MODEL_NAME_PATTERN } from './writer.ts';
@@ -17,9 +18,11 @@ export interface RepositoryModel {
   version: number;
   modelPath: string;
   labels: string[];
-  /** Where the labels come from, for messages: 'labels.txt', or the model's metadata. */
+  /** Where the labels come from, for messages: labels.txt's path, or the model's metadata. */
   labelsSource: string;
   inputLayout: InputLayout;
+  /** What the model takes and gives, from its metadata; labels.txt, where present, replaces its labels. */
+  contract: ModelContract;
   /** sha256 of model.onnx (hex): a content version for caches (the browser demo, ETags). */
   sha256: string;
   /** Parsed config.pbtxt, when the folder has one. */
@@ -61,16 +64,41 @@ function parseLabelsTxt(text: string): string[] {
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
 }
 
-function describeOnnx(bytes: Uint8Array, modelPath: string): { labels: string[]; labelsSource: string; inputLayout: InputLayout; sha256: string } {
+interface DescribedOnnx {
+  labels: string[];
+  labelsSource: string;
+  inputLayout: InputLayout;
+  contract: ModelContract;
+  sha256: string;
+}
+
+function describeOnnx(bytes: Uint8Array, modelPath: string): DescribedOnnx {
   let metadata: Record<string, string>;
   try {
     metadata = readOnnxMetadata(bytes);
   } catch (err) {
     throw new RepositoryError(`${modelPath} is not an ONNX model (${(err as Error).message}); export one with 'onnx-edge export'`);
   }
-  const inputLayout = metadata[METADATA_KEYS.inputLayout] === 'NHWC' ? 'NHWC' : 'NCHW';
-  const labelsSource = metadata[METADATA_KEYS.labels] ? `the ${METADATA_KEYS.labels} metadata of ${modelPath}` : `the CIFAR-10 default labels (${modelPath} has no ${METADATA_KEYS.labels} metadata and the folder no labels.txt)`;
-  return { labels: labelsFromMetadata(metadata), labelsSource, inputLayout, sha256: createHash('sha256').update(bytes).digest('hex') };
+  let contract: ModelContract;
+  try {
+    contract = contractFromMetadata(metadata);
+  } catch (err) {
+    if (!(err instanceof ContractError)) throw err;
+    throw new RepositoryError(`${modelPath}: ${err.message}`);
+  }
+  return {
+    labels: [...(contract.output.labels ?? [])],
+    labelsSource: `the labels in the metadata of ${modelPath}`,
+    inputLayout: contract.input.kind === 'image' ? contract.input.layout : 'NCHW',
+    contract,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+}
+
+/** The contract as served: labels.txt's labels replace the file's own. */
+function withLabels(contract: ModelContract, labels: string[]): ModelContract {
+  const classes = contract.output.kind === 'probabilities' || contract.output.kind === 'logits';
+  return classes && labels.length > 0 ? { ...contract, output: { ...contract.output, labels } } : contract;
 }
 
 function allowedVersions(found: number[], policy: VersionPolicy | undefined): number[] {
@@ -115,7 +143,7 @@ export async function readModelFolder(repo: string, dir: string): Promise<ModelF
       const modelPath = join(dir, String(version), 'model.onnx');
       const bytes = await readRepositoryFile(repo, modelPath, MAX_MODEL_BYTES);
       const described = describeOnnx(bytes, modelPath);
-      const labels = labelsTxt ? { labels: labelsTxt, labelsSource: labelPath } : {};
+      const labels = labelsTxt ? { labels: labelsTxt, labelsSource: labelPath, contract: withLabels(described.contract, labelsTxt) } : {};
       return { name, version, modelPath: await realPathInside(repo, modelPath), ...described, ...labels, ...(config ? { config } : {}) };
     },
   };

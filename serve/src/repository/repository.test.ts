@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CIFAR10_LABELS, METADATA_KEYS } from '@onnx-edge/core';
+import { CIFAR10_LABELS, contractToMetadata, METADATA_KEYS, type ModelContract } from '@onnx-edge/core';
 import { parseConfigPbtxt, parseTextFormat, type TextMessage } from './config-pbtxt.ts';
 import { modelFromFile, readModelRepository } from './reader.ts';
 import { writeModelToRepository } from './writer.ts';
@@ -165,4 +165,26 @@ test('config.pbtxt numbers, dims, types, label files and version policies are bo
   assert.deepEqual(parseConfigPbtxt(`${base}version_policy: { latest: { num_versions: 2 } }`, 'm').versionPolicy, { latest: 2 });
   assert.deepEqual(parseConfigPbtxt(`${base}version_policy: { specific: { versions: [ 1, 3 ] } }`, 'm').versionPolicy, { specific: [1, 3] });
   assert.deepEqual(parseConfigPbtxt(`${base}version_policy: { all: { } }`, 'm').versionPolicy, { all: true });
+});
+
+test('each model carries the contract of its metadata, labels.txt replacing its labels; a malformed contract is refused by name', async (t) => {
+  const repo = await tempRepo(t);
+  const gray: ModelContract = {
+    input: { kind: 'image', height: 64, width: 64, color: 'GRAY', layout: 'NHWC', range: [-1, 1], mean: [0], std: [1] },
+    output: { kind: 'logits', labels: ['x', 'y'] },
+    dataset: 'faces',
+  };
+  const metadata = Object.fromEntries(contractToMetadata(gray));
+  await mkdir(join(repo, 'gray', '1'), { recursive: true });
+  await writeFile(join(repo, 'gray', '1', 'model.onnx'), fakeOnnx(metadata));
+  await writeFile(join(repo, 'gray', 'labels.txt'), 'happy\nsad\n');
+  await mkdir(join(repo, 'broken', '1'), { recursive: true });
+  await writeFile(join(repo, 'broken', '1', 'model.onnx'), fakeOnnx({ ...metadata, [METADATA_KEYS.inputRange]: '1,0' }));
+
+  const folders = await readModelRepository(repo);
+  assert.deepEqual(folders.map((f) => f.name), ['broken', 'gray']);
+  const served = await folders[1]!.read(1);
+  assert.deepEqual([served.contract, served.labels, served.inputLayout], [{ ...gray, output: { kind: 'logits', labels: ['happy', 'sad'] } }, ['happy', 'sad'], 'NHWC']);
+  // The contract is read with the version: a malformed one refuses that version (and so the model, with no other).
+  await assert.rejects(folders[0]!.read(1), /broken.*model\.onnx: metadata entry onnx_edge\.input_range: expected "lo,hi" with lo < hi/);
 });
