@@ -15,7 +15,7 @@ import { exportSeedNetwork } from '@onnx-edge/serve/testing';
 import * as corpus from './corpus.ts';
 import { asResponse, assertErrorAnswer, CaseLog, observe, rawRequest, REPO_ROOT, reliabilityCase, socketExchange, type RawRequest } from './harness.ts';
 
-const log = new CaseLog('hosts', 'Host names and cross-origin requests', 10);
+const log = new CaseLog('hosts', 'Host names and cross-origin requests', 14);
 const ATTACKER = 'rebind.attacker.example';
 let repo: string;
 let webRoot: string;

@@ -25,7 +25,7 @@ const HEALTH_BOUND_MS = 100;
 const STALL_MS = 4000;
 const DRAIN_MS = 4000;
 
-const log = new CaseLog('memory', 'Large responses and memory', 7);
+const log = new CaseLog('memory', 'Large responses and memory', 11);
 /** onnxruntime-web's files, as the built web demo serves them (read from node_modules, never copied). */
 const WEB_ROOT = join(REPO_ROOT, 'node_modules', 'onnxruntime-web', 'dist');
 let repo: string;

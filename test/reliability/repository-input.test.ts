@@ -17,7 +17,7 @@ import { cleanEnv, runCli } from '../pipeline/cli-process.ts';
 import * as corpus from './corpus.ts';
 import { assertErrorAnswer, CaseLog, observe, rawRequest, REPO_ROOT, reliabilityCase } from './harness.ts';
 
-const log = new CaseLog('repository-input', 'Repository input', 9);
+const log = new CaseLog('repository-input', 'Repository input', 13);
 /** Labels planted outside the repository: they must never be served. */
 const SECRET_LABELS = Array.from({ length: 10 }, (_, i) => `outside-secret-${i}`);
 let source: string; // the exported model, outside the test repository

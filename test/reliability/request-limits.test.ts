@@ -14,7 +14,7 @@ import { assertErrorAnswer, bytes, CaseLog, observe, rawRequest, REPO_ROOT, reli
 import { startHealthProbe } from './health-probe.ts';
 
 const HEALTH_BOUND_MS = 100;
-const log = new CaseLog('request-limits', 'Request budgets and parsing', 8);
+const log = new CaseLog('request-limits', 'Request budgets and parsing', 12);
 let repo: string;
 let server: ChildServer;
 let serverPaths: string[];
