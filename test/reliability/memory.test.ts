@@ -84,7 +84,7 @@ reliabilityCase(log, 'pipelined floods of large files and 50 slow readers, all a
   await assertStillServing();
   // The machine's own noise first: the probe and the server's event-loop delay with nobody attacking.
   await server.eventLoopDelayMs();
-  const idleProbe = await startHealthProbe(server.url, 25, HEALTH_BOUND_MS);
+  const idleProbe = await startHealthProbe(server.url, server.pid, 25, HEALTH_BOUND_MS);
   await sleep(2000);
   const idle = await idleProbe.stop();
   const idleLoopDelayMs = await server.eventLoopDelayMs();
@@ -92,7 +92,7 @@ reliabilityCase(log, 'pipelined floods of large files and 50 slow readers, all a
   const fdsBefore = openFiles(server.pid);
   await server.eventLoopDelayMs(); // resets the server's event-loop delay histogram
   const rss = sampleRss();
-  const probe = await startHealthProbe(server.url, 25, HEALTH_BOUND_MS);
+  const probe = await startHealthProbe(server.url, server.pid, 25, HEALTH_BOUND_MS);
   const scheduleBefore = server.mainThreadSchedule();
   // The attackers run here, on the server's machine, where a real attacker's CPU is elsewhere: they yield
   // the CPU to the server and to the probe (this process's main thread only, from now on).
@@ -124,7 +124,7 @@ reliabilityCase(log, 'pipelined floods of large files and 50 slow readers, all a
   const slowBytes = slowReaders.reduce((n, c) => n + c.count.bodyBytes, 0);
   const summary = `RSS ${mb(rssBefore)} MB before, ${mb(rssStalled)} MB while nobody read, highest ${mb(rssHighest)} MB (growth ${growthMb} MB), ${mb(rssAfter)} MB after the clients left; ` +
     `wasm flood: ${wasmFlood.count.completed} of 60 answers read (${mb(wasmFlood.count.bodyBytes)} MB); model flood: ${modelFlood.count.completed} of 6,000 read (${mb(modelFlood.count.bodyBytes)} MB); slow readers: ${mb(slowBytes)} MB read in all; ` +
-    `health: ${health.count} probes, p50 ${health.p50Ms} ms, p99 ${health.p99Ms} ms, max ${health.maxMs} ms, ${health.over} over ${HEALTH_BOUND_MS} ms, ${health.failures} failed; server event-loop delay max ${loopDelayMs} ms; ` +
+    `health: ${health.count} probes, p50 ${health.p50Ms} ms, p99 ${health.p99Ms} ms, max ${health.maxMs} ms (the server's main thread meanwhile ${health.slowest.serverCpuMs} ms on a CPU, ${health.slowest.serverWaitMs} ms waiting for one), ${health.over} over ${HEALTH_BOUND_MS} ms, ${health.failures} failed; server event-loop delay max ${loopDelayMs} ms; ` +
     `server main thread ${Math.round(scheduleAfter.cpuMs - scheduleBefore.cpuMs)} ms on a CPU and ${Math.round(scheduleAfter.waitMs - scheduleBefore.waitMs)} ms waiting for one; ` +
     `before the attack, idle: health max ${idle.maxMs} ms (p99 ${idle.p99Ms} ms), event-loop delay max ${idleLoopDelayMs} ms; ` +
     `open files ${fdsBefore} before, ${fdsAfter} after`;

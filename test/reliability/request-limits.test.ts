@@ -244,12 +244,12 @@ reliabilityCase(log, 'the event loop during four of each at once', async (draft)
   draft.sent = `the ${stallBodies.length} bodies above, four of each at once (${stallBodies.length * 4} requests), while a health probe in its own process asks every 25 ms`;
   draft.expected = `every body refused with its 4xx; every health check answered within ${HEALTH_BOUND_MS} ms; the server's own event-loop delay reported beside the machine's idle figures`;
   await server.eventLoopDelayMs();
-  const idleProbe = await startHealthProbe(server.url, 25, HEALTH_BOUND_MS);
+  const idleProbe = await startHealthProbe(server.url, server.pid, 25, HEALTH_BOUND_MS);
   await sleep(2000);
   const idle = await idleProbe.stop();
   const idleLoopMs = await server.eventLoopDelayMs();
   const requests = stallBodies.flatMap(([, , request, status]) => Array.from({ length: 4 }, () => ({ req: request(), status })));
-  const probe = await startHealthProbe(server.url, 25, HEALTH_BOUND_MS);
+  const probe = await startHealthProbe(server.url, server.pid, 25, HEALTH_BOUND_MS);
   const schedule = server.mainThreadSchedule();
   // The clients run on the server's machine, where a real attacker's CPU is elsewhere: they yield the CPU.
   setPriority(19);
@@ -258,7 +258,7 @@ reliabilityCase(log, 'the event loop during four of each at once', async (draft)
   const after = server.mainThreadSchedule();
   const loopMs = await server.eventLoopDelayMs();
   draft.status = null;
-  draft.body = `answers ${[...new Set(answers.map((a) => a.status))].join(', ')}, the slowest after ${Math.round(Math.max(...answers.map((a) => a.ms)))} ms; health: ${health.count} probes, p50 ${health.p50Ms} ms, p99 ${health.p99Ms} ms, max ${health.maxMs} ms, ${health.failures} failed; server event-loop delay max ${loopMs} ms; server main thread ${Math.round(after.cpuMs - schedule.cpuMs)} ms on a CPU, ${Math.round(after.waitMs - schedule.waitMs)} ms waiting for one; idle before: health max ${idle.maxMs} ms, event-loop delay max ${idleLoopMs} ms`;
+  draft.body = `answers ${[...new Set(answers.map((a) => a.status))].join(', ')}, the slowest after ${Math.round(Math.max(...answers.map((a) => a.ms)))} ms; health: ${health.count} probes, p50 ${health.p50Ms} ms, p99 ${health.p99Ms} ms, max ${health.maxMs} ms (the server's main thread meanwhile ${health.slowest.serverCpuMs} ms on a CPU, ${health.slowest.serverWaitMs} ms waiting for one), ${health.failures} failed; server event-loop delay max ${loopMs} ms; server main thread ${Math.round(after.cpuMs - schedule.cpuMs)} ms on a CPU, ${Math.round(after.waitMs - schedule.waitMs)} ms waiting for one; idle before: health max ${idle.maxMs} ms, event-loop delay max ${idleLoopMs} ms`;
   log.facts['event loop under parse attacks'] = draft.body;
   answers.forEach((a, i) => assert.equal(a.status, requests[i]!.status, `request ${i}: ${a.text.slice(0, 200)}`));
   assert.equal(health.failures, 0, draft.body);
