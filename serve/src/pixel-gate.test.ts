@@ -10,18 +10,18 @@ const settled = async (p: Promise<unknown>) => {
   return done;
 };
 
-test('what fits starts at once; the rest waits in arrival order until pixels are released', async () => {
+test('what fits starts at once; the rest waits until pixels are released, a smaller one passing a larger one', async () => {
   const gate = new PixelGate(100);
   const a = await gate.acquire(60);
-  const b = await gate.acquire(40);
+  const b = await gate.acquire(30);
   const c = gate.acquire(50);
   const d = gate.acquire(10);
-  assert.equal(await settled(c), false, 'c waits: 100 in use');
-  assert.equal(await settled(d), false, 'd waits behind c although it would fit after one release');
+  assert.equal(await settled(c), false, 'c waits: 90 in use');
+  const releaseD = await d; // fits beside a and b although c came first
+  b();
+  assert.equal(await settled(c), false, 'c still waits: 70 in use');
   a();
   const releaseC = await c;
-  const releaseD = await d;
-  b();
   releaseC();
   releaseD();
   const all = await gate.acquire(100);

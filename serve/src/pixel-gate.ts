@@ -1,8 +1,10 @@
 // How many pixels the server decodes at once, across all requests. Each request is held to its own budget
 // (decode.ts), but twenty requests of one large image each would still decode twenty images side by side:
 // memory grows with the pixels being decoded (a 36 MP image is ~110 MB of RGB), and decoder work queued in
-// libuv's thread pool cannot be taken back when its client leaves. Requests wait here instead, in arrival
-// order, and a request whose client has gone leaves the queue without decoding anything.
+// libuv's thread pool cannot be taken back when its client leaves. Requests wait here instead, and a request
+// whose client has gone leaves the queue without decoding anything. A waiting image starts as soon as it
+// fits, before larger ones that arrived earlier: a photo of an ordinary size is not held behind a queue of
+// 36-megapixel images (those still start whenever that much is free, which small images leave almost always).
 import { clientClosed } from './errors.ts';
 
 interface Waiter {
@@ -23,7 +25,7 @@ export class PixelGate {
   async acquire(pixels: number, signal?: AbortSignal): Promise<() => void> {
     const weight = Math.min(pixels, this.capacity);
     if (signal?.aborted) throw clientClosed();
-    if (this.waiting.length === 0 && this.inUse + weight <= this.capacity) return this.take(weight);
+    if (this.inUse + weight <= this.capacity) return this.take(weight);
     return new Promise((resolve, reject) => {
       const leave = () => {
         this.waiting.splice(this.waiting.indexOf(waiter), 1);
@@ -53,8 +55,12 @@ export class PixelGate {
     };
   }
 
-  /** Starts waiters in arrival order while the first of them fits. */
+  /** Starts every waiter that fits, in arrival order. */
   private startWaiting(): void {
-    while (this.waiting.length > 0 && this.inUse + this.waiting[0]!.pixels <= this.capacity) this.waiting.shift()!.start();
+    for (const waiter of [...this.waiting]) {
+      if (this.inUse + waiter.pixels > this.capacity) continue;
+      this.waiting.splice(this.waiting.indexOf(waiter), 1);
+      waiter.start();
+    }
   }
 }
