@@ -2,6 +2,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import pkg from '../package.json' with { type: 'json' };
 import { CIFAR10_LABELS, METADATA_KEYS, type ParityReport } from './contract.ts';
+import type { Graph } from './ir/graph.ts';
 import { ModelWalker } from './frontend/walk.ts';
 import { sizeOf } from './ir/tensor.ts';
 import { modelSha256 } from './model-hash.ts';
@@ -46,11 +47,28 @@ export const PRODUCER_VERSION: string = pkg.version;
 
 export function exportModel(model: tf.LayersModel, options: ExportOptions = {}): ExportResult {
   const opset = options.opset ?? DEFAULT_OPSET;
-  const irVersion = irVersionForOpset(opset);
+  irVersionForOpset(opset);
   const inputLayout = options.inputLayout ?? 'nchw';
   const start = performance.now();
-
   const graph = new ModelWalker(model, { opset, inputLayout }).run();
+  return finishExport(graph, { ...options, opset, inputLayout }, { sourceModelSha256: modelSha256(model), imageContract: true, start });
+}
+
+export interface SourceFacts {
+  sourceModelSha256: string;
+  /**
+   * Whether the model takes the project's image contract (RGB pixels scaled by 1/255), as the layers models
+   * trained here do; models from elsewhere do not say how their inputs are prepared.
+   */
+  imageContract: boolean;
+  /** When the front end started, for the report's timings. */
+  start: number;
+}
+
+/** The rest of an export once a front end has built the graph: passes, metadata, serialisation, report. */
+export function finishExport(graph: Graph, options: ExportOptions & { opset: number; inputLayout: 'nchw' | 'nhwc' }, source: SourceFacts): ExportResult {
+  const { opset, inputLayout } = options;
+  const irVersion = irVersionForOpset(opset);
   const frontendDone = performance.now();
   const passes = runPipeline(graph);
   const passesDone = performance.now();
@@ -59,14 +77,13 @@ export function exportModel(model: tf.LayersModel, options: ExportOptions = {}):
   if (options.labels && typeof classes === 'number' && options.labels.length !== classes) {
     throw new RangeError(`${options.labels.length} labels given, but the model's output '${graph.outputs[0]!.name}' has ${classes} classes`);
   }
-  const labels = options.labels ?? (classes === CIFAR10_LABELS.length ? [...CIFAR10_LABELS] : undefined);
-  const sha256 = modelSha256(model);
+  const labels = options.labels ?? (source.imageContract && classes === CIFAR10_LABELS.length ? [...CIFAR10_LABELS] : undefined);
+  const sha256 = source.sourceModelSha256;
   const metadata: [string, string][] = [];
   if (labels) metadata.push([METADATA_KEYS.labels, JSON.stringify(labels)]);
+  metadata.push([METADATA_KEYS.inputLayout, inputLayout === 'nchw' ? 'NCHW' : 'NHWC']);
+  if (source.imageContract) metadata.push([METADATA_KEYS.inputScale, String(1 / 255)], [METADATA_KEYS.inputColor, 'RGB']);
   metadata.push(
-    [METADATA_KEYS.inputLayout, inputLayout === 'nchw' ? 'NCHW' : 'NHWC'],
-    [METADATA_KEYS.inputScale, String(1 / 255)],
-    [METADATA_KEYS.inputColor, 'RGB'],
     [METADATA_KEYS.sourceModelSha256, sha256],
     [METADATA_KEYS.producerVersion, PRODUCER_VERSION],
   );
@@ -76,6 +93,7 @@ export function exportModel(model: tf.LayersModel, options: ExportOptions = {}):
   const end = performance.now();
 
   const describe = (v: { name: string; shape?: (number | string)[] }) => ({ name: v.name, shape: v.shape ?? [] });
+  const start = source.start;
   return {
     bytes,
     report: {

@@ -1,0 +1,159 @@
+// The explicit table of TF op handlers: op name → handler. A reachable op missing here stops the export
+// with every such op of the model listed (UnsupportedOpsError); docs/OPS.md is generated from this table.
+// One file per op family.
+import type { OpHandler } from '../context.ts';
+import { Elu, LeakyRelu, LogSoftmax, Prelu, Relu, Relu6, Selu, Sigmoid, Softmax, Softplus, Tanh } from './activation.ts';
+import { Const, IdentityN, NoOp, passThrough, Placeholder } from './core.ts';
+import { Conv2D, Conv2DBackpropInput, DepthwiseConv2dNative, FusedConv2D, FusedDepthwiseConv2dNative } from './convolution.ts';
+import { Fill, OnesLike, Range, ZerosLike } from './creation.ts';
+import {
+  Abs, Add, AddN, BiasAdd, Cast, Ceil, ClipByValue, Cos, Equal, Erf, Exp, Floor, FloorDiv, FloorMod, Greater, GreaterEqual, Less,
+  LessEqual, Log, LogicalAnd, LogicalNot, LogicalOr, Maximum, Minimum, Mul, Neg, NotEqual, Pow, RealDiv, Reciprocal, Round,
+  Rsqrt, Select, Sign, Sin, Sqrt, Square, SquaredDifference, Sub,
+} from './elementwise.ts';
+import { GatherNd, GatherV2, Slice, StridedSlice, TopKV2, Where } from './indexing.ts';
+import { ConcatV2, Pack, Split, SplitV, Tile, Unpack } from './join.ts';
+import { BatchMatMul, FusedMatMul, MatMul } from './matmul.ts';
+import { FusedBatchNorm, LRN } from './normalization.ts';
+import { AvgPool, MaxPool } from './pooling.ts';
+import { All, Any, ArgMax, ArgMin, Max, Mean, Min, Prod, Sum } from './reduction.ts';
+import { ResizeBilinear, ResizeNearestNeighbor } from './resize.ts';
+import { ExpandDims, Reshape, Shape, Squeeze, Transpose } from './shape.ts';
+import { BatchToSpaceND, DepthToSpace, MirrorPad, Pad, PadV2, SpaceToBatchND, SpaceToDepth } from './spatial.ts';
+
+export const opHandlers: Readonly<Record<string, OpHandler>> = {
+  // graph structure
+  Const,
+  Placeholder,
+  Identity: passThrough,
+  IdentityN,
+  StopGradient: passThrough,
+  Snapshot: passThrough,
+  NoOp,
+  // convolution
+  Conv2D,
+  _FusedConv2D: FusedConv2D,
+  DepthwiseConv2dNative,
+  FusedDepthwiseConv2dNative,
+  Conv2DBackpropInput,
+  // matrix products
+  MatMul,
+  _FusedMatMul: FusedMatMul,
+  BatchMatMul,
+  BatchMatMulV2: BatchMatMul,
+  // pooling
+  MaxPool,
+  AvgPool,
+  // elementwise arithmetic
+  BiasAdd,
+  Add,
+  AddV2: Add,
+  AddN,
+  Sub,
+  Mul,
+  RealDiv,
+  Div: RealDiv,
+  FloorDiv,
+  FloorMod,
+  Maximum,
+  Minimum,
+  SquaredDifference,
+  Pow,
+  ClipByValue,
+  // elementwise math
+  Sqrt,
+  Rsqrt,
+  Exp,
+  Log,
+  Square,
+  Neg,
+  Abs,
+  Reciprocal,
+  Floor,
+  Ceil,
+  Round,
+  Sign,
+  Sin,
+  Cos,
+  Erf,
+  Cast,
+  // comparison and logic
+  Equal,
+  NotEqual,
+  Greater,
+  GreaterEqual,
+  Less,
+  LessEqual,
+  LogicalAnd,
+  LogicalOr,
+  LogicalNot,
+  Select,
+  SelectV2: Select,
+  // activations
+  Relu,
+  Relu6,
+  Elu,
+  Selu,
+  LeakyRelu,
+  Prelu,
+  Sigmoid,
+  Tanh,
+  Softplus,
+  Softmax,
+  LogSoftmax,
+  // normalization
+  FusedBatchNorm,
+  FusedBatchNormV2: FusedBatchNorm,
+  FusedBatchNormV3: FusedBatchNorm,
+  LRN,
+  // reductions
+  Mean,
+  Sum,
+  Max,
+  Min,
+  Prod,
+  All,
+  Any,
+  ArgMax,
+  ArgMin,
+  // shapes
+  Shape,
+  Reshape,
+  Squeeze,
+  ExpandDims,
+  Transpose,
+  // joining and splitting
+  ConcatV2,
+  Pack,
+  Unpack,
+  Split,
+  SplitV,
+  Tile,
+  // creation
+  Fill,
+  ZerosLike,
+  OnesLike,
+  Range,
+  // indexing
+  Slice,
+  StridedSlice,
+  GatherV2,
+  GatherNd,
+  TopKV2,
+  Where,
+  // image resizing
+  ResizeBilinear,
+  ResizeNearestNeighbor,
+  // padding and space/depth
+  Pad,
+  PadV2,
+  MirrorPad,
+  DepthToSpace,
+  SpaceToDepth,
+  SpaceToBatchND,
+  BatchToSpaceND,
+};
+
+export function supportedOps(): string[] {
+  return Object.keys(opHandlers).sort();
+}
