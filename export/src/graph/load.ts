@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ModelFileError } from '../io/load-model.ts';
 import { isGraphModelJson, parseGraphModelJson, type GraphModelJson } from './model-json.ts';
-import { readWeights, type GraphWeights } from './weights.ts';
+import { decodeWeights, readWeights, type GraphWeights } from './weights.ts';
 
 export interface GraphModelSource {
   model: GraphModelJson;
@@ -36,11 +36,25 @@ export async function readJsonFile(path: string): Promise<{ text: string; json: 
 export async function loadGraphModelSource(modelJsonPath: string): Promise<GraphModelSource> {
   const path = resolve(modelJsonPath);
   const { text, json } = await readJsonFile(path);
-  if (!isGraphModelJson(json)) throw new ModelFileError(`${path} is not a tfjs graph model (no format "graph-model" and no modelTopology.node)`);
-  const model = parseGraphModelJson(path, json);
+  const model = parseGraphModel(path, json);
   const weights = await readWeights(path, model.weightsManifest);
-  const sha256 = createHash('sha256').update(text).update(new Uint8Array(weights.data)).digest('hex');
-  return { model, weights, sha256 };
+  return { model, weights, sha256: fingerprint(text, weights) };
+}
+
+/** A graph model held in memory: model.json's object and its concatenated weight bytes. */
+export function graphModelSourceFromArtifacts(name: string, json: Record<string, unknown>, weightData: Uint8Array): GraphModelSource {
+  const model = parseGraphModel(name, json);
+  const weights = decodeWeights(name, model.weightsManifest, weightData);
+  return { model, weights, sha256: fingerprint(JSON.stringify(json), weights) };
+}
+
+function parseGraphModel(path: string, json: Record<string, unknown>): GraphModelJson {
+  if (!isGraphModelJson(json)) throw new ModelFileError(`${path} is not a tfjs graph model (no format "graph-model" and no modelTopology.node)`);
+  return parseGraphModelJson(path, json);
+}
+
+function fingerprint(text: string, weights: GraphWeights): string {
+  return createHash('sha256').update(text).update(new Uint8Array(weights.data)).digest('hex');
 }
 
 /** An in-memory IOHandler giving tf.loadGraphModel exactly what the exporter read. */

@@ -56,15 +56,21 @@ function toConstTensor(name: string, tensor: tf.Tensor): ConstTensor {
   }
 }
 
+/** Reads the shards the manifest lists (in order) and decodes them. */
 export async function readWeights(modelJson: string, manifest: WeightsGroup[]): Promise<GraphWeights> {
   const chunks: Uint8Array[] = [];
   for (const group of manifest) {
     for (const file of group.paths) chunks.push(await readShard(modelJson, file));
   }
-  const total = chunks.reduce((n, c) => n + c.length, 0);
-  const data = new Uint8Array(total);
+  const data = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let offset = 0;
   for (const chunk of chunks) { data.set(chunk, offset); offset += chunk.length; }
+  return decodeWeights(modelJson, manifest, data);
+}
+
+/** Decodes the concatenated shard bytes of a manifest; `modelJson` names the model in messages. */
+export function decodeWeights(modelJson: string, manifest: WeightsGroup[], data: Uint8Array): GraphWeights {
+  const total = data.length;
   const specs = manifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
   const expected = manifestBytes(modelJson, specs);
   if (total !== expected) {
@@ -72,7 +78,7 @@ export async function readWeights(modelJson: string, manifest: WeightsGroup[]): 
   }
   let decoded: tf.NamedTensorMap;
   try {
-    decoded = tf.io.decodeWeights(data.buffer, specs);
+    decoded = tf.io.decodeWeights(data.slice().buffer, specs);
   } catch (err) {
     throw new ModelFileError(`weights of ${modelJson} cannot be decoded: ${(err as Error).message.split('\n')[0]}`);
   }
@@ -82,5 +88,5 @@ export async function readWeights(modelJson: string, manifest: WeightsGroup[]): 
   } finally {
     tf.dispose(Object.values(decoded));
   }
-  return { tensors, specs, data: data.buffer };
+  return { tensors, specs, data: data.slice().buffer };
 }

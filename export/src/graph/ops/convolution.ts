@@ -45,9 +45,8 @@ function regularParts(ctx: OpContext): ConvParts {
   const filter = ctx.input(1);
   const [kh, kw, inChannels, outChannels] = filter.shape as number[];
   if (![kh, kw, inChannels, outChannels].every((d) => typeof d === 'number')) ctx.unsupported('the filter shape must be known');
-  const channels = x.shape[3];
-  if (typeof channels !== 'number' || channels % inChannels! !== 0) ctx.unsupported(`input channels ${channels} are not a multiple of the filter's ${inChannels}`);
-  return { x, weight: ctx.inLayout(filter, FILTER_TO_ONNX), outChannels: outChannels!, group: channels / inChannels!, kernel: [kh!, kw!] };
+  if (x.shape[3] !== inChannels) ctx.unsupported(`input channels ${x.shape[3]} differ from the filter's ${inChannels}: grouped convolutions are not supported (tfjs does not run them)`);
+  return { x, weight: ctx.inLayout(filter, FILTER_TO_ONNX), outChannels: outChannels!, group: 1, kernel: [kh!, kw!] };
 }
 
 function depthwiseParts(ctx: OpContext): ConvParts {

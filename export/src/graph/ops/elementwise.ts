@@ -73,7 +73,7 @@ export const FloorMod: OpHandler = (ctx) => [elementwise(ctx, {
     const remainder = c.op('Mod', [a!, b!], { fmod: 1 }, { suffix: 'fmod' });
     const wrapped = c.op('Mod', [c.op('Add', [remainder, b!]), b!], { fmod: 1 }, { suffix: 'wrapped' });
     const signsDiffer = c.op('Less', [c.op('Mul', [a!, b!], {}, { suffix: 'sign' }), c.constant('zero', { dtype: 'float32', shape: [], data: new Float32Array([0]) })], {}, { dtype: 'bool' });
-    return c.op('Where', [signsDiffer, wrapped, remainder]);
+    return c.op('Where', [signsDiffer, wrapped, remainder], {}, { dtype: a!.dtype });
   },
   numeric: (a, b) => {
     const r = a! % b!;
