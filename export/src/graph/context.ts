@@ -19,7 +19,7 @@ export interface GraphExportSettings {
 export interface WalkEnvironment {
   weight(name: string): ConstTensor | undefined;
   inputName(nodeName: string): string;
-  /** Laid-out IR constants per TF constant and layout, so a constant read by many nodes is written once. */
+  /** Each tensor's value per IR layout, so a tensor read by many nodes is laid out (or written) once. */
   layoutCache: WeakMap<TfTensor, Map<string, Value>>;
 }
 
@@ -117,7 +117,21 @@ export class OpContext {
    * Reshape when only size-1 axes move.
    */
   inLayout(t: TfTensor, perm: readonly number[]): Value {
-    if (t.constant) return this.laidOutConstant(t, perm);
+    const inOrder = !t.featureOrder && samePerm(t.perm, perm);
+    if (inOrder && t.value) return t.value;
+    // Each layout of a tensor is made once, however many consumers ask for it.
+    let byPerm = this.env.layoutCache.get(t);
+    if (!byPerm) this.env.layoutCache.set(t, (byPerm = new Map()));
+    const key = perm.join(',');
+    let value = byPerm.get(key);
+    if (!value) {
+      value = t.constant ? this.laidOutConstant(t, perm) : this.relaidOut(t, perm);
+      byPerm.set(key, value);
+    }
+    return value;
+  }
+
+  private relaidOut(t: TfTensor, perm: readonly number[]): Value {
     let value = t.value!;
     if (t.featureOrder) {
       const inverse = new Array<number>(t.featureOrder.length);
@@ -134,6 +148,14 @@ export class OpContext {
     return this.op('Transpose', [value], { perm: transposeBetween(t.perm, perm) }, { suffix: 'to_layout', shape: target });
   }
 
+  /** A constant laid out by `perm` at compile time. */
+  private laidOutConstant(t: TfTensor, perm: readonly number[]): Value {
+    const identity = samePerm(perm, identityPerm(perm.length));
+    const tensor = identity ? t.constant! : transposeTensor(t.constant!, perm);
+    const name = t.constantName ?? `${this.node.name}/const`;
+    return this.graph.addConstant(identity ? name : `${name}/laid_out`, tensor);
+  }
+
   /**
    * Runs an emitter whose every node is elementwise over operands broadcast to IR `shape` (Mod then Sub, Sub
    * then Mul, ...), giving each value it creates that shape.
@@ -148,20 +170,6 @@ export class OpContext {
   /** The value in TF layout (identity perm). */
   tfLayout(t: TfTensor): Value {
     return this.inLayout(t, identityPerm(t.shape.length));
-  }
-
-  private laidOutConstant(t: TfTensor, perm: readonly number[]): Value {
-    let byPerm = this.env.layoutCache.get(t);
-    if (!byPerm) this.env.layoutCache.set(t, (byPerm = new Map()));
-    const key = perm.join(',');
-    const cached = byPerm.get(key);
-    if (cached) return cached;
-    const identity = samePerm(perm, identityPerm(perm.length));
-    const tensor = identity ? t.constant! : transposeTensor(t.constant!, perm);
-    const name = t.constantName ?? `${this.node.name}/const`;
-    const value = this.graph.addConstant(identity ? name : `${name}/laid_out`, tensor);
-    byPerm.set(key, value);
-    return value;
   }
 
   /** An output of this node: its IR value, TF shape, dtype and layout. */

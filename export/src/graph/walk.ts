@@ -153,7 +153,9 @@ export class GraphModelWalker {
   /** A graph output in TF layout and feature order, produced by its own node and named as the model names it. */
   private markOutput(output: GraphOutput, env: WalkEnvironment): void {
     const node: TfNode = { name: `${output.name}/output`, op: 'output', inputs: [output.ref], controlInputs: [], attrs: decodeAttributes(undefined) };
-    const t = this.tensor(output.ref, node);
+    const found = this.tensor(output.ref, node);
+    // A constant output is written under its own name, so the output's name stays free.
+    const t = found.constant ? { ...found, constantName: `${output.name}/value` } : found;
     const ctx = new OpContext(this.graph, this.settings, node, [t], env);
     let value = ctx.tfLayout(t);
     if (value.producer === undefined || this.graph.outputs.includes(value)) value = ctx.op('Identity', [value], {}, { dtype: value.dtype });

@@ -1,5 +1,6 @@
 // The graph's leaves and pass-throughs: Const (a weight from the manifest, kept as a compile-time value),
 // Placeholder (a graph input), Identity and its relatives (nothing to emit), NoOp (no data at all).
+import { INPUT_NAME } from '../../contract.ts';
 import { channelsFirstPerm, identityPerm } from '../../frontend/layout.ts';
 import type { Dim } from '../../ir/graph.ts';
 import type { OpHandler } from '../context.ts';
@@ -12,9 +13,9 @@ export const Const: OpHandler = (ctx) => {
 
 /**
  * A graph input. Unknown dims become symbols: the batch `N` (`<input>_d0` when there are several inputs),
- * others `<input>_d<axis>`. Rank-4 inputs are images: NCHW unless the user asked for NHWC. TF integer
- * inputs keep their declared type at the graph's edge (uint8 images stay uint8) and run as int32 inside,
- * as tfjs runs them.
+ * others `<input>_d<axis>`. Rank-4 inputs are images: NCHW unless the user asked for NHWC (then the first
+ * consumer that needs NCHW transposes it, once). TF integer inputs keep their declared type at the graph's
+ * edge (uint8 images stay uint8) and run as int32 inside, as tfjs runs them.
  */
 export const Placeholder: OpHandler = (ctx) => {
   const declared = ctx.attrs.type('dtype');
@@ -23,18 +24,13 @@ export const Placeholder: OpHandler = (ctx) => {
   const dims = ctx.attrs.shape('shape');
   if (!dims) return ctx.unsupported("the input's shape is unknown (no rank in its 'shape' attr): re-convert the model with a known input rank");
   const name = ctx.graphInputName();
-  const single = name === 'input';
+  const single = name === INPUT_NAME;
   const shape: Dim[] = dims.map((d, axis) => (d >= 0 ? d : axis === 0 && single ? 'N' : `${name}_d${axis}`));
   const edgeType = declared === 'DT_UINT8' ? 'uint8' : declared === 'DT_INT64' ? 'int64' : IR_DTYPE[dtype];
   const rank = shape.length;
   const perm = rank === 4 && ctx.settings.inputLayout === 'nchw' ? channelsFirstPerm(4) : identityPerm(rank);
   const input = ctx.graph.addInput(name, edgeType, perm.map((axis) => shape[axis]!));
-  const value = ctx.cast(input, IR_DTYPE[dtype], 'as_computed');
-  if (rank !== 4 || ctx.settings.inputLayout === 'nchw') return [ctx.output(value, shape, dtype, perm)];
-  // NHWC asked for: the graph's single Transpose, at its edge.
-  const nchw = channelsFirstPerm(4);
-  const transposed = ctx.op('Transpose', [value], { perm: nchw }, { suffix: 'nhwc_to_nchw', dtype: value.dtype });
-  return [ctx.output(transposed, shape, dtype, nchw)];
+  return [ctx.output(ctx.cast(input, IR_DTYPE[dtype], 'as_computed'), shape, dtype, perm)];
 };
 
 /** Identity, StopGradient, Snapshot: the input itself, layout and all. */

@@ -30,7 +30,7 @@ export const Fill: OpHandler = (ctx) => {
 function like(fillValue: number): OpHandler {
   return (ctx) => {
     const x = ctx.input(0);
-    const fill = ctx.constantOutput(tfConstant(x.dtype, [], [fillValue]), x.dtype);
+    const fill = ctx.constantOutput(tfConstant(x.dtype, [], [fillValue]), x.dtype, `${ctx.node.name}/fill_value`);
     return [filled(ctx, [...x.shape], fill, () => ctx.op('Shape', [ctx.tfLayout(x)], {}, { dtype: 'int64', shape: [x.shape.length] }))];
   };
 }

@@ -111,11 +111,14 @@ export const StridedSlice: OpHandler = (ctx) => {
     const axes = dense.dims.flatMap((dim, i) => (isWhole(dim, x.shape[i]!) ? [] : [i]));
     const b = axes.map((a) => bounds(dense.dims[a]!));
     let y = onnxSlice(ctx, value, perm, axes, b.map(([s]) => s), b.map(([, e]) => e), axes.map((a) => (dense.dims[a]!.shrink ? 1 : dense.dims[a]!.stride)));
+    const sliced = dense.dims.map((dim, i) => (dim.shrink ? 1 : dimOf(i)));
+    if (y !== value) y.shape = irShapeOf({ shape: sliced, perm });
     const shrunk = dense.dims.flatMap((dim, i) => (dim.shrink ? [i] : []));
     let outPerm = perm;
     if (shrunk.length > 0) {
-      y = ctx.op('Squeeze', [y, ctx.int64('shrink_axes', shrunk.map((a) => perm.indexOf(a)).sort((p, q) => p - q))], {}, { dtype: value.dtype });
       outPerm = permWithout(perm, shrunk);
+      const kept = sliced.filter((_, i) => !shrunk.includes(i));
+      y = ctx.op('Squeeze', [y, ctx.int64('shrink_axes', shrunk.map((a) => perm.indexOf(a)).sort((p, q) => p - q))], {}, { dtype: value.dtype, shape: irShapeOf({ shape: kept, perm: outPerm }) });
     }
     if (hasNewAxes) {
       const positions = dense.output.flatMap((o, i) => (o === 'new' ? [i] : []));
