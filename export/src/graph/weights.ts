@@ -65,6 +65,7 @@ export async function readWeights(modelJson: string, manifest: WeightsGroup[]): 
   const data = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let offset = 0;
   for (const chunk of chunks) { data.set(chunk, offset); offset += chunk.length; }
+  await tf.ready();
   return decodeWeights(modelJson, manifest, data);
 }
 

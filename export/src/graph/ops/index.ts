@@ -19,7 +19,7 @@ import { AvgPool, MaxPool } from './pooling.ts';
 import { All, Any, ArgMax, ArgMin, Max, Mean, Min, Prod, Sum } from './reduction.ts';
 import { ResizeBilinear, ResizeNearestNeighbor } from './resize.ts';
 import { ExpandDims, Reshape, Shape, Squeeze, Transpose } from './shape.ts';
-import { BatchToSpaceND, DepthToSpace, MirrorPad, Pad, PadV2, SpaceToBatchND, SpaceToDepth } from './spatial.ts';
+import { BatchToSpaceND, DepthToSpace, MirrorPad, Pad, PadV2, SpaceToBatchND } from './spatial.ts';
 
 export const opHandlers: Readonly<Record<string, OpHandler>> = {
   // graph structure
@@ -149,7 +149,6 @@ export const opHandlers: Readonly<Record<string, OpHandler>> = {
   PadV2,
   MirrorPad,
   DepthToSpace,
-  SpaceToDepth,
   SpaceToBatchND,
   BatchToSpaceND,
 };
