@@ -12,6 +12,7 @@ test('Placeholder: a float image (NCHW at the edge), an int32 and a uint8 tensor
   g.outputs.push(g.op('Cast', [g.input([2, 4], 'DT_UINT8')], { DstT: attr.type('DT_FLOAT') }, 'uint8'));
   g.outputs.push(g.op('LogicalNot', [g.input([3], 'DT_BOOL')], {}, 'bool'));
   const { bytes } = await assertGraphParity(g);
+  assert.equal(g.source().model.nodes.filter((n) => n.op === 'Placeholder').length, 4);
   const inputs = onnx.ModelProto.decode(bytes).graph!.input!;
   const T = onnx.TensorProto.DataType;
   assert.deepEqual(inputs.map((i) => i.type!.tensorType!.elemType), [T.FLOAT, T.INT32, T.UINT8, T.BOOL]);
@@ -37,6 +38,7 @@ test('Const, Identity, IdentityN, StopGradient, Snapshot pass values through; No
   g.outputs.push(g.op('StopGradient', ['pair'], {}, 'first'));
   g.outputs.push(g.op('Snapshot', ['pair:1'], {}, 'second'));
   const { report } = await assertGraphParity(g);
+  assert.equal(g.source().model.byName.get('pair')!.inputs.map((r) => g.source().model.byName.get(r.node)!.op).at(-1), 'Const');
   assert.deepEqual(Object.keys(report.opCounts).sort(), ['Identity']);
 });
 
