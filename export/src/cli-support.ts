@@ -10,6 +10,8 @@ import { loadLayersModelFromFile, ModelFileError, resolveModelJson } from './io/
 import { readOnnxMetadata } from './onnx/metadata.ts';
 import { useVerificationBackend } from './verify/backend.ts';
 import { checkParity, verifyParity, type VerifyOptions } from './verify/parity.ts';
+import type { GraphParityReport } from './verify/graph-parity.ts';
+import { exportGraphModelFile, isGraphModelFile, refuseLayersOnlyOptions, verifyGraphModelFile } from './graph/export-file.ts';
 
 export interface ExportFromPathOptions {
   opset?: number;
@@ -18,11 +20,11 @@ export interface ExportFromPathOptions {
   output?: string;
   repository?: { repo: string; name: string };
   /** Called with the parity report before it is checked (the CLI prints it even when it fails). */
-  onParity?: (report: ParityReport) => void;
+  onParity?: (report: ParityReport | GraphParityReport) => void;
 }
 
 export interface ExportFromPathResult {
-  parity?: ParityReport;
+  parity?: ParityReport | GraphParityReport;
   /** What was written, for the user. */
   messages: string[];
 }
@@ -58,6 +60,11 @@ export async function exportModelFromPath(source: string, options: ExportFromPat
   }
   await useVerificationBackend();
   const modelJson = await resolveModelJson(source);
+  if (await isGraphModelFile(modelJson)) {
+    refuseLayersOnlyOptions(modelJson, { dataDir: options.verify?.dataDir, repository: options.repository });
+    if (!options.output) throw new ModelFileError(`${modelJson} is a graph model: give an output file with -o`);
+    return exportGraphModelFile(modelJson, { ...options, output: options.output, verify: options.verify && { count: options.verify.count } });
+  }
   const model = await loadLayersModelFromFile(modelJson);
   const labels = await runLabels(modelJson);
   const exportOptions = { opset: options.opset, inputLayout: options.inputLayout, labels };
@@ -102,8 +109,8 @@ export async function exportModelFromPath(source: string, options: ExportFromPat
 export async function verifyOnnxFile(
   onnxPath: string,
   against: string,
-  options: Pick<VerifyOptions, 'dataDir' | 'count'> & { onParity?: (report: ParityReport) => void },
-): Promise<ParityReport> {
+  options: Pick<VerifyOptions, 'dataDir' | 'count'> & { onParity?: (report: ParityReport | GraphParityReport) => void },
+): Promise<ParityReport | GraphParityReport> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(onnxPath);
@@ -116,9 +123,15 @@ export async function verifyOnnxFile(
   } catch (err) {
     throw new ModelFileError(`${onnxPath} is not an ONNX model: ${(err as Error).message}`);
   }
+  const modelJson = await resolveModelJson(against);
+  const inputLayout = layout === 'NHWC' ? 'nhwc' : 'nchw';
+  if (await isGraphModelFile(modelJson)) {
+    refuseLayersOnlyOptions(modelJson, { dataDir: options.dataDir });
+    return verifyGraphModelFile(bytes, modelJson, { count: options.count, inputLayout, onParity: options.onParity });
+  }
   await useVerificationBackend();
-  const model = await loadLayersModelFromFile(await resolveModelJson(against));
-  const report = await verifyParity(model, bytes, { ...options, inputLayout: layout === 'NHWC' ? 'nhwc' : 'nchw' });
+  const model = await loadLayersModelFromFile(modelJson);
+  const report = await verifyParity(model, bytes, { ...options, inputLayout });
   model.dispose();
   options.onParity?.(report);
   checkParity(report);

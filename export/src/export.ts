@@ -65,8 +65,11 @@ export interface SourceFacts {
   start: number;
 }
 
+/** What every front end's export writes: the settings, and a parity report of either kind as metadata. */
+export type FinishOptions = Omit<ExportOptions, 'parity'> & { opset: number; inputLayout: 'nchw' | 'nhwc'; parity?: object };
+
 /** The rest of an export once a front end has built the graph: passes, metadata, serialisation, report. */
-export function finishExport(graph: Graph, options: ExportOptions & { opset: number; inputLayout: 'nchw' | 'nhwc' }, source: SourceFacts): ExportResult {
+export function finishExport(graph: Graph, options: FinishOptions, source: SourceFacts): ExportResult {
   const { opset, inputLayout } = options;
   const irVersion = irVersionForOpset(opset);
   const frontendDone = performance.now();

@@ -6,7 +6,8 @@
 import { seededRandom } from '@onnx-edge/train';
 import { exportGraphModel } from '../graph/export.ts';
 import { graphModelSourceFromArtifacts, type GraphModelSource } from '../graph/load.ts';
-import type { ExportOptions, ExportReport } from '../export.ts';
+import type { ExportReport } from '../export.ts';
+import type { GraphExportOptions } from '../graph/export.ts';
 import { useVerificationBackend } from '../verify/backend.ts';
 import { checkGraphParity, verifyGraphModel, type GraphParityReport } from '../verify/graph-parity.ts';
 import { CHECKER_MAX_OPSET, checkModel } from './checker.ts';
@@ -101,7 +102,7 @@ export class GraphBuilder {
 }
 
 export interface GraphParityOptions {
-  export?: ExportOptions;
+  export?: GraphExportOptions;
   /** Input sets per input size (default 2). */
   count?: number;
   /** Float inputs are drawn from this range (default [-1, 1)). */
