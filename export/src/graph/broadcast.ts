@@ -11,7 +11,7 @@ export interface AlignedOperands {
   /** TF shape of the result. */
   shape: Dim[];
   perm: number[];
-  featureOrder?: Int32Array;
+  flattenedFrom?: TfTensor;
 }
 
 function size(t: TfTensor): number | undefined {
@@ -34,7 +34,7 @@ export function alignOperands(ctx: OpContext, operands: readonly TfTensor[]): Al
   const perm = leader?.perm ?? identityPerm(rank);
   const scalarLike = (t: TfTensor) => size(t) === 1;
   // A pending flatten order survives when everything else is one number (the order does not matter then).
-  const keepOrder = leader?.featureOrder && operands.every((t) => t === leader || scalarLike(t));
+  const keepOrder = leader?.flattenedFrom && operands.every((t) => t === leader || scalarLike(t));
   const values = operands.map((t) => {
     if (keepOrder && t === leader) return t.value!;
     const hasFullRankPeer = operands.some((o) => o !== t && o.shape.length === rank);
@@ -43,5 +43,5 @@ export function alignOperands(ctx: OpContext, operands: readonly TfTensor[]): Al
     if (!t.constant && (t.shape.length === 0 || isIdentity(perm))) return ctx.tfLayout(t);
     return ctx.inLayout(expandRank(ctx, t, rank), perm);
   });
-  return keepOrder ? { values, shape, perm, featureOrder: leader!.featureOrder } : { values, shape, perm };
+  return keepOrder ? { values, shape, perm, flattenedFrom: leader!.flattenedFrom } : { values, shape, perm };
 }

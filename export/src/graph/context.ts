@@ -113,11 +113,11 @@ export class OpContext {
 
   /**
    * The tensor's value laid out by `perm`, in TF feature order: constants are transposed at compile time,
-   * a pending flatten order is undone with a Gather, and a different layout costs a Transpose — or a
+   * a flatten in IR order is redone in TF order, and a different layout costs a Transpose — or a
    * Reshape when only size-1 axes move.
    */
   inLayout(t: TfTensor, perm: readonly number[]): Value {
-    const inOrder = !t.featureOrder && samePerm(t.perm, perm);
+    const inOrder = !t.flattenedFrom && samePerm(t.perm, perm);
     if (inOrder && t.value) return t.value;
     // Each layout of a tensor is made once, however many consumers ask for it.
     let byPerm = this.env.layoutCache.get(t);
@@ -133,10 +133,10 @@ export class OpContext {
 
   private relaidOut(t: TfTensor, perm: readonly number[]): Value {
     let value = t.value!;
-    if (t.featureOrder) {
-      const inverse = new Array<number>(t.featureOrder.length);
-      t.featureOrder.forEach((tf, ir) => { inverse[tf] = ir; });
-      value = this.op('Gather', [value, this.int64('feature_order', inverse)], { axis: 1 }, { suffix: 'restore_feature_order', shape: irShapeOf(t) });
+    if (t.flattenedFrom) {
+      // Flattened in IR order: flatten the source again, in TF order this time.
+      const flat = t.shape.map((d) => (typeof d === 'number' ? d : -1));
+      value = this.op('Reshape', [this.tfLayout(t.flattenedFrom), this.int64('flat_shape', flat)], {}, { suffix: 'flatten_in_tf_order', shape: irShapeOf(t) });
     }
     if (samePerm(t.perm, perm)) return value;
     const target = perm.map((axis) => t.shape[axis]!);
@@ -173,9 +173,9 @@ export class OpContext {
   }
 
   /** An output of this node: its IR value, TF shape, dtype and layout. */
-  output(value: Value, shape: Dim[], dtype: TfDtype, perm: number[] = identityPerm(shape.length), extra: Pick<TfTensor, 'known' | 'featureOrder'> = {}): TfTensor {
+  output(value: Value, shape: Dim[], dtype: TfDtype, perm: number[] = identityPerm(shape.length), extra: Pick<TfTensor, 'known' | 'flattenedFrom'> = {}): TfTensor {
     const t: TfTensor = { shape, dtype, perm, value, ...extra };
-    value.shape ??= extra.featureOrder ? [shape[0]!, extra.featureOrder.length] : irShapeOf(t);
+    value.shape ??= irShapeOf(t);
     return t;
   }
 

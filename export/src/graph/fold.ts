@@ -73,8 +73,9 @@ export function foldElementwise(
     const { shape, values } = combine(shapes, operands.map((t) => ctx.known(t)!), (xs) => numeric(...(xs as number[])));
     return { constant: tfConstant(dtype, shape, values as number[]) };
   }
+  const small = (t: TfTensor) => (t.constant ? t.constant.data.length : t.known?.length ?? Infinity) <= KNOWN_LIMIT;
+  if (!symbolic || !operands.every(small)) return {};
   const known = operands.map((t) => ctx.known(t));
-  if (!symbolic || known.some((k) => k === undefined || k.length > KNOWN_LIMIT)) return {};
   const { values } = combine(shapes, known as KnownElement[][], (xs) => (xs.every((x) => typeof x === 'number') ? numeric(...(xs as number[])) : symbolic(...xs)));
   return { known: values };
 }

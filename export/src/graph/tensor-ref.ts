@@ -2,6 +2,7 @@
 // axes are laid out (the layers front end's `perm`), and either its run-time IR value or its compile-time
 // constant. Shape arithmetic is folded through `known`: element values that are numbers, or symbolic
 // dims (strings) that are only known at run time, such as Shape() of a dynamic batch.
+import { flattenedFeatureOrder } from '../frontend/layout.ts';
 import type { Dim, Value } from '../ir/graph.ts';
 import type { ConstTensor, DataType } from '../ir/tensor.ts';
 
@@ -25,8 +26,12 @@ export interface TfTensor {
   constantName?: string;
   /** Elements known at compile time (TF order), for non-constant shape-like tensors. */
   known?: KnownElement[];
-  /** Rank-2 tensors flattened from a permuted tensor: IR feature j holds TF feature featureOrder[j]. */
-  featureOrder?: Int32Array;
+  /**
+   * Set on a rank-2 [N, F] tensor that is a permuted image flattened in IR order: its features are not in TF
+   * order. A MatMul with constant weights absorbs that order into its rows; any other consumer reads the
+   * source in TF layout instead (see `featureOrderOf`).
+   */
+  flattenedFrom?: TfTensor;
 }
 
 export const IR_DTYPE: Record<TfDtype, DataType> = { float32: 'float32', int32: 'int32', bool: 'bool' };
@@ -114,4 +119,9 @@ export function permWithout(perm: readonly number[], removed: readonly number[])
 /** Row-major element values of a constant as numbers (bigints converted). */
 export function constantValues(tensor: ConstTensor): number[] {
   return Array.from(tensor.data as ArrayLike<number | bigint>, Number);
+}
+
+/** IR feature j of a flattened tensor holds TF feature order[j]. */
+export function featureOrderOf(source: TfTensor): Int32Array {
+  return flattenedFeatureOrder(source.shape.map((d, i) => (i === 0 ? null : d as number)), source.perm);
 }

@@ -9,8 +9,8 @@ import { irShapeOf, normalizeAxis, type TfTensor } from '../tensor-ref.ts';
 /** y = f(x) in x's layout. */
 export function mapUnary(ctx: OpContext, x: TfTensor, emit: (value: Value) => Value): TfTensor {
   const value = x.constant ? ctx.tfLayout(x) : x.value!;
-  const extra = x.featureOrder ? { featureOrder: x.featureOrder } : {};
-  const y = ctx.elementwiseNodes(x.featureOrder ? [x.shape[0]!, x.featureOrder.length] : irShapeOf(x), () => emit(value));
+  const extra = x.flattenedFrom ? { flattenedFrom: x.flattenedFrom } : {};
+  const y = ctx.elementwiseNodes(irShapeOf(x), () => emit(value));
   return ctx.output(y, x.shape, x.dtype, x.perm, extra);
 }
 
@@ -61,7 +61,7 @@ export const Prelu: OpHandler = (ctx) => [prelu(ctx, ctx.input(0), ctx.input(1))
 function softmax(opType: 'Softmax' | 'LogSoftmax'): OpHandler {
   return (ctx) => {
     const x = ctx.input(0);
-    if (x.featureOrder) {
+    if (x.flattenedFrom) {
       // Over the whole feature axis, so the order of the features does not matter.
       return [mapUnary(ctx, x, (v) => ctx.op(opType, [v], { axis: 1 }))];
     }

@@ -28,8 +28,8 @@ export function elementwise(ctx: OpContext, spec: Elementwise, operands: readonl
   const folded = spec.numeric ? foldElementwise(ctx, operands, dtype, spec.numeric, spec.symbolic) : {};
   if (folded.constant) return ctx.constantOutput(folded.constant, dtype);
   const aligned = alignOperands(ctx, operands);
-  const y = ctx.elementwiseNodes(aligned.featureOrder ? [aligned.shape[0]!, aligned.featureOrder.length] : irShapeOf(aligned), () => spec.emit(ctx, aligned.values, operands[0]!.dtype));
-  return ctx.output(y, aligned.shape, dtype, aligned.perm, { ...(aligned.featureOrder ? { featureOrder: aligned.featureOrder } : {}), ...(folded.known ? { known: folded.known } : {}) });
+  const y = ctx.elementwiseNodes(irShapeOf(aligned), () => spec.emit(ctx, aligned.values, operands[0]!.dtype));
+  return ctx.output(y, aligned.shape, dtype, aligned.perm, { ...(aligned.flattenedFrom ? { flattenedFrom: aligned.flattenedFrom } : {}), ...(folded.known ? { known: folded.known } : {}) });
 }
 
 

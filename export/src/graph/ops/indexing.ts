@@ -140,8 +140,8 @@ export const GatherV2: OpHandler = (ctx) => {
   const axis = normalizeAxis(axisValue!, rank);
   const k = indices.shape.length;
   const shape = [...params.shape.slice(0, axis), ...indices.shape, ...params.shape.slice(axis + 1)];
-  const paramValues = ctx.known(params);
   const indexValues = indices.constant ? constantValues(indices.constant) : undefined;
+  const paramValues = indexValues && isStatic(params.shape) ? ctx.known(params) : undefined;
   if (paramValues && indexValues && isStatic(params.shape)) {
     const outer = params.shape.slice(0, axis).reduce((a, b) => a * b, 1);
     const inner = params.shape.slice(axis + 1).reduce((a, b) => a * b, 1);

@@ -5,7 +5,7 @@ import { identityPerm } from '../../frontend/layout.ts';
 import type { Dim, Value } from '../../ir/graph.ts';
 import { emptyLike, type ConstTensor } from '../../ir/tensor.ts';
 import type { OpContext, OpHandler } from '../context.ts';
-import { broadcastShapes, type TfTensor } from '../tensor-ref.ts';
+import { broadcastShapes, featureOrderOf, type TfTensor } from '../tensor-ref.ts';
 import { applyFusedActivation } from './activation.ts';
 
 /** A [rows, cols] constant with its rows (or, when `columns`, its columns) taken in a pending flatten order. */
@@ -36,8 +36,9 @@ function product(ctx: OpContext, a: TfTensor, b: TfTensor, transposeA: boolean, 
   const shape: Dim[] = [...batch, rowsA, colsB];
   if (rankA === 2 && rankB === 2 && b.constant && (!bias || (bias.constant && bias.shape.length === 1))) {
     // Gemm: B is a weight; a flatten order pending on A is absorbed by B's rows.
-    const weights = a.featureOrder && !transposeA ? inFeatureOrder(b.constant, a.featureOrder, transposeB) : b.constant;
-    const aValue = a.featureOrder && !transposeA ? a.value! : ctx.tfLayout(a);
+    const absorb = a.flattenedFrom && !transposeA;
+    const weights = absorb ? inFeatureOrder(b.constant, featureOrderOf(a.flattenedFrom!), transposeB) : b.constant;
+    const aValue = absorb ? a.value! : ctx.tfLayout(a);
     const args = [aValue, ctx.constant('weights', weights), ...(bias ? [ctx.tfLayout(bias)] : [])];
     const y = ctx.op('Gemm', args, { transA: transposeA ? 1 : 0, transB: transposeB ? 1 : 0 });
     return ctx.output(y, shape, 'float32');

@@ -1,9 +1,9 @@
 // Shape ops: Shape, Reshape, Squeeze, ExpandDims, Transpose. Layout-aware: Transpose only relabels axes
 // (no node), Squeeze keeps the layout of the axes that stay; Reshape reads the data in TF order — directly
-// when only size-1 axes are permuted, as a flatten with a pending feature order when it flattens a
-// permuted image (the next MatMul absorbs it), else after a Transpose. Compile-time shapes fold: Shape of a
+// when only size-1 axes are permuted, as a flatten in IR order when it flattens a permuted image
+// (a following MatMul absorbs the order into its weights), else after a Transpose. Compile-time shapes fold: Shape of a
 // static tensor is a constant, and of a dynamic one a tensor whose elements are known symbolically.
-import { flattenedFeatureOrder, identityPerm, isIdentity } from '../../frontend/layout.ts';
+import { identityPerm, isIdentity } from '../../frontend/layout.ts';
 import type { Dim } from '../../ir/graph.ts';
 import { transposeTensor } from '../../ir/tensor.ts';
 import type { OpHandler } from '../context.ts';
@@ -59,10 +59,9 @@ export const Reshape: OpHandler = (ctx) => {
   if (x.constant && isStatic(shape)) return [ctx.constantOutput({ ...x.constant, shape }, x.dtype)];
   if (isFlatten(x, shape)) {
     const y = ctx.op('Flatten', [x.value!], { axis: 1 }, { shape: [shape[0]!, shape[1]!] });
-    const order = flattenedFeatureOrder(x.shape.map((d, i) => (i === 0 ? null : d as number)), x.perm);
-    return [ctx.output(y, shape, x.dtype, identityPerm(2), { featureOrder: order })];
+    return [ctx.output(y, shape, x.dtype, identityPerm(2), { flattenedFrom: x })];
   }
-  const data = !x.featureOrder && dataInTfOrder(x) && x.value ? x.value : ctx.tfLayout(x);
+  const data = !x.flattenedFrom && dataInTfOrder(x) && x.value ? x.value : ctx.tfLayout(x);
   const symbolic = target?.filter((d) => typeof d !== 'number').length ?? rank;
   let shapeValue;
   if (target && symbolic === 0) shapeValue = ctx.int64('shape', target as number[]);
@@ -76,7 +75,7 @@ export const Reshape: OpHandler = (ctx) => {
 
 /** [N, d1, ..., dk] permuted → [N, d1·…·dk] with static dims: a Flatten whose feature order the consumer absorbs. */
 function isFlatten(x: TfTensor, shape: readonly Dim[]): boolean {
-  if (x.value === undefined || x.featureOrder || x.shape.length < 3 || shape.length !== 2 || dataInTfOrder(x)) return false;
+  if (x.value === undefined || x.flattenedFrom || x.shape.length < 3 || shape.length !== 2 || dataInTfOrder(x)) return false;
   const rest = x.shape.slice(1);
   return x.perm[0] === 0 && shape[0] === x.shape[0] && isStatic(rest) && rest.reduce((a, b) => a * b, 1) === shape[1];
 }
@@ -91,7 +90,7 @@ export const Squeeze: OpHandler = (ctx) => {
   const shape = x.shape.filter((_, i) => !axes.includes(i));
   if (axes.length === 0) return [x];
   if (x.constant) return [ctx.constantOutput({ ...x.constant, shape: shape as number[] }, x.dtype)];
-  const value = x.featureOrder ? ctx.inLayout(x, x.perm) : x.value!;
+  const value = ctx.inLayout(x, x.perm);
   const irAxes = axes.map((a) => x.perm.indexOf(a)).sort((a, b) => a - b);
   const y = ctx.op('Squeeze', [value, ctx.int64('axes', irAxes)], {}, { dtype: value.dtype });
   return [ctx.output(y, shape, x.dtype, permWithout(x.perm, axes), x.known ? { known: x.known } : {})];
@@ -106,7 +105,7 @@ export const ExpandDims: OpHandler = (ctx) => {
   const shape = [...x.shape.slice(0, axis), 1, ...x.shape.slice(axis)];
   if (x.constant) return [ctx.constantOutput({ ...x.constant, shape: shape as number[] }, x.dtype)];
   const known = x.known ? { known: x.known } : {};
-  const value = x.featureOrder ? ctx.inLayout(x, x.perm) : x.value!;
+  const value = ctx.inLayout(x, x.perm);
   const shifted = x.perm.map((a) => (a >= axis ? a + 1 : a));
   const irAxis = isIdentity(x.perm) ? axis : rank;
   const perm = isIdentity(x.perm) ? identityPerm(rank + 1) : [...shifted, axis];
@@ -124,6 +123,6 @@ export const Transpose: OpHandler = (ctx) => {
   if (x.constant) return [ctx.constantOutput(transposeTensor(x.constant, perm), x.dtype)];
   const inverse = new Array<number>(rank);
   perm.forEach((p, i) => { inverse[p] = i; });
-  const value = x.featureOrder ? ctx.inLayout(x, x.perm) : x.value!;
+  const value = ctx.inLayout(x, x.perm);
   return [{ shape, dtype: x.dtype, perm: x.perm.map((axis) => inverse[axis]!), value }];
 };
