@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { supportedOps } from '@onnx-edge/export/graph/ops/index';
+import { supportedOps } from '@onnx-edge/export';
 import { OPS_DOC, opsMarkdown, REGENERATE_OPS } from './gen-ops-docs.ts';
 
 test('docs/OPS.md is up to date with the graph front end op table', async () => {

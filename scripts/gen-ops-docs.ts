@@ -6,8 +6,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { opHandlers } from '@onnx-edge/export/graph/ops/index';
-import { resizeModes } from '@onnx-edge/export/graph/ops/resize';
+import { opHandlers, resizeModes } from '@onnx-edge/export';
 import { REPO_ROOT } from './gen-layer-docs.ts';
 
 export const OPS_DOC = join(REPO_ROOT, 'docs', 'OPS.md');

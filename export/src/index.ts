@@ -1,10 +1,16 @@
 // Public API of the compiler.
 export { exportModel, PRODUCER_VERSION, type ExportOptions, type ExportReport, type ExportResult } from './export.ts';
 export { UnsupportedLayerError } from './frontend/errors.ts';
-export { supportedClasses } from './frontend/handlers/index.ts';
+export { layerHandlers, supportedClasses } from './frontend/handlers/index.ts';
 export { DEFAULT_OPSET, MIN_OPSET, MAX_OPSET, irVersionForOpset } from './onnx/versions.ts';
-export { readOnnxMetadata } from './onnx/metadata.ts';
 export { loadLayersModelFromDir, loadLayersModelFromFile, resolveModelJson, ModelFileError } from './io/load-model.ts';
-export { writeFileAtomic } from './io/atomic-write.ts';
 export { verifyParity, checkParity, ParityError, PARITY_MAX_ABS_DIFF, type VerifyOptions } from './verify/parity.ts';
 export { useVerificationBackend } from './verify/backend.ts';
+// The graph-model front end (tfjs-converter output) and its verification against tf.loadGraphModel.
+export { exportGraphModel, type GraphExportOptions } from './graph/export.ts';
+export { loadGraphModelSource, graphModelSourceFromArtifacts, type GraphModelSource } from './graph/load.ts';
+export { isGraphModelJson } from './graph/model-json.ts';
+export { UnsupportedOpError, UnsupportedOpsError, GraphStructureError } from './graph/errors.ts';
+export { opHandlers, supportedOps } from './graph/ops/index.ts';
+export { resizeModes } from './graph/ops/resize.ts';
+export { verifyGraphModel, checkGraphParity, type GraphParityReport, type GraphVerifyOptions } from './verify/graph-parity.ts';

@@ -4,12 +4,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exportGraphModel } from '@onnx-edge/export/graph/export';
-import { loadGraphModelSource, type GraphModelSource } from '@onnx-edge/export/graph/load';
-import { checkModel } from '@onnx-edge/export/testing/checker';
-import { transposesBetweenConvolutions } from '@onnx-edge/export/testing/transposes';
-import { useVerificationBackend } from '@onnx-edge/export/verify/backend';
-import { checkGraphParity, verifyGraphModel, type GraphParityReport } from '@onnx-edge/export/verify/graph-parity';
+import {
+  checkGraphParity, exportGraphModel, loadGraphModelSource, useVerificationBackend, verifyGraphModel, type GraphModelSource, type GraphParityReport,
+} from '@onnx-edge/export';
+import { checkModel, transposesBetweenConvolutions } from '@onnx-edge/export/testing';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const HUMAN_MODELS = join(REPO_ROOT, 'node_modules', '@vladmandic', 'human', 'models');

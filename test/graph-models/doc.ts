@@ -4,7 +4,7 @@
 //   node --import tsx test/graph-models/doc.ts    rewrite docs/GRAPH-MODELS.md
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { UnsupportedOpsError } from '@onnx-edge/export/graph/errors';
+import { UnsupportedOpsError } from '@onnx-edge/export';
 import { CORPUS, GRAPH_MODELS_DOC, runCorpusModel, WIDER_ATOL, type CorpusResult } from './corpus.ts';
 
 export const REGENERATE_GRAPH_MODELS = 'node --import tsx test/graph-models/doc.ts';

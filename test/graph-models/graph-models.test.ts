@@ -5,7 +5,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { exportGraphModel } from '@onnx-edge/export/graph/export';
+import { exportGraphModel } from '@onnx-edge/export';
 import { corpusMissing, GRAPH_MODELS_DOC } from './corpus.ts';
 import { corpusRows, graphModelsMarkdown, REGENERATE_GRAPH_MODELS, withoutTimings, type CorpusRow } from './doc.ts';
 

@@ -1,7 +1,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exportGraphModel } from './export.ts';
-import { attr, GraphBuilder } from '../testing/graph-parity.ts';
+import { attr, GraphBuilder } from '../../testing/graph-parity.ts';
 import { graphModelSourceFromArtifacts } from './load.ts';
 import { useVerificationBackend } from '../verify/backend.ts';
 

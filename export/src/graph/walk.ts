@@ -4,7 +4,7 @@
 // per node. A cycle can only come from a while loop's NextIteration; outside such a loop frame it is an
 // error naming the nodes on it.
 import { basename } from 'node:path';
-import { INPUT_NAME } from '../contract.ts';
+import { INPUT_NAME } from '@onnx-edge/core';
 import { Graph } from '../ir/graph.ts';
 import type { ConstTensor } from '../ir/tensor.ts';
 import { OpContext, type GraphExportSettings, type WalkEnvironment } from './context.ts';

@@ -4,7 +4,7 @@
 // at two sizes (batch 1 and 2; other unknown dims 64 and 80), so an export specialised to one size fails.
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
-import { seededRandom } from '@onnx-edge/train';
+import { seededRandom } from '@onnx-edge/core';
 import { channelsFirstPerm } from '../frontend/layout.ts';
 import { tfjsHandler, type GraphModelSource } from '../graph/load.ts';
 import { graphInputs, graphOutputs } from '../graph/walk.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exportGraphModel } from '../export.ts';
-import { attr, assertGraphParity, GraphBuilder } from '../../testing/graph-parity.ts';
+import { attr, assertGraphParity, GraphBuilder } from '../../../testing/graph-parity.ts';
 import { checkGraphParity, verifyGraphModel } from '../../verify/graph-parity.ts';
 
 const conv = (padding: string, strides = [1, 1, 1, 1], dilations = [1, 1, 1, 1], extra = {}) => ({

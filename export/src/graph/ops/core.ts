@@ -1,6 +1,6 @@
 // The graph's leaves and pass-throughs: Const (a weight from the manifest, kept as a compile-time value),
 // Placeholder (a graph input), Identity and its relatives (nothing to emit), NoOp (no data at all).
-import { INPUT_NAME } from '../../contract.ts';
+import { INPUT_NAME } from '@onnx-edge/core';
 import { channelsFirstPerm, identityPerm } from '../../frontend/layout.ts';
 import type { Dim } from '../../ir/graph.ts';
 import type { OpHandler } from '../context.ts';

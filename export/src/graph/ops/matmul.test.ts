@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exportGraphModel } from '../export.ts';
-import { attr, assertGraphParity, GraphBuilder } from '../../testing/graph-parity.ts';
+import { attr, assertGraphParity, GraphBuilder } from '../../../testing/graph-parity.ts';
 import { checkGraphParity, verifyGraphModel } from '../../verify/graph-parity.ts';
 
 for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attr, assertGraphParity, GraphBuilder } from '../../testing/graph-parity.ts';
+import { attr, assertGraphParity, GraphBuilder } from '../../../testing/graph-parity.ts';
 
 for (const op of ['MaxPool', 'AvgPool']) {
   for (const [padding, ksize, strides] of [['VALID', [1, 2, 2, 1], [1, 2, 2, 1]], ['SAME', [1, 3, 3, 1], [1, 2, 2, 1]], ['SAME', [1, 3, 2, 1], [1, 1, 1, 1]], ['VALID', [1, 3, 3, 1], [1, 2, 1, 1]]] as [string, number[], number[]][]) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attr, assertGraphParity, GraphBuilder } from '../../testing/graph-parity.ts';
+import { attr, assertGraphParity, GraphBuilder } from '../../../testing/graph-parity.ts';
 
 const conv = { padding: attr.string('SAME'), strides: attr.ints([1, 1, 1, 1]), dilations: attr.ints([1, 1, 1, 1]) };
 

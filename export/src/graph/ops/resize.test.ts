@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { onnx } from '@onnx-edge/proto';
-import { attr, assertGraphParity, GraphBuilder } from '../../testing/graph-parity.ts';
+import { attr, assertGraphParity, GraphBuilder } from '../../../testing/graph-parity.ts';
 
 const modes: [string, boolean, boolean][] = [['asymmetric', false, false], ['align_corners', true, false], ['half_pixel_centers', false, true]];
 const sizes: [number[], number[]][] = [[[5, 7], [9, 12]], [[9, 7], [4, 5]], [[6, 6], [13, 1]], [[4, 5], [8, 10]]];

@@ -1,0 +1,5 @@
+// Test helpers of @onnx-edge/export: the official ONNX checker and tfjs-vs-onnxruntime parity assertions.
+export { CHECKER_MAX_OPSET, checkerUnavailable, checkModel } from './checker.ts';
+export { ABS_TOLERANCE, REL_TOLERANCE, singleLayerModel, randomizeWeights, assertParity, type ParityOptions, type ParityResult } from './parity.ts';
+export { attr, assertGraphParity, GraphBuilder, type GraphParityOptions, type GraphParityResult } from './graph-parity.ts';
+export { transposesBetweenConvolutions } from './transposes.ts';

@@ -1,0 +1,79 @@
+// Export and verification of a tfjs graph model (tfjs-converter output), the graph front end's side of
+// `onnx-edge export` and `onnx-edge verify`: load, compile, check against tf.loadGraphModel().executeAsync
+// (a failed check throws before anything is written), compile again with the verified figures in the
+// metadata, then write the ONNX file and parity.json atomically.
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { METADATA_KEYS, readOnnxMetadata } from '@onnx-edge/core';
+import { writeFileAtomic } from '@onnx-edge/core/node';
+import {
+  checkGraphParity, exportGraphModel, isGraphModelJson, loadGraphModelSource, ModelFileError, resolveModelJson, useVerificationBackend,
+  verifyGraphModel, type GraphParityReport, type GraphVerifyOptions,
+} from '@onnx-edge/export';
+
+export interface GraphExportRequest {
+  /** model.json or its folder. */
+  source: string;
+  output: string;
+  opset?: number;
+  inputLayout?: 'nchw' | 'nhwc';
+  /** Verify against tfjs (absent: no verification). */
+  verify?: Pick<GraphVerifyOptions, 'count' | 'range' | 'atol' | 'rtol'>;
+  /** Called with the parity report before it is checked, so a failing one is still shown. */
+  onParity?: (report: GraphParityReport) => void;
+  log: (line: string) => void;
+}
+
+/** The model.json a path names, when it is a graph model; undefined for anything else (a layers model). */
+export async function graphModelJson(source: string): Promise<string | undefined> {
+  const modelJson = await resolveModelJson(source);
+  const text = await readFile(modelJson, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return isGraphModelJson(JSON.parse(text)) ? modelJson : undefined;
+  } catch {
+    return undefined; // not JSON: the layers loader names the problem
+  }
+}
+
+/** Flags that only fit the project's image classifiers, refused for a graph model in one line. */
+export function refuseClassifierOptions(modelJson: string, options: { verifyData?: string; repo?: string }): void {
+  if (options.verifyData) throw new ModelFileError(`${modelJson} is a graph model: --verify-data feeds CIFAR-10 images to [N,32,32,3] classifiers; graph models verify on seeded inputs (--verify, --verify-count)`);
+  if (options.repo) throw new ModelFileError(`${modelJson} is a graph model: --repo writes image classifiers; write its ONNX file with -o`);
+}
+
+export async function exportAndVerifyGraph(request: GraphExportRequest): Promise<GraphParityReport | undefined> {
+  const folder = dirname(resolve(request.output));
+  if (!(await stat(folder).then((s) => s.isDirectory(), () => false))) throw new ModelFileError(`output folder ${folder} does not exist`);
+  await useVerificationBackend();
+  const source = await loadGraphModelSource(await resolveModelJson(request.source));
+  const options = { opset: request.opset, inputLayout: request.inputLayout };
+  let { bytes, report } = exportGraphModel(source, options);
+  let parity: GraphParityReport | undefined;
+  if (request.verify) {
+    parity = await verifyGraphModel(source, bytes, { ...request.verify, inputLayout: request.inputLayout });
+    request.onParity?.(parity);
+    checkGraphParity(parity);
+    ({ bytes, report } = exportGraphModel(source, { ...options, parity }));
+  }
+  await writeFileAtomic(request.output, bytes);
+  const nodes = Object.values(report.opCounts).reduce((a, b) => a + b, 0);
+  const transposes = report.opCounts['Transpose'] ?? 0;
+  request.log(`wrote ${request.output} (${(bytes.length / 1e6).toFixed(2)} MB, ${nodes} nodes of which ${transposes} Transpose${transposes === 1 ? '' : 's'}, ${report.parameters.toLocaleString('en-US')} parameters, opset ${report.opset}, exported in ${report.timings.totalMs.toFixed(0)} ms)`);
+  if (parity) {
+    const parityPath = join(dirname(request.output), 'parity.json');
+    await writeFileAtomic(parityPath, `${JSON.stringify(parity, null, 2)}\n`);
+    request.log(`wrote ${parityPath}`);
+  }
+  return parity;
+}
+
+/** An ONNX file on disk checked against the graph model it came from, fed in the layout its metadata names. */
+export async function verifyGraphOnnxFile(onnxBytes: Uint8Array, modelJson: string, options: { count?: number; onParity?: (report: GraphParityReport) => void }): Promise<GraphParityReport> {
+  const layout = readOnnxMetadata(onnxBytes)[METADATA_KEYS.inputLayout] === 'NHWC' ? 'nhwc' : 'nchw';
+  await useVerificationBackend();
+  const parity = await verifyGraphModel(await loadGraphModelSource(modelJson), onnxBytes, { count: options.count, inputLayout: layout });
+  options.onParity?.(parity);
+  checkGraphParity(parity);
+  return parity;
+}
