@@ -8,7 +8,7 @@ export { verifyParity, checkParity, ParityError, PARITY_MAX_ABS_DIFF, type Verif
 export { useVerificationBackend } from './verify/backend.ts';
 // The graph-model front end (tfjs-converter output) and its verification against tf.loadGraphModel.
 export { exportGraphModel, type GraphExportOptions } from './graph/export.ts';
-export { loadGraphModelSource, graphModelSourceFromArtifacts, type GraphModelSource } from './graph/load.ts';
+export { loadGraphModelSource, graphModelSourceFromArtifacts, tfjsHandler as graphModelIOHandler, type GraphModelSource } from './graph/load.ts';
 export { isGraphModelJson } from './graph/model-json.ts';
 export { UnsupportedOpError, UnsupportedOpsError, GraphStructureError } from './graph/errors.ts';
 export { opHandlers, supportedOps } from './graph/ops/index.ts';

@@ -1,49 +1,23 @@
-// The graph-model corpus: the tfjs graph models @vladmandic/human ships (a devDependency, read from
-// node_modules, never copied). Each model is exported, checked and verified against tfjs the way
-// `onnx-edge export --verify` does it; docs/GRAPH-MODELS.md is the table of the results.
-import { existsSync } from 'node:fs';
+// The graph-model corpus (GRAPH_CORPUS of @onnx-edge/export/testing) as the tests run it: each model is
+// exported, checked and verified against tfjs the way `onnx-edge export --verify` does it;
+// docs/GRAPH-MODELS.md is the table of the results.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   checkGraphParity, exportGraphModel, loadGraphModelSource, useVerificationBackend, verifyGraphModel, type GraphModelSource, type GraphParityReport,
 } from '@onnx-edge/export';
-import { checkModel, transposesBetweenConvolutions } from '@onnx-edge/export/testing';
+import { checkModel, GRAPH_CORPUS, graphCorpusMissing, graphCorpusPath, transposesBetweenConvolutions, WIDER_ATOL, type GraphCorpusModel } from '@onnx-edge/export/testing';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const HUMAN_MODELS = join(REPO_ROOT, 'node_modules', '@vladmandic', 'human', 'models');
 export const GRAPH_MODELS_DOC = join(REPO_ROOT, 'docs', 'GRAPH-MODELS.md');
-
-/** The eleven graph models of @vladmandic/human 3.3.6's models/ folder. */
-export const CORPUS = [
-  'antispoof', 'blazeface', 'centernet', 'emotion', 'facemesh', 'faceres', 'handlandmark-lite', 'handtrack', 'iris', 'liveness',
-  'movenet-lightning',
-] as const;
-
-/**
- * Models verified with a wider atol than the default 1e-4, with why. centernet's heads reach values of ~400
- * after ~100 layers whose activations reach ~70: float32 summation order alone moves its small outputs by
- * ~2e-4, and tfjs' own cpu and wasm backends differ by 3.0e-3 on its `tower_0/wh` output (measured on the
- * same [0, 1) inputs), so 1e-4 would test the summation order rather than the export.
- */
-export const WIDER_ATOL: Readonly<Record<string, { atol: number; reason: string }>> = {
-  centernet: { atol: 1e-3, reason: 'tfjs cpu vs wasm differ by 3.0e-3 on tower_0/wh (values up to ~400)' },
-};
-
-export function corpusPath(model: string): string {
-  return join(HUMAN_MODELS, `${model}.json`);
-}
-
-/** Why the corpus cannot be read here, or undefined when it can. */
-export function corpusMissing(): string | undefined {
-  return existsSync(corpusPath(CORPUS[0])) ? undefined : `${HUMAN_MODELS} is missing: run npm ci (the corpus is the devDependency @vladmandic/human)`;
-}
+export { GRAPH_CORPUS, graphCorpusMissing, WIDER_ATOL };
 
 export interface CorpusExport {
   model: string;
   source: GraphModelSource;
   /** How the weights are stored: float32, or the quantization dtypes used. */
   weights: string;
-  /** Inputs as `name dtype [shape]`, -1 for unknown dims. */
+  /** Inputs as `dtype [shape]`, -1 for unknown dims. */
   inputs: string;
   tfOps: number;
   tfNodes: number;
@@ -59,9 +33,9 @@ export interface CorpusResult extends CorpusExport {
   parity: GraphParityReport;
 }
 
-export async function exportCorpusModel(model: string): Promise<CorpusExport> {
+export async function exportCorpusModel(model: GraphCorpusModel): Promise<CorpusExport> {
   await useVerificationBackend();
-  const source = await loadGraphModelSource(corpusPath(model));
+  const source = await loadGraphModelSource(graphCorpusPath(model));
   const { bytes, report } = exportGraphModel(source);
   const specs = source.model.weightsManifest.flatMap((g) => g.weights);
   const weights = [...new Set(specs.filter((w) => w.dtype === 'float32').map((w) => w.quantization?.dtype ?? 'float32'))].join(', ');
@@ -84,7 +58,7 @@ export async function exportCorpusModel(model: string): Promise<CorpusExport> {
 }
 
 /** Export, checker and verification (two sizes where a dim is unknown); throws when any of them fails. */
-export async function runCorpusModel(model: string): Promise<CorpusResult> {
+export async function runCorpusModel(model: GraphCorpusModel): Promise<CorpusResult> {
   const exported = await exportCorpusModel(model);
   const parity = await verifyGraphModel(exported.source, exported.bytes, { count: 2, atol: WIDER_ATOL[model]?.atol });
   checkGraphParity(parity);

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { UnsupportedOpsError } from '@onnx-edge/export';
-import { CORPUS, GRAPH_MODELS_DOC, runCorpusModel, WIDER_ATOL, type CorpusResult } from './corpus.ts';
+import { GRAPH_CORPUS, GRAPH_MODELS_DOC, runCorpusModel, WIDER_ATOL, type CorpusResult } from './corpus.ts';
 
 export const REGENERATE_GRAPH_MODELS = 'node --import tsx test/graph-models/doc.ts';
 
@@ -14,7 +14,7 @@ export type CorpusRow = CorpusResult | { model: string; refused: string };
 /** Every corpus model's result, or the one-line refusal of a model with ops the exporter does not translate. */
 export async function corpusRows(): Promise<CorpusRow[]> {
   const rows: CorpusRow[] = [];
-  for (const model of CORPUS) {
+  for (const model of GRAPH_CORPUS) {
     try {
       rows.push(await runCorpusModel(model));
     } catch (err) {

@@ -6,11 +6,11 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { exportGraphModel } from '@onnx-edge/export';
-import { corpusMissing, GRAPH_MODELS_DOC } from './corpus.ts';
+import { graphCorpusMissing, GRAPH_MODELS_DOC } from './corpus.ts';
 import { corpusRows, graphModelsMarkdown, REGENERATE_GRAPH_MODELS, withoutTimings, type CorpusRow } from './doc.ts';
 
 // Locally a missing corpus skips these tests with the reason; in CI it fails them.
-const missing = corpusMissing();
+const missing = graphCorpusMissing();
 const skip = process.env.CI === 'true' ? false : missing ?? false;
 let rows: CorpusRow[] = [];
 
