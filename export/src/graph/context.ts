@@ -5,6 +5,7 @@ import type { AttributeInput, Dim, Graph, Value } from '../ir/graph.ts';
 import { int64Tensor, transposeTensor, type ConstTensor, type DataType } from '../ir/tensor.ts';
 import { identityPerm, samePerm, transposeBetween } from '../frontend/layout.ts';
 import type { TfAttributes } from './attributes.ts';
+import { ModelFileError } from '../io/load-model.ts';
 import { UnsupportedOpError } from './errors.ts';
 import type { TfNode } from './model-json.ts';
 import { constantValues, IR_DTYPE, irShapeOf, isStatic, type KnownElement, type TfDtype, type TfTensor } from './tensor-ref.ts';
@@ -98,7 +99,7 @@ export class OpContext {
   /** The weight a Const node names; a name missing from the manifest is an error naming the node. */
   weight(name: string): ConstTensor {
     const tensor = this.env.weight(name);
-    if (!tensor) throw new UnsupportedOpError(this.node.name, this.node.op, `constant '${name}' has no entry in the weightsManifest — the model.json and its weights do not belong together`);
+    if (!tensor) throw new ModelFileError(`constant node '${name}' has no entry in the weightsManifest: the model.json and its weight files do not belong together`);
     return tensor;
   }
 

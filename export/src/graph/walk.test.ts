@@ -51,8 +51,8 @@ test('a Const whose weight is missing from the manifest is refused in one line n
   const groups = json['weightsManifest'] as { weights: { name: string; shape: number[] }[] }[];
   const [dropped] = groups[0]!.weights.splice(0, 1);
   const source = graphModelSourceFromArtifacts('test-graph', json, weightData.subarray(12));
-  assert.throws(() => exportGraphModel(source), (err: Error) => err.name === 'UnsupportedOpError' && oneLine(err.message)
-    && err.message === `node '${dropped!.name}' of op 'Const': constant '${dropped!.name}' has no entry in the weightsManifest — the model.json and its weights do not belong together`);
+  assert.throws(() => exportGraphModel(source), (err: Error) => err.name === 'ModelFileError' && oneLine(err.message)
+    && err.message === `constant node '${dropped!.name}' has no entry in the weightsManifest: the model.json and its weight files do not belong together`);
 });
 
 test('reading output N of a node with fewer outputs is refused by name', () => {
