@@ -4,14 +4,14 @@ import { floatTensor } from '../../ir/tensor.ts';
 import type { Value } from '../../ir/graph.ts';
 import { alignOperands } from '../broadcast.ts';
 import type { OpContext, OpHandler } from '../context.ts';
-import { irShapeOf, normalizeAxis, type TfTensor } from '../tensor-ref.ts';
+import { irShapeOf, normalizeAxis, type TfDtype, type TfTensor } from '../tensor-ref.ts';
 
-/** y = f(x) in x's layout. */
-export function mapUnary(ctx: OpContext, x: TfTensor, emit: (value: Value) => Value): TfTensor {
+/** y = f(x) in x's layout (with x's dtype unless the op says otherwise). */
+export function mapUnary(ctx: OpContext, x: TfTensor, emit: (value: Value) => Value, dtype: TfDtype = x.dtype): TfTensor {
   const value = x.constant ? ctx.tfLayout(x) : x.value!;
   const extra = x.flattenedFrom ? { flattenedFrom: x.flattenedFrom } : {};
   const y = ctx.elementwiseNodes(irShapeOf(x), () => emit(value));
-  return ctx.output(y, x.shape, x.dtype, x.perm, extra);
+  return ctx.output(y, x.shape, dtype, x.perm, extra);
 }
 
 function relu6(ctx: OpContext, x: Value): Value {

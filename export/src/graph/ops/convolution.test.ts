@@ -111,6 +111,12 @@ for (const [multiplier, padding, strides, dilations] of [[1, 'SAME', [1, 2, 2, 1
   });
 }
 
+test('DepthwiseConv2d (tfjs\' name for the same op)', async () => {
+  const g = new GraphBuilder();
+  g.op('DepthwiseConv2d', [g.input([-1, 7, 6, 2]), g.floats([3, 3, 2, 2])], conv('SAME', [1, 2, 2, 1]));
+  await assertGraphParity(g);
+});
+
 for (const [padding, strides, size] of [['SAME', [1, 2, 2, 1], [2, 9, 7, 3]], ['VALID', [1, 2, 2, 1], [2, 11, 9, 3]], ['SAME', [1, 1, 1, 1], [2, 5, 6, 3]]] as [string, number[], number[]][]) {
   test(`Conv2DBackpropInput ${padding} strides [${strides}] to [${size}]`, async () => {
     const g = new GraphBuilder();

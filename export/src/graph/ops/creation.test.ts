@@ -28,3 +28,11 @@ test('Range with constant bounds folds; with a bound computed at run time it run
   g.outputs.push(g.op('Range', [g.ints([0], []), size, g.ints([1], [])], { Tidx: attr.type('DT_INT32') }, 'dynamic'));
   await assertGraphParity(g);
 });
+
+test('OneHot with negative and out-of-range indices (all-off rows, as in TF)', async () => {
+  // tfjs-wasm writes float one-hot values as integers, so the values here are int32.
+  const g = new GraphBuilder();
+  const indices = g.op('Sub', [g.op('FloorDiv', [g.input([3, 4], 'DT_INT32'), g.ints([40], [])]), g.ints([1], [])]);
+  g.op('OneHot', [indices, g.ints([5], []), g.ints([2], []), g.ints([-1], [])], { axis: attr.int(-1), T: attr.type('DT_INT32') });
+  await assertGraphParity(g);
+});

@@ -1,4 +1,4 @@
-// Tensors made from shapes: Fill, ZerosLike, OnesLike, Range. Folded to constants when everything is known
+// Tensors made from shapes or indices: Fill, ZerosLike, OnesLike, Range, OneHot. Folded to constants when everything is known
 // at compile time; otherwise Expand / Range run with the shape computed at run time.
 import type { Dim, Value } from '../../ir/graph.ts';
 import type { OpContext, OpHandler } from '../context.ts';
@@ -51,4 +51,25 @@ export const Range: OpHandler = (ctx) => {
   const irType = ctx.irDtype(dtype);
   const y = ctx.op('Range', [start, limit, delta].map((t) => ctx.cast(ctx.tfLayout(t), irType)), {}, { dtype: irType });
   return [ctx.output(y, [`${ctx.node.name}_count`], dtype)];
+};
+
+/**
+ * OneHot(indices, depth, on, off): ONNX OneHot with values [off, on]. TF gives an index outside [0, depth)
+ * an all-off row, while ONNX counts negative indices from the end, so negative ones are moved out of range.
+ */
+export const OneHot: OpHandler = (ctx) => {
+  const [indices, depthInput, on, off] = [ctx.input(0), ctx.input(1), ctx.input(2), ctx.input(3)];
+  const [depth] = ctx.staticValues(depthInput, 'depth');
+  const rank = indices.shape.length;
+  if (ctx.int('axis', -1) !== -1 && ctx.int('axis', -1) !== rank) ctx.unsupported(`axis ${ctx.int('axis', -1)} is not supported: tfjs always adds the one-hot axis last`);
+  const axis = rank;
+  // onnxruntime runs OneHot on int64 indices and depth with float values: the result is cast back after.
+  const raw = ctx.cast(ctx.tfLayout(indices), 'int64');
+  const negative = ctx.op('Less', [raw, ctx.int64('zero', [0], [])], {}, { dtype: 'bool', suffix: 'negative', shape: [...indices.shape] });
+  const index = ctx.op('Where', [negative, ctx.int64('out_of_range', [depth!], []), raw], {}, { dtype: 'int64', suffix: 'tf_range', shape: [...indices.shape] });
+  const asFloat = (t: TfTensor) => ctx.cast(ctx.op('Reshape', [ctx.tfLayout(t), ctx.int64('one', [1])], {}, { suffix: 'as_vector', shape: [1], dtype: ctx.irDtype(t.dtype) }), 'float32');
+  const values = ctx.op('Concat', [asFloat(off), asFloat(on)], { axis: 0 }, { suffix: 'off_on', shape: [2], dtype: 'float32' });
+  const shape = [...indices.shape.slice(0, axis), depth!, ...indices.shape.slice(axis)];
+  const y = ctx.op('OneHot', [index, ctx.int64('depth', [depth!], []), values], { axis }, { dtype: 'float32', shape });
+  return [ctx.output(ctx.cast(y, ctx.irDtype(on.dtype)), shape, on.dtype)];
 };

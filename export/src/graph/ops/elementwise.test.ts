@@ -12,7 +12,7 @@ function featureMap(g: GraphBuilder): string {
   return g.op('Conv2D', [g.input([-1, 5, 7, 3]), g.floats([1, 1, 3, 4], -1, 1)], conv);
 }
 
-const binary = ['Add', 'AddV2', 'Sub', 'Mul', 'RealDiv', 'Div', 'FloorDiv', 'FloorMod', 'Maximum', 'Minimum', 'SquaredDifference', 'Pow'];
+const binary = ['Add', 'AddV2', 'Sub', 'Mul', 'RealDiv', 'Div', 'FloorDiv', 'FloorMod', 'Mod', 'Maximum', 'Minimum', 'SquaredDifference', 'Pow'];
 
 for (const op of binary) {
   test(`${op} with TF broadcasting against NCHW data: a [C] constant, a same-shape NHWC tensor, a lower-rank run-time tensor, a scalar`, async () => {
@@ -41,6 +41,8 @@ for (const op of ['Add', 'Sub', 'Mul', 'RealDiv', 'FloorDiv', 'FloorMod', 'Maxim
 const unary: [string, [number, number]][] = [
   ['Sqrt', [0.1, 4]], ['Rsqrt', [0.1, 4]], ['Exp', [-3, 3]], ['Log', [0.1, 4]], ['Square', [-3, 3]], ['Neg', [-3, 3]], ['Abs', [-3, 3]],
   ['Reciprocal', [0.5, 3]], ['Floor', [-3, 3]], ['Ceil', [-3, 3]], ['Round', [-3, 3]], ['Sign', [-3, 3]], ['Sin', [-3, 3]], ['Cos', [-3, 3]], ['Erf', [-2, 2]],
+  ['Tan', [-1, 1]], ['Asin', [-0.9, 0.9]], ['Acos', [-0.9, 0.9]], ['Atan', [-3, 3]], ['Sinh', [-2, 2]], ['Cosh', [-2, 2]], ['Asinh', [-3, 3]],
+  ['Acosh', [1.1, 4]], ['Atanh', [-0.9, 0.9]], ['Log1p', [-0.5, 3]], ['Expm1', [-2, 2]],
 ];
 for (const [op, range] of unary) {
   test(`${op} on NCHW data and on a vector`, async () => {
@@ -50,6 +52,16 @@ for (const [op, range] of unary) {
     await assertGraphParity(g, { range });
   });
 }
+
+test('IsNan, IsInf and IsFinite on NaN (log of negatives), ±Inf (1 / 0) and finite values; DivNoNan by zero', async () => {
+  const g = new GraphBuilder();
+  const x = g.input([-1, 8]);
+  const logs = g.op('Log', [x]);
+  const quotients = g.op('RealDiv', [g.constant([1], []), g.op('Floor', [x])]);
+  g.outputs.push(g.op('IsNan', [logs], {}, 'is_nan'), g.op('IsInf', [quotients], {}, 'is_inf'), g.op('IsFinite', [g.op('Add', [logs, quotients])], {}, 'is_finite'));
+  g.outputs.push(g.op('DivNoNan', [x, g.op('Floor', [g.op('Mul', [x, g.constant([2], [])])])], {}, 'div_no_nan'));
+  await assertGraphParity(g, { range: [-1.5, 1.5] });
+});
 
 test('Round rounds halves to even, as TF does', async () => {
   const g = new GraphBuilder();

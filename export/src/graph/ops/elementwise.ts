@@ -81,6 +81,15 @@ export const FloorMod: OpHandler = (ctx) => [elementwise(ctx, {
   },
 })];
 
+/** x / y, and 0 where y is 0 (even for x 0 or infinite). */
+export const DivNoNan: OpHandler = (ctx) => [elementwise(ctx, {
+  emit: (c, [a, b]) => {
+    const zero = c.constant('zero', { dtype: 'float32', shape: [], data: new Float32Array([0]) });
+    return c.op('Where', [c.op('Equal', [b!, zero], {}, { dtype: 'bool', suffix: 'divisor_is_zero' }), zero, c.op('Div', [a!, b!])], {}, { dtype: a!.dtype });
+  },
+  numeric: (a, b) => (b === 0 ? 0 : a! / b!),
+})];
+
 export const SquaredDifference: OpHandler = (ctx) => [elementwise(ctx, {
   emit: (c, [a, b]) => {
     const d = c.op('Sub', [a!, b!], {}, { dtype: a!.dtype });
@@ -102,11 +111,11 @@ export const AddN: OpHandler = (ctx) => (ctx.inputs.length === 1
   : [elementwise(ctx, { emit: (c, values) => c.op('Sum', values, {}, { dtype: values[0]!.dtype }), numeric: (...xs) => xs.reduce((a, b) => a + b, 0) })]);
 
 /** Unary math, folded on constants where JS computes exactly what float32 tfjs does. */
-function unary(emit: (ctx: OpContext, x: Value) => Value, numeric?: Numeric): OpHandler {
+function unary(emit: (ctx: OpContext, x: Value) => Value, numeric?: Numeric, dtype?: TfDtype): OpHandler {
   return (ctx) => {
     const x = ctx.input(0);
-    if (numeric && x.constant) return [elementwise(ctx, { emit: (c, [v]) => emit(c, v!), numeric })];
-    return [mapUnary(ctx, x, (v) => emit(ctx, v))];
+    if (numeric && x.constant) return [elementwise(ctx, { emit: (c, [v]) => emit(c, v!), numeric, dtype })];
+    return [mapUnary(ctx, x, (v) => emit(ctx, v), dtype)];
   };
 }
 
@@ -126,7 +135,22 @@ export const Round = unary(op('Round'));
 export const Sign = unary(op('Sign'), (x) => Math.sign(x!));
 export const Sin = unary(op('Sin'));
 export const Cos = unary(op('Cos'));
+export const Tan = unary(op('Tan'));
+export const Asin = unary(op('Asin'));
+export const Acos = unary(op('Acos'));
+export const Atan = unary(op('Atan'));
+export const Sinh = unary(op('Sinh'));
+export const Cosh = unary(op('Cosh'));
+export const Asinh = unary(op('Asinh'));
+export const Acosh = unary(op('Acosh'));
+export const Atanh = unary(op('Atanh'));
 export const Erf = unary(op('Erf'));
+/** log(1 + x) and exp(x) − 1: ONNX has neither, so they are written out. */
+export const Log1p = unary((ctx, x) => ctx.op('Log', [ctx.op('Add', [x, ctx.constant('one', { dtype: 'float32', shape: [], data: new Float32Array([1]) })], {}, { suffix: 'one_plus' })]));
+export const Expm1 = unary((ctx, x) => ctx.op('Sub', [ctx.op('Exp', [x]), ctx.constant('one', { dtype: 'float32', shape: [], data: new Float32Array([1]) })], {}, { suffix: 'minus_one' }));
+export const IsNan = unary((ctx, x) => ctx.op('IsNaN', [x], {}, { dtype: 'bool' }), undefined, 'bool');
+export const IsInf = unary((ctx, x) => ctx.op('IsInf', [x], {}, { dtype: 'bool' }), undefined, 'bool');
+export const IsFinite = unary((ctx, x) => ctx.op('Not', [ctx.op('Or', [ctx.op('IsNaN', [x], {}, { dtype: 'bool' }), ctx.op('IsInf', [x], {}, { dtype: 'bool' })], {}, { dtype: 'bool' })], {}, { dtype: 'bool' }), undefined, 'bool');
 
 /** ClipByValue(x, min, max): Max then Min, so integer tensors and run-time bounds work too. */
 export const ClipByValue: OpHandler = (ctx) => {

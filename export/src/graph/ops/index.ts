@@ -5,20 +5,21 @@ import type { OpHandler } from '../context.ts';
 import { Elu, LeakyRelu, LogSoftmax, Prelu, Relu, Relu6, Selu, Sigmoid, Softmax, Softplus, Tanh } from './activation.ts';
 import { Const, IdentityN, NoOp, passThrough, Placeholder } from './core.ts';
 import { Conv2D, Conv2DBackpropInput, DepthwiseConv2dNative, FusedConv2D, FusedDepthwiseConv2dNative } from './convolution.ts';
-import { Fill, OnesLike, Range, ZerosLike } from './creation.ts';
+import { Fill, OneHot, OnesLike, Range, ZerosLike } from './creation.ts';
 import {
-  Abs, Add, AddN, BiasAdd, Cast, Ceil, ClipByValue, Cos, Equal, Erf, Exp, Floor, FloorDiv, FloorMod, Greater, GreaterEqual, Less,
-  LessEqual, Log, LogicalAnd, LogicalNot, LogicalOr, Maximum, Minimum, Mul, Neg, NotEqual, Pow, RealDiv, Reciprocal, Round,
-  Rsqrt, Select, Sign, Sin, Sqrt, Square, SquaredDifference, Sub,
+  Abs, Acos, Acosh, Add, AddN, Asin, Asinh, Atan, Atanh, BiasAdd, Cast, Ceil, ClipByValue, Cos, Cosh, DivNoNan, Equal, Erf, Exp, Expm1,
+  Floor, FloorDiv, FloorMod, Greater, GreaterEqual, IsFinite, IsInf, IsNan, Less, LessEqual, Log, Log1p, LogicalAnd, LogicalNot, LogicalOr,
+  Maximum, Minimum, Mul, Neg, NotEqual, Pow, RealDiv, Reciprocal, Round, Rsqrt, Select, Sign, Sin, Sinh, Sqrt, Square, SquaredDifference,
+  Sub, Tan,
 } from './elementwise.ts';
-import { GatherNd, GatherV2, Slice, StridedSlice, TopKV2, Where } from './indexing.ts';
-import { ConcatV2, Pack, Split, SplitV, Tile, Unpack } from './join.ts';
+import { Gather, GatherNd, GatherV2, ReverseV2, Slice, StridedSlice, TopKV2, Where } from './indexing.ts';
+import { BroadcastTo, Concat, ConcatV2, Pack, Split, SplitV, Tile, Unpack } from './join.ts';
 import { BatchMatMul, FusedMatMul, MatMul } from './matmul.ts';
 import { FusedBatchNorm, LRN } from './normalization.ts';
 import { AvgPool, MaxPool } from './pooling.ts';
-import { All, Any, ArgMax, ArgMin, Max, Mean, Min, Prod, Sum } from './reduction.ts';
+import { All, Any, ArgMax, ArgMin, Cumsum, Max, Mean, Min, Prod, Sum } from './reduction.ts';
 import { ResizeBilinear, ResizeNearestNeighbor } from './resize.ts';
-import { ExpandDims, Reshape, Shape, Squeeze, Transpose } from './shape.ts';
+import { ExpandDims, Rank, Reshape, Shape, ShapeN, Size, Squeeze, Transpose } from './shape.ts';
 import { BatchToSpaceND, DepthToSpace, MirrorPad, Pad, PadV2, SpaceToBatchND } from './spatial.ts';
 
 export const opHandlers: Readonly<Record<string, OpHandler>> = {
@@ -34,6 +35,7 @@ export const opHandlers: Readonly<Record<string, OpHandler>> = {
   Conv2D,
   _FusedConv2D: FusedConv2D,
   DepthwiseConv2dNative,
+  DepthwiseConv2d: DepthwiseConv2dNative,
   FusedDepthwiseConv2dNative,
   Conv2DBackpropInput,
   // matrix products
@@ -53,8 +55,10 @@ export const opHandlers: Readonly<Record<string, OpHandler>> = {
   Mul,
   RealDiv,
   Div: RealDiv,
+  DivNoNan,
   FloorDiv,
   FloorMod,
+  Mod: FloorMod,
   Maximum,
   Minimum,
   SquaredDifference,
@@ -75,7 +79,21 @@ export const opHandlers: Readonly<Record<string, OpHandler>> = {
   Sign,
   Sin,
   Cos,
+  Tan,
+  Asin,
+  Acos,
+  Atan,
+  Sinh,
+  Cosh,
+  Asinh,
+  Acosh,
+  Atanh,
   Erf,
+  Log1p,
+  Expm1,
+  IsNan,
+  IsInf,
+  IsFinite,
   Cast,
   // comparison and logic
   Equal,
@@ -116,29 +134,38 @@ export const opHandlers: Readonly<Record<string, OpHandler>> = {
   Any,
   ArgMax,
   ArgMin,
+  Cumsum,
   // shapes
   Shape,
+  ShapeN,
+  Rank,
+  Size,
   Reshape,
   Squeeze,
   ExpandDims,
   Transpose,
   // joining and splitting
   ConcatV2,
+  Concat,
   Pack,
   Unpack,
   Split,
   SplitV,
   Tile,
+  BroadcastTo,
   // creation
   Fill,
   ZerosLike,
   OnesLike,
   Range,
+  OneHot,
   // indexing
   Slice,
   StridedSlice,
   GatherV2,
+  Gather,
   GatherNd,
+  ReverseV2,
   TopKV2,
   Where,
   // image resizing

@@ -82,3 +82,11 @@ test('Where: coordinates of the true elements of a comparison on NCHW data', asy
   g.op('Where', [g.op('Greater', [featureMap(g), g.constant([0.3], [])])], { T: attr.type('DT_BOOL') });
   await assertGraphParity(g, { count: 1 });
 });
+
+test('Gather (the first version) along axis 0, and ReverseV2 over the channels and height of NCHW data and of a vector', async () => {
+  const g = new GraphBuilder();
+  g.outputs.push(g.op('Gather', [g.input([5, 3]), g.ints([4, 0, 4, 2], [2, 2])], {}, 'gather'));
+  g.outputs.push(g.op('ReverseV2', [featureMap(g), g.ints([3, 1])], {}, 'image'));
+  g.outputs.push(g.op('ReverseV2', [g.input([-1, 6]), g.ints([-1])], {}, 'vector'));
+  await assertGraphParity(g);
+});

@@ -1,4 +1,4 @@
-// Indexing: Slice, StridedSlice (all five masks), GatherV2, GatherNd, TopKV2, Where. Slices keep the
+// Indexing: Slice, StridedSlice (all five masks), GatherV2, Gather, GatherNd, ReverseV2, TopKV2, Where. Slices keep the
 // layout (their axes are mapped through it) and fold at compile time on constants and on known shape
 // tensors, which is what turns Shape → StridedSlice → Pack → Reshape chains into constants.
 import { identityPerm } from '../../frontend/layout.ts';
@@ -166,6 +166,23 @@ function gather(ctx: OpContext, params: TfTensor, indices: TfTensor, axis: numbe
   const y = ctx.op('Gather', [value, ctx.tfLayout(indices)], { axis: irAxis }, { dtype: value.dtype });
   return ctx.output(y, shape, params.dtype, perm);
 }
+
+/** Gather (the first version): GatherV2 along axis 0. */
+export const Gather: OpHandler = (ctx) => {
+  const [params, indices] = [ctx.input(0), ctx.input(1)];
+  const shape = [...indices.shape, ...params.shape.slice(1)];
+  return [gather(ctx, params, indices, 0, indices.shape.length, shape)];
+};
+
+/** ReverseV2(x, axes): a backwards Slice along each axis, in x's layout. */
+export const ReverseV2: OpHandler = (ctx) => {
+  const x = ctx.input(0);
+  const axes = [...new Set(ctx.staticValues(ctx.input(1), 'axis').map((a) => normalizeAxis(a, x.shape.length)))];
+  if (axes.length === 0) return [x];
+  const value = ctx.inLayout(x, x.perm);
+  const y = onnxSlice(ctx, value, x.perm, axes, axes.map(() => -1), axes.map(() => -BEYOND), axes.map(() => -1));
+  return [ctx.output(y, [...x.shape], x.dtype, x.perm)];
+};
 
 /** GatherNd(params, indices): the same semantics as ONNX GatherND (batch_dims 0), on TF-layout data. */
 export const GatherNd: OpHandler = (ctx) => {

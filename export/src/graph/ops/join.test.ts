@@ -63,3 +63,11 @@ test('Tile NCHW data and a matrix', async () => {
   g.outputs.push(g.op('Tile', [g.input([2, 3]), g.ints([3, 1])], {}, 'matrix'));
   await assertGraphParity(g);
 });
+
+test('Concat (axis first) of NCHW feature maps along channels; BroadcastTo a matrix and a vector', async () => {
+  const g = new GraphBuilder();
+  g.outputs.push(g.op('Concat', [g.ints([3], []), featureMap(g, 2), featureMap(g, 3)], { N: attr.int(2) }, 'concat'));
+  g.outputs.push(g.op('BroadcastTo', [g.input([1, 4]), g.ints([3, 4])], {}, 'rows'));
+  g.outputs.push(g.op('BroadcastTo', [g.input([3]), g.ints([2, 2, 3])], {}, 'vector'));
+  await assertGraphParity(g);
+});

@@ -1,4 +1,4 @@
-// Joining and splitting: ConcatV2, Pack, Unpack, Split, SplitV, Tile — in the layout of their first run-time
+// Joining, splitting and repeating: ConcatV2, Concat, Pack, Unpack, Split, SplitV, Tile, BroadcastTo — in the layout of their first run-time
 // operand (a Concat of NCHW feature maps stays NCHW), folded at compile time when every operand is known.
 import { identityPerm } from '../../frontend/layout.ts';
 import type { Dim } from '../../ir/graph.ts';
@@ -35,6 +35,26 @@ export const ConcatV2: OpHandler = (ctx) => {
   if (parts.length === 0) ctx.unsupported('nothing to concatenate');
   if (parts.length === 1) return [parts[0]!];
   return [concat(ctx, parts, normalizeAxis(axisValue!, parts[0]!.shape.length))];
+};
+
+/** Concat (the first version): the axis comes first. */
+export const Concat: OpHandler = (ctx) => {
+  const [axisValue] = ctx.staticValues(ctx.input(0), 'axis');
+  const parts = ctx.inputs.slice(1);
+  if (parts.length === 1) return [parts[0]!];
+  return [concat(ctx, parts, normalizeAxis(axisValue!, parts[0]!.shape.length))];
+};
+
+/** BroadcastTo(x, shape): x expanded to the shape (TF broadcasting), in TF layout. */
+export const BroadcastTo: OpHandler = (ctx) => {
+  const x = ctx.input(0);
+  const target = ctx.known(ctx.input(1));
+  const rank = ctx.input(1).shape[0];
+  if (typeof rank !== 'number') return ctx.unsupported('the target shape has an unknown length');
+  const shape: Dim[] = target ? [...target] : Array.from({ length: rank }, (_, i) => `${ctx.node.name}_d${i}`);
+  const shapeValue = target && target.every((d) => typeof d === 'number') ? ctx.int64('shape', target as number[]) : ctx.cast(ctx.tfLayout(ctx.input(1)), 'int64');
+  const value = ctx.tfLayout(x);
+  return [ctx.output(ctx.op('Expand', [value, shapeValue], {}, { dtype: value.dtype }), shape, x.dtype)];
 };
 
 /** Pack: each input gets a size-1 axis, then they are concatenated along it. */

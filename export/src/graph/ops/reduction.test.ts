@@ -49,3 +49,14 @@ for (const op of ['ArgMax', 'ArgMin']) {
     await assertGraphParity(g);
   });
 }
+
+for (const [exclusive, reverse] of [[false, false], [true, false], [false, true], [true, true]]) {
+  test(`Cumsum exclusive ${exclusive} reverse ${reverse} over the channels of NCHW data and a vector`, async () => {
+    const g = new GraphBuilder();
+    const attrs = { exclusive: attr.bool(exclusive), reverse: attr.bool(reverse) };
+    g.outputs.push(g.op('Cumsum', [featureMap(g), g.ints([3], [])], attrs, 'image'));
+    // tfjs mishandles a negative axis here, so the vector's is positive.
+    g.outputs.push(g.op('Cumsum', [g.input([-1, 7]), g.ints([1], [])], attrs, 'vector'));
+    await assertGraphParity(g);
+  });
+}

@@ -1,5 +1,6 @@
 // Reductions: Mean, Sum, Max, Min, Prod, All, Any (axes mapped through the layout; without keep_dims the
-// remaining axes keep their relative IR order) and ArgMax / ArgMin (int32 indices, as tfjs returns them).
+// remaining axes keep their relative IR order), ArgMax / ArgMin (int32 indices, as tfjs returns them) and
+// Cumsum.
 // A Sum or Prod of a known shape vector folds: Prod(Shape(x)[1:]) is a constant even for a dynamic batch.
 import { identityPerm } from '../../frontend/layout.ts';
 import type { OpContext, OpHandler, ReduceOp } from '../context.ts';
@@ -60,3 +61,14 @@ function argReduce(opType: 'ArgMax' | 'ArgMin'): OpHandler {
 
 export const ArgMax = argReduce('ArgMax');
 export const ArgMin = argReduce('ArgMin');
+
+/** Cumsum(x, axis) with TF's exclusive and reverse: ONNX CumSum, on the IR axis. */
+export const Cumsum: OpHandler = (ctx) => {
+  const x = ctx.input(0);
+  const [axisValue] = ctx.staticValues(ctx.input(1), 'axis');
+  const axis = normalizeAxis(axisValue!, x.shape.length);
+  const value = ctx.inLayout(x, x.perm);
+  const attrs = { exclusive: ctx.bool('exclusive', false) ? 1 : 0, reverse: ctx.bool('reverse', false) ? 1 : 0 };
+  const y = ctx.op('CumSum', [value, ctx.int64('axis', [x.perm.indexOf(axis)], [])], attrs, { dtype: value.dtype });
+  return [ctx.output(y, [...x.shape], x.dtype, x.perm)];
+};

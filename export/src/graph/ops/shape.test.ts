@@ -78,3 +78,12 @@ test('Transpose relabels axes without a node: Transpose then Conv2D on the swapp
   // Swapping H and W really moves data before the conv; then the conv output and the plain transpose go back to TF layout.
   assert.equal(report.opCounts['Transpose'], 3);
 });
+
+test('ShapeN of a static and a dynamic tensor, Rank, Size (folded, and at run time)', async () => {
+  const g = new GraphBuilder();
+  const [fixed, dynamic] = [g.input([2, 3]), g.input([-1, 5, 7, 3])];
+  g.op('ShapeN', [fixed, dynamic], { N: attr.int(2) }, 'shapes');
+  g.outputs.push('shapes', 'shapes:1');
+  g.outputs.push(g.op('Rank', [dynamic], {}, 'rank'), g.op('Size', [fixed], {}, 'size_static'), g.op('Size', [dynamic], {}, 'size_dynamic'));
+  await assertGraphParity(g);
+});

@@ -1,4 +1,4 @@
-// Shape ops: Shape, Reshape, Squeeze, ExpandDims, Transpose. Layout-aware: Transpose only relabels axes
+// Shape ops: Shape, ShapeN, Rank, Size, Reshape, Squeeze, ExpandDims, Transpose. Layout-aware: Transpose only relabels axes
 // (no node), Squeeze keeps the layout of the axes that stay; Reshape reads the data in TF order — directly
 // when only size-1 axes are permuted, as a flatten in IR order when it flattens a permuted image
 // (a following MatMul absorbs the order into its weights), else after a Transpose. Compile-time shapes fold: Shape of a
@@ -6,19 +6,37 @@
 import { identityPerm, isIdentity } from '../../frontend/layout.ts';
 import type { Dim } from '../../ir/graph.ts';
 import { transposeTensor } from '../../ir/tensor.ts';
-import type { OpHandler } from '../context.ts';
+import type { OpContext, OpHandler } from '../context.ts';
 import { tfConstant } from '../fold.ts';
-import { dataInTfOrder, isStatic, normalizeAxis, permWithout, type KnownElement, type TfTensor } from '../tensor-ref.ts';
+import { dataInTfOrder, isStatic, normalizeAxis, permWithout, productDims, type KnownElement, type TfTensor } from '../tensor-ref.ts';
 
-export const Shape: OpHandler = (ctx) => {
-  const x = ctx.input(0);
-  if (isStatic(x.shape)) return [ctx.constantOutput(tfConstant('int32', [x.shape.length], x.shape), 'int32')];
-  let dims = ctx.op('Shape', [x.value!], {}, { dtype: 'int64', shape: [x.shape.length] });
+/** The TF shape of x as an int32 vector: a constant when static, else read at run time, in TF axis order. */
+function shapeOf(ctx: OpContext, x: TfTensor, suffix: string): TfTensor {
+  if (isStatic(x.shape)) return ctx.constantOutput(tfConstant('int32', [x.shape.length], x.shape), 'int32', `${ctx.node.name}/${suffix}`);
+  let dims = ctx.op('Shape', [x.value!], {}, { dtype: 'int64', shape: [x.shape.length], suffix });
   if (!isIdentity(x.perm)) {
     const irAxisOf = x.shape.map((_, axis) => x.perm.indexOf(axis));
-    dims = ctx.op('Gather', [dims, ctx.int64('tf_order', irAxisOf)], { axis: 0 }, { suffix: 'in_tf_order', shape: [x.shape.length] });
+    dims = ctx.op('Gather', [dims, ctx.int64('tf_order', irAxisOf)], { axis: 0 }, { suffix: `${suffix}_in_tf_order`, shape: [x.shape.length] });
   }
-  return [ctx.output(ctx.cast(dims, 'int32'), [x.shape.length], 'int32', [0], { known: [...x.shape] })];
+  return ctx.output(ctx.cast(dims, 'int32', `${suffix}_int32`), [x.shape.length], 'int32', [0], { known: [...x.shape] });
+}
+
+export const Shape: OpHandler = (ctx) => [shapeOf(ctx, ctx.input(0), 'Shape')];
+
+/** ShapeN: the Shape of each input. */
+export const ShapeN: OpHandler = (ctx) => ctx.inputs.map((x, i) => shapeOf(ctx, x, `Shape_${i}`));
+
+/** Rank: a constant (ranks are always known here). */
+export const Rank: OpHandler = (ctx) => [ctx.constantOutput(tfConstant('int32', [], [ctx.input(0).shape.length]), 'int32')];
+
+/** Size: a constant when the shape is known, else the product of the run-time shape. */
+export const Size: OpHandler = (ctx) => {
+  const x = ctx.input(0);
+  const size = productDims(x.shape);
+  if (typeof size === 'number') return [ctx.constantOutput(tfConstant('int32', [], [size]), 'int32')];
+  const dims = ctx.op('Shape', [x.value!], {}, { dtype: 'int64', shape: [x.shape.length] });
+  const product = ctx.reduce('ReduceProd', dims, [0], false, []);
+  return [ctx.output(ctx.cast(product, 'int32'), [], 'int32', [], { known: [size] })];
 };
 
 /** Symbols of a product, with their multiplicities. */
