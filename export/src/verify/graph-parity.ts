@@ -27,6 +27,8 @@ export interface GraphVerifyOptions {
 
 export interface OutputParity {
   name: string;
+  /** The output's shape on the last input set. */
+  shape: number[];
   maxAbsDiff: number;
   maxRelDiff: number;
   /** The element furthest outside the tolerance (or the largest |Δ| when all pass). */
@@ -121,7 +123,7 @@ export async function verifyGraphModel(source: GraphModelSource, onnxBytes: Uint
   const random = seededRandom(options.seed ?? 1);
   const model = await tf.loadGraphModel(tfjsHandler(source));
   const session = await ort.InferenceSession.create(onnxBytes, { intraOpNumThreads: 2, interOpNumThreads: 1, executionProviders: ['cpu'] });
-  const results: OutputParity[] = outputs.map((o) => ({ name: o.name, maxAbsDiff: 0, maxRelDiff: 0, worst: { inputSet: 0, index: -1, expected: 0, actual: 0 } }));
+  const results: OutputParity[] = outputs.map((o) => ({ name: o.name, shape: [], maxAbsDiff: 0, maxRelDiff: 0, worst: { inputSet: 0, index: -1, expected: 0, actual: 0 } }));
   const worstExcess = outputs.map(() => -Infinity);
   const inputShapes: number[][][] = [];
   let inputSet = 0;
@@ -151,6 +153,7 @@ export async function verifyGraphModel(source: GraphModelSource, onnxBytes: Uint
           }
           const values = numbers(got.data);
           const r = results[j]!;
+          r.shape = [...ref.shape];
           for (let i = 0; i < ref.data.length; i++) {
             const e = ref.data[i]!;
             const a = values[i]!;

@@ -6,6 +6,7 @@ import { Elu, LeakyRelu, LogSoftmax, Prelu, Relu, Relu6, Selu, Sigmoid, Softmax,
 import { Const, IdentityN, NoOp, passThrough, Placeholder } from './core.ts';
 import { Conv2D, Conv2DBackpropInput, DepthwiseConv2dNative, FusedConv2D, FusedDepthwiseConv2dNative } from './convolution.ts';
 import { Fill, OneHot, OnesLike, Range, ZerosLike } from './creation.ts';
+import { NonMaxSuppressionV3, NonMaxSuppressionV4, NonMaxSuppressionV5 } from './detection.ts';
 import {
   Abs, Acos, Acosh, Add, AddN, Asin, Asinh, Atan, Atanh, BiasAdd, Cast, Ceil, ClipByValue, Cos, Cosh, DivNoNan, Equal, Erf, Exp, Expm1,
   Floor, FloorDiv, FloorMod, Greater, GreaterEqual, IsFinite, IsInf, IsNan, Less, LessEqual, Log, Log1p, LogicalAnd, LogicalNot, LogicalOr,
@@ -168,6 +169,11 @@ export const opHandlers: Readonly<Record<string, OpHandler>> = {
   ReverseV2,
   TopKV2,
   Where,
+  // detection post-processing
+  NonMaxSuppressionV2: NonMaxSuppressionV3,
+  NonMaxSuppressionV3,
+  NonMaxSuppressionV4,
+  NonMaxSuppressionV5,
   // image resizing
   ResizeBilinear,
   ResizeNearestNeighbor,
