@@ -9,7 +9,7 @@ import { onnx } from '@onnx-edge/proto';
 import { convChainModel, convChainsToProbe } from './inference/conv-width.ts';
 import { countFlops } from './inference/flops.ts';
 import { matMulModel } from './peak.ts';
-import { fmt, formatBrowserTable, formatRealModelsTable, markdownTable } from './report.ts';
+import { fmt, formatBrowserTable, formatGraphModelsTable, markdownTable } from './report.ts';
 import { interleave, median } from './stats.ts';
 
 test('median of odd and even counts, unsorted input, and of nothing', () => {
@@ -101,8 +101,8 @@ test('the convolution probe computes ReLU(conv) with zero \'same\' padding, laye
   for (let i = 0; i < x.length; i++) assert.ok(Math.abs(got[i]! - x[i]!) < 1e-5, `element ${i}: ${got[i]} vs ${x[i]}`);
 });
 
-test('the real-models table gives each measured model its ratio, a refused one its refusal, and the geometric mean', () => {
-  const table = formatRealModelsTable({
+test('the graph-models table gives each measured model its ratio, a refused one its refusal, and the geometric mean', () => {
+  const table = formatGraphModelsTable({
     settings: { tfjsBackend: 'wasm' },
     geometricMeanOrtOverTfjs: 2,
     rows: [

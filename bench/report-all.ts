@@ -3,11 +3,11 @@
 import type { InferenceReport } from './inference/measure.ts';
 import type { MachineFacts } from './machine.ts';
 import {
-  fmt, formatBrowserTable, formatConvWidthTable, formatExportTable, formatInferenceTable, formatRealModelsTable, formatServeTable, formatTrainTable,
-  type BrowserRow, type ExportRow, type RealModelRow, type ServeNetworkLike, type TrainRowLike,
+  fmt, formatBrowserTable, formatConvWidthTable, formatExportTable, formatInferenceTable, formatGraphModelsTable, formatServeTable, formatTrainTable,
+  type BrowserRow, type ExportRow, type GraphModelRow, type ServeNetworkLike, type TrainRowLike,
 } from './report.ts';
 
-export type BenchName = 'inference' | 'real-models' | 'export' | 'train' | 'serve' | 'browser';
+export type BenchName = 'inference' | 'graph-models' | 'export' | 'train' | 'serve' | 'browser';
 
 export interface AllReport {
   benchmark: 'all';
@@ -55,15 +55,15 @@ export function formatAllReport(report: AllReport): string {
     out.push(...formatHeadlines(inference), '', `#### Inference (onnxruntime-node on the export vs tfjs-${inference.tfjsBackend.name}, same weights and images; ${inference.settings.rounds} interleaved rounds, medians; ort threads: the faster of onnxruntime's two idle-thread settings)`, '', formatInferenceTable(inference), '');
     if (inference.convWidths) out.push('#### What onnxruntime\'s convolution reaches by channel width (chains of equal FLOPs on 16×16 maps, timed with the same MatMul peak; half of Inception10\'s FLOPs are 16-channel convolutions)', '', formatConvWidthTable(inference.convWidths), '');
   }
-  const realModels = r['real-models'] as { rows: RealModelRow[]; geometricMeanOrtOverTfjs: number; settings: { tfjsBackend: string; rounds: number } } | undefined;
-  if (realModels) {
-    const measured = realModels.rows.filter((m) => m.ortOverTfjs !== undefined);
+  const graphModels = r['graph-models'] as { rows: GraphModelRow[]; geometricMeanOrtOverTfjs: number; settings: { tfjsBackend: string; rounds: number } } | undefined;
+  if (graphModels) {
+    const measured = graphModels.rows.filter((m) => m.ortOverTfjs !== undefined);
     out.push(
-      `#### Real models (published tfjs graph models, @vladmandic/human: onnxruntime-node on the export vs tfjs-${realModels.settings.tfjsBackend} on the original, batch 1; ${realModels.settings.rounds} interleaved rounds, medians)`,
+      `#### Graph models (published tfjs graph models, @vladmandic/human: onnxruntime-node on the export vs tfjs-${graphModels.settings.tfjsBackend} on the original, batch 1; ${graphModels.settings.rounds} interleaved rounds, medians)`,
       '',
-      `- onnxruntime ÷ tfjs-${realModels.settings.tfjsBackend}: **${fmt(realModels.geometricMeanOrtOverTfjs, 2)}×** geometric mean over ${measured.length} models (from ${fmt(Math.min(...measured.map((m) => m.ortOverTfjs!)), 2)}× to ${fmt(Math.max(...measured.map((m) => m.ortOverTfjs!)), 2)}×)`,
+      `- onnxruntime ÷ tfjs-${graphModels.settings.tfjsBackend}: **${fmt(graphModels.geometricMeanOrtOverTfjs, 2)}×** geometric mean over ${measured.length} models (from ${fmt(Math.min(...measured.map((m) => m.ortOverTfjs!)), 2)}× to ${fmt(Math.max(...measured.map((m) => m.ortOverTfjs!)), 2)}×)`,
       '',
-      formatRealModelsTable(realModels),
+      formatGraphModelsTable(graphModels),
       '',
     );
   }

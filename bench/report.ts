@@ -112,8 +112,8 @@ export function formatBrowserTable(rows: BrowserRow[]): string {
   return markdownTable(header, body, new Set([2, 3, 5, 6, 7, 8]));
 }
 
-/** A published model measured by bench real-models; a refused one carries its one-line refusal instead. */
-export interface RealModelRow {
+/** A published graph model measured by bench graph-models; a refused one carries its one-line refusal instead. */
+export interface GraphModelRow {
   model: string;
   kind: 'graph';
   input?: string;
@@ -127,7 +127,7 @@ export interface RealModelRow {
   refused?: string;
 }
 
-export function formatRealModelsTable(report: { rows: RealModelRow[]; geometricMeanOrtOverTfjs: number; settings: { tfjsBackend: string } }): string {
+export function formatGraphModelsTable(report: { rows: GraphModelRow[]; geometricMeanOrtOverTfjs: number; settings: { tfjsBackend: string } }): string {
   const tfjs = `tfjs-${report.settings.tfjsBackend} img/s`;
   const header = ['model', 'kind', 'input (batch 1)', 'export ms', 'ort img/s', tfjs, 'ort ÷ tfjs'];
   const body = report.rows.map((r) => (r.refused

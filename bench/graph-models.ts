@@ -1,4 +1,4 @@
-// `onnx-edge bench real-models`: published models, not the project's own networks — each graph model of the
+// `onnx-edge bench graph-models`: published models, not the project's own networks — each graph model of the
 // corpus (@vladmandic/human) compiled by the exporter and run by onnxruntime-node, against the original run
 // by tfjs on its wasm backend, at batch 1, interleaved (ort, tfjs, ort, …) so that load from other
 // processes hits both alike. The headline figures are ratios of medians (ort images/s ÷ tfjs images/s).
@@ -15,16 +15,16 @@ import { selectBackend } from '@onnx-edge/train';
 import { ortSessionOptions } from './inference/ort-options.ts';
 import { machineFacts, type MachineFacts } from './machine.ts';
 import { BENCH_OPTIONS } from './options.ts';
-import { formatRealModelsTable, type RealModelRow } from './report.ts';
+import { formatGraphModelsTable, type GraphModelRow } from './report.ts';
 import { resultsFile } from './results-file.ts';
 import { interleave, median } from './stats.ts';
 
-export interface RealModelsReport {
-  benchmark: 'real-models';
+export interface GraphModelsReport {
+  benchmark: 'graph-models';
   date: string;
   machine: MachineFacts;
   settings: { warmup: number; rounds: number; ortThreads: number; tfjsBackend: string };
-  rows: RealModelRow[];
+  rows: GraphModelRow[];
   /** Geometric mean of ort ÷ tfjs over the measured models. */
   geometricMeanOrtOverTfjs: number;
 }
@@ -48,7 +48,7 @@ function feeds(source: GraphModelSource, inputNames: readonly string[]): Feed[] 
   });
 }
 
-async function measure(model: GraphCorpusModel, warmup: number, rounds: number, threads: number): Promise<RealModelRow> {
+async function measure(model: GraphCorpusModel, warmup: number, rounds: number, threads: number): Promise<GraphModelRow> {
   const source = await loadGraphModelSource(graphCorpusPath(model));
   const started = performance.now();
   let exported;
@@ -128,7 +128,7 @@ const OPTIONS = {
   out: BENCH_OPTIONS.out,
 } as const;
 
-const help = `Usage: onnx-edge bench real-models [options]
+const help = `Usage: onnx-edge bench graph-models [options]
 
 Published graph models (@vladmandic/human's models/, read from node_modules): export time, then
 onnxruntime-node on the export vs tfjs-wasm on the original model, batch 1, interleaved rounds, medians;
@@ -138,7 +138,7 @@ is listed with its one-line refusal.
 Options:
 ${formatOptions(OPTIONS)}`;
 
-export const benchRealModelsCommand: Command = {
+export const benchGraphModelsCommand: Command = {
   help,
   options: OPTIONS,
   async run(argv) {
@@ -148,24 +148,24 @@ export const benchRealModelsCommand: Command = {
     const rounds = values.rounds ?? (quick ? 3 : 15);
     const threads = availableParallelism();
     const backend = await selectBackend('wasm', () => {});
-    const rows: RealModelRow[] = [];
+    const rows: GraphModelRow[] = [];
     for (const model of values.models ?? [...GRAPH_CORPUS]) {
-      console.error(`real-models: ${model}…`);
+      console.error(`graph-models: ${model}…`);
       rows.push(await measure(model, warmup, rounds, threads));
     }
     const ratios = rows.flatMap((r) => (r.ortOverTfjs === undefined ? [] : [r.ortOverTfjs]));
-    const report: RealModelsReport = {
-      benchmark: 'real-models',
+    const report: GraphModelsReport = {
+      benchmark: 'graph-models',
       date: new Date().toISOString(),
       machine: machineFacts(),
       settings: { warmup, rounds, ortThreads: threads, tfjsBackend: backend.name },
       rows,
       geometricMeanOrtOverTfjs: Math.exp(ratios.reduce((a, r) => a + Math.log(r), 0) / Math.max(ratios.length, 1)),
     };
-    const file = values.out ?? resultsFile('real-models', report.date, report.machine.host, 'json');
+    const file = values.out ?? resultsFile('graph-models', report.date, report.machine.host, 'json');
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`${formatRealModelsTable(report)}\n\nwrote ${file}`);
+    console.log(`${formatGraphModelsTable(report)}\n\nwrote ${file}`);
     return 0;
   },
 };
