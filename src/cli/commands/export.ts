@@ -12,7 +12,9 @@ const OPTIONS = {
     help: 'run tfjs and onnxruntime on the same images and fail unless max |Δ| <= 1e-4 and top-1 agreement is 100%; prints {"maxAbsDiff","maxRelDiff","top1Agreement","count"} and writes parity.json next to the output',
   },
   verifyData: { flag: 'verify-data', placeholder: 'DIR', kind: { type: 'string' }, help: 'CIFAR-10 images (official binary format) to verify on (default: seeded random images); implies --verify' },
-  verifyCount: { flag: 'verify-count', kind: { type: 'int', min: 1, max: 1_000_000 }, help: 'number of images to verify on (default 100); implies --verify' },
+  verifyCount: { flag: 'verify-count', kind: { type: 'int', min: 1, max: 1_000_000 }, help: 'number of images to verify on (default 100; graph models: input sets per size, default 2); implies --verify' },
+  atol: { flag: 'atol', kind: { type: 'number', min: 0, max: 1 }, help: 'graph models: absolute tolerance of |Δ| <= atol + rtol·|ref| (default 1e-4); implies --verify' },
+  rtol: { flag: 'rtol', kind: { type: 'number', min: 0, max: 1 }, help: 'graph models: relative tolerance (default 1e-4); implies --verify' },
   repo: { flag: 'repo', placeholder: 'DIR', kind: { type: 'string' }, help: 'also write the model into a model repository (Triton layout) ...' },
   name: { flag: 'name', placeholder: 'NAME', kind: { type: 'string' }, help: '... under this model name (required with --repo)' },
 } as const;
@@ -30,7 +32,7 @@ ${formatOptions(OPTIONS)}`;
 async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(OPTIONS, argv, { positionals: true });
   if (positionals.length !== 1) throw new UsageError('export takes exactly one model.json or run folder');
-  const verify = Boolean(values.verify || values.verifyData !== undefined || values.verifyCount !== undefined);
+  const verify = Boolean(values.verify || values.verifyData !== undefined || values.verifyCount !== undefined || values.atol !== undefined || values.rtol !== undefined);
   if (!values.output && !values.repo) throw new UsageError('give an output file with -o (or a model repository with --repo)');
   if ((values.repo === undefined) !== (values.name === undefined)) throw new UsageError('--repo and --name go together');
 
@@ -43,12 +45,13 @@ async function run(argv: string[]): Promise<number> {
       output: values.output!,
       opset: values.opset,
       inputLayout: values.inputLayout,
-      verify: verify ? { count: values.verifyCount } : undefined,
+      verify: verify ? { count: values.verifyCount, atol: values.atol, rtol: values.rtol } : undefined,
       onParity: (parity) => console.log(JSON.stringify(parity)),
       log: (line) => console.error(line),
     });
     return 0;
   }
+  if (values.atol !== undefined || values.rtol !== undefined) throw new UsageError('--atol and --rtol set the tolerance of a graph model\'s verification; a layers model is verified with max |Δ| <= 1e-4 and top-1 agreement');
   const { exportAndVerify } = await import('../../exporting/export-and-verify.ts');
   const { bytes, report } = await exportAndVerify({
     source: positionals[0]!,

@@ -1,14 +1,15 @@
-// Bad graph models at the command line: an unknown op, a dangling input reference, a cycle outside a loop
-// frame, a weight missing from the manifest — each one line on stderr, exit 1, and no output file.
+// Graph models at the command line: a corpus model exported, verified and re-verified through bin/onnx-edge.js;
+// and bad ones — an unknown op, a dangling input reference, a cycle outside a loop frame, a weight missing
+// from the manifest — each one line on stderr, exit 1, and no output file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GraphBuilder } from '@onnx-edge/export/testing';
+import { existsSync, readFileSync } from 'node:fs';
+import { GraphBuilder, graphCorpusMissing, graphCorpusPath } from '@onnx-edge/export/testing';
 
 const BIN = fileURLToPath(new URL('../../bin/onnx-edge.js', import.meta.url));
 let dir: string;
@@ -36,6 +37,20 @@ function exportFails(modelJson: string, message: RegExp): void {
   assert.match(lines[0]!, message);
   assert.equal(existsSync(output), false, 'no output file');
 }
+
+test('export --verify of a corpus graph model prints its report, writes the ONNX file and parity.json; verify re-checks the file', { skip: process.env.CI === 'true' ? false : graphCorpusMissing() ?? false }, () => {
+  const output = join(dir, 'liveness.onnx');
+  const run = spawnSync(process.execPath, [BIN, 'export', graphCorpusPath('liveness'), '-o', output, '--verify', '--verify-count', '1'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const report = JSON.parse(run.stdout.trim());
+  assert.deepEqual(report.inputShapes, [[[1, 32, 32, 3]], [[2, 32, 32, 3]]], 'the unknown batch is verified at two sizes');
+  assert.ok(report.maxAbsDiff <= 1e-4);
+  assert.match(run.stderr, /^wrote .*liveness\.onnx \([\d.]+ MB, \d+ nodes of which 0 Transposes, 148,242 parameters, opset 17, exported in \d+ ms\)$/m);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8')), report);
+  const again = spawnSync(process.execPath, [BIN, 'verify', output, '--against', graphCorpusPath('liveness'), '--count', '1'], { encoding: 'utf8' });
+  assert.equal(again.status, 0, again.stderr);
+  assert.ok(JSON.parse(again.stdout.trim()).maxAbsDiff <= 1e-4);
+});
 
 test('an unknown op: one line listing it with its count', async () => {
   const g = new GraphBuilder();
