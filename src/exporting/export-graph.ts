@@ -2,12 +2,12 @@
 // `onnx-edge export` and `onnx-edge verify`: load, compile, check against tf.loadGraphModel().executeAsync
 // (a failed check throws before anything is written), compile again with the verified figures in the
 // metadata, then write the ONNX file and parity.json atomically.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { METADATA_KEYS, readOnnxMetadata } from '@onnx-edge/core';
 import { writeFileAtomic } from '@onnx-edge/core/node';
 import {
-  checkGraphParity, exportGraphModel, isGraphModelJson, loadGraphModelSource, ModelFileError, resolveModelJson, useVerificationBackend,
+  checkGraphParity, exportGraphModel, loadGraphModelSource, ModelFileError, readModelJson, resolveModelJson, useVerificationBackend,
   verifyGraphModel, type GraphParityReport, type GraphVerifyOptions,
 } from '@onnx-edge/export';
 
@@ -24,16 +24,10 @@ export interface GraphExportRequest {
   log: (line: string) => void;
 }
 
-/** The model.json a path names, when it is a graph model; undefined for anything else (a layers model). */
+/** The model.json a path names, when it is a graph model; undefined for a layers model. */
 export async function graphModelJson(source: string): Promise<string | undefined> {
   const modelJson = await resolveModelJson(source);
-  const text = await readFile(modelJson, 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  try {
-    return isGraphModelJson(JSON.parse(text)) ? modelJson : undefined;
-  } catch {
-    return undefined; // not JSON: the layers loader names the problem
-  }
+  return (await readModelJson(modelJson)).format === 'graph-model' ? modelJson : undefined;
 }
 
 /** Flags that only fit the project's image classifiers, refused for a graph model in one line. */

@@ -5,7 +5,7 @@ import type { AttributeInput, Dim, Graph, Value } from '../ir/graph.ts';
 import { int64Tensor, transposeTensor, type ConstTensor, type DataType } from '../ir/tensor.ts';
 import { identityPerm, samePerm, transposeBetween } from '../frontend/layout.ts';
 import type { TfAttributes } from './attributes.ts';
-import { ModelFileError } from '../io/load-model.ts';
+import { ModelFileError } from '../io/model-file-error.ts';
 import { UnsupportedOpError } from './errors.ts';
 import type { TfNode } from './model-json.ts';
 import { constantValues, IR_DTYPE, irShapeOf, isStatic, type KnownElement, type TfDtype, type TfTensor } from './tensor-ref.ts';

@@ -1,8 +1,10 @@
-// The graph-model reader: a tfjs-converter model.json (`format: "graph-model"`, or a modelTopology with
-// `node`) parsed into TF GraphDef nodes with their input references resolved — `name`, `name:N` (output N)
-// and `^name` (a control dependency, which orders execution but carries no data) — plus the signature and
-// the weights manifest. Every problem is one line naming the file and the node.
-import { ModelFileError } from '../io/load-model.ts';
+// The graph-model reader: a tfjs-converter model.json (`format: "graph-model"`, or a modelTopology with `node`;
+// read with bounded work by io/model-json.ts) parsed into TF GraphDef nodes with their input references
+// resolved — `name`, `name:N` (output N) and `^name` (a control dependency, which orders execution but carries
+// no data) — plus the signature and the weights manifest (checked by the shared weight reader). Every problem
+// is one line naming the file and the node.
+import { ModelFileError } from '../io/model-file-error.ts';
+import { parseWeightsManifest, type WeightsGroup } from '../io/weights.ts';
 import { decodeAttributes, type TfAttributes } from './attributes.ts';
 
 /** A node's data input: output `index` of node `node`. */
@@ -27,18 +29,6 @@ export interface TfSignatureEntry {
   ref: TfInputRef;
 }
 
-export interface WeightsManifestEntry {
-  name: string;
-  shape: number[];
-  dtype: string;
-  quantization?: { dtype: string; scale?: number; min?: number; original_dtype?: string };
-}
-
-export interface WeightsGroup {
-  paths: string[];
-  weights: WeightsManifestEntry[];
-}
-
 export interface GraphModelJson {
   /** The model.json path, for messages. */
   path: string;
@@ -51,14 +41,6 @@ export interface GraphModelJson {
   weightsManifest: WeightsGroup[];
   /** The parsed JSON as tfjs reads it, for loading the same model in tfjs. */
   raw: Record<string, unknown>;
-}
-
-/** Whether a parsed model.json is a graph model (tfjs-converter output) rather than a layers model. */
-export function isGraphModelJson(json: unknown): boolean {
-  if (typeof json !== 'object' || json === null) return false;
-  const { format, modelTopology } = json as Record<string, unknown>;
-  if (format === 'graph-model') return true;
-  return typeof modelTopology === 'object' && modelTopology !== null && Array.isArray((modelTopology as Record<string, unknown>)['node']);
 }
 
 /** `name`, `name:3` or `^name` → a reference; function-body refs (`name:output:0`) keep their last index. */
@@ -110,16 +92,7 @@ function signatureEntries(path: string, section: unknown, which: string): TfSign
   });
 }
 
-function parseManifest(path: string, manifest: unknown): WeightsGroup[] {
-  const groups = manifest ?? [];
-  const valid = Array.isArray(groups) && groups.every((g: Partial<WeightsGroup> | null) =>
-    Array.isArray(g?.paths) && g.paths.every((p) => typeof p === 'string')
-    && Array.isArray(g?.weights) && g.weights.every((w) => typeof w?.name === 'string' && Array.isArray(w.shape) && typeof w.dtype === 'string'));
-  if (!valid) fail(path, 'malformed weightsManifest (expected [{paths: [string], weights: [{name, shape, dtype}]}])');
-  return groups as WeightsGroup[];
-}
-
-/** Parses the JSON of a graph model's model.json (already known to be one: see isGraphModelJson). */
+/** Parses the JSON of a graph model's model.json (already known to be one: see io/model-json.ts' modelFormat). */
 export function parseGraphModelJson(path: string, json: Record<string, unknown>): GraphModelJson {
   const topology = json['modelTopology'] as Record<string, unknown> | undefined;
   const rawNodes = topology?.['node'];
@@ -147,7 +120,7 @@ export function parseGraphModelJson(path: string, json: Record<string, unknown>)
     functions,
     inputs: signatureEntries(path, signature?.['inputs'], 'inputs'),
     outputs: signatureEntries(path, signature?.['outputs'], 'outputs'),
-    weightsManifest: parseManifest(path, json['weightsManifest']),
+    weightsManifest: parseWeightsManifest(json['weightsManifest'], path),
     raw: json,
   };
 }

@@ -3,6 +3,7 @@
 import { INPUT_NAME } from '@onnx-edge/core';
 import { channelsFirstPerm, identityPerm } from '../../frontend/layout.ts';
 import type { Dim } from '../../ir/graph.ts';
+import { ModelFileError } from '../../io/model-file-error.ts';
 import type { OpHandler } from '../context.ts';
 import { IR_DTYPE, tfDtype } from '../tensor-ref.ts';
 
@@ -19,8 +20,9 @@ export const Const: OpHandler = (ctx) => {
  */
 export const Placeholder: OpHandler = (ctx) => {
   const declared = ctx.attrs.type('dtype');
+  if (!declared) throw new ModelFileError(`node '${ctx.node.name}' (Placeholder) has no dtype attr: the model.json is malformed`);
   const dtype = tfDtype(declared);
-  if (!dtype) return ctx.unsupported(`input dtype ${declared ?? '(none)'} is not supported (float, integer and bool inputs are)`);
+  if (!dtype) return ctx.unsupported(`input dtype ${declared} is not supported (float, integer and bool inputs are)`);
   const dims = ctx.attrs.shape('shape');
   if (!dims) return ctx.unsupported("the input's shape is unknown (no rank in its 'shape' attr): re-convert the model with a known input rank");
   const name = ctx.graphInputName();
