@@ -2,7 +2,6 @@
 // constant the op becomes a constant (no node at all); when operands are small shape-like tensors whose
 // elements are known or symbolic (Shape of a dynamic batch), the op still runs but its result is known
 // element by element, so a later Reshape or Slice can use it.
-import type { Dim } from '../ir/graph.ts';
 import type { ConstTensor } from '../ir/tensor.ts';
 import type { OpContext } from './context.ts';
 import { broadcastShapes, isStatic, type KnownElement, type TfDtype, type TfTensor } from './tensor-ref.ts';
@@ -10,14 +9,14 @@ import { broadcastShapes, isStatic, type KnownElement, type TfDtype, type TfTens
 /** Shape-like tensors stay small; beyond this many elements nothing symbolic is tracked. */
 const KNOWN_LIMIT = 64;
 
-export function typedArrayFor(dtype: TfDtype, values: ArrayLike<number>): ConstTensor['data'] {
+function typedArrayFor(dtype: TfDtype, values: ArrayLike<number>): ConstTensor['data'] {
   if (dtype === 'float32') return Float32Array.from(values);
   if (dtype === 'int32') return Int32Array.from(values);
   return Uint8Array.from(values, (v) => (v ? 1 : 0));
 }
 
 export function tfConstant(dtype: TfDtype, shape: number[], values: ArrayLike<number>): ConstTensor {
-  return { dtype: dtype === 'bool' ? 'bool' : dtype, shape, data: typedArrayFor(dtype, values) };
+  return { dtype, shape, data: typedArrayFor(dtype, values) };
 }
 
 /** Element i of the broadcast output, read from an operand of shape `shape` (row-major, right-aligned). */
@@ -83,9 +82,4 @@ export function foldElementwise(
 /** A symbolic result written as an expression of its operands, e.g. `N*2`. */
 export function expression(operator: string): (...xs: KnownElement[]) => KnownElement {
   return (...xs) => xs.map(String).join(operator);
-}
-
-/** Known elements of a tensor whose dims are exactly the given ones (a Shape result). */
-export function knownDims(dims: readonly Dim[]): KnownElement[] {
-  return [...dims];
 }

@@ -44,7 +44,7 @@ export interface GraphModelJson {
 }
 
 /** `name`, `name:3` or `^name` → a reference; function-body refs (`name:output:0`) keep their last index. */
-export function parseInputRef(text: string): TfInputRef & { control: boolean } {
+function parseInputRef(text: string): TfInputRef & { control: boolean } {
   if (text.startsWith('^')) return { node: text.slice(1), index: 0, control: true };
   const parts = text.split(':');
   if (parts.length === 1) return { node: text, index: 0, control: false };

@@ -50,10 +50,6 @@ export function isStatic(dims: readonly Dim[]): dims is number[] {
   return dims.every((d) => typeof d === 'number');
 }
 
-export function sizeOfDims(dims: readonly Dim[]): Dim {
-  return productDims(dims);
-}
-
 /** The product of dims: a number when all are known, else an expression naming the unknown ones. */
 export function productDims(dims: readonly Dim[]): Dim {
   let known = 1;
@@ -65,14 +61,6 @@ export function productDims(dims: readonly Dim[]): Dim {
   if (symbols.length === 0) return known;
   if (known === 0) return 0;
   return known === 1 ? symbols.join('*') : [...symbols, String(known)].join('*');
-}
-
-/** A dim divided by a number, as exactly as it can be written. */
-export function divideDim(dim: Dim, by: number): Dim {
-  if (typeof dim === 'number') return dim / by;
-  if (by === 1) return dim;
-  const suffix = `*${by}`;
-  return dim.endsWith(suffix) ? dim.slice(0, -suffix.length) : `${dim}/${by}`;
 }
 
 /** TF broadcasting of two shapes (right-aligned; 1 stretches). */
