@@ -87,7 +87,7 @@ export class GraphModelWalker {
     for (const node of order) {
       const inputs = node.inputs.map((ref) => this.tensor(ref, node));
       const ctx = new OpContext(this.graph, this.settings, node, inputs, env);
-      this.results.set(node.name, opHandlers[node.op]!(ctx));
+      this.results.set(node.name, opHandlers[node.op]!(ctx, node));
     }
     for (const output of outputs) this.markOutput(output, env);
     return this.graph;

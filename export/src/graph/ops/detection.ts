@@ -40,7 +40,7 @@ function refuseSoftNms(ctx: OpContext, sigma: TfTensor): void {
 }
 
 /** V2 (no score threshold) and V3: the selected indices. */
-export const NonMaxSuppressionV3: OpHandler = (ctx) => [select(ctx, ctx.node.op !== 'NonMaxSuppressionV2').indices];
+export const NonMaxSuppressionV3: OpHandler = (ctx, node) => [select(ctx, node.op !== 'NonMaxSuppressionV2').indices];
 
 /** V4: the selected indices, padded with zeros to max_output_size when asked, and how many are valid. */
 export const NonMaxSuppressionV4: OpHandler = (ctx) => {

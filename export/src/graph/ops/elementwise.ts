@@ -99,10 +99,10 @@ export const SquaredDifference: OpHandler = (ctx) => [elementwise(ctx, {
 })];
 
 /** BiasAdd: a 1-D bias on the channel (last TF) axis. */
-export const BiasAdd: OpHandler = (ctx) => {
+export const BiasAdd: OpHandler = (ctx, node) => {
   const format = ctx.attrs.string('data_format') ?? 'NHWC';
   if (format !== 'NHWC') ctx.unsupported(`data_format '${format}' is not supported (NHWC)`);
-  return Add(ctx);
+  return Add(ctx, node);
 };
 
 /** AddN: the sum of every input (ONNX Sum). */
@@ -185,10 +185,10 @@ export const LogicalNot = unary(op('Not'), (x) => (x ? 0 : 1));
  * Select / SelectV2(condition, a, b): ONNX Where. SelectV2 broadcasts all three; Select's rank-1 condition
  * picks whole rows of higher-rank a and b (it is broadcast along the first axis, not the last).
  */
-export const Select: OpHandler = (ctx) => {
+export const Select: OpHandler = (ctx, node) => {
   const [condition, a, b] = [ctx.input(0), ctx.input(1), ctx.input(2)];
   let cond = condition;
-  if (ctx.node.op === 'Select' && condition.shape.length === 1 && a.shape.length > 1) {
+  if (node.op === 'Select' && condition.shape.length === 1 && a.shape.length > 1) {
     const shape = [condition.shape[0]!, ...new Array<number>(a.shape.length - 1).fill(1)];
     const value = ctx.op('Unsqueeze', [ctx.tfLayout(condition), ctx.int64('row_axes', shape.slice(1).map((_, i) => i + 1))], {}, { dtype: 'bool', suffix: 'rows', shape });
     cond = { shape, dtype: 'bool', perm: shape.map((_, i) => i), value };
