@@ -4,12 +4,13 @@
 // metadata, then write the ONNX file and parity.json atomically.
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { METADATA_KEYS, readOnnxMetadata } from '@onnx-edge/core';
 import { writeFileAtomic } from '@onnx-edge/core/node';
 import {
   checkGraphParity, exportGraphModel, loadGraphModelSource, ModelFileError, readModelJson, resolveModelJson, useVerificationBackend,
-  verifyGraphModel, type GraphParityReport, type GraphVerifyOptions,
+  verifyGraphModel, type ContractHints, type GraphParityReport, type GraphVerifyOptions,
 } from '@onnx-edge/export';
+import { readLabelsFile } from './labels-file.ts';
+import { readOnnxFile } from './verify-file.ts';
 
 export interface GraphExportRequest {
   /** model.json or its folder. */
@@ -17,6 +18,10 @@ export interface GraphExportRequest {
   output: string;
   opset?: number;
   inputLayout?: 'nchw' | 'nhwc';
+  /** What the caller declares about the model's contract (labels, input range, channels, …). */
+  contract?: ContractHints;
+  /** Class names from a file (--labels), unless `contract` gives them. */
+  labelsFile?: string;
   /** Verify against tfjs (absent: no verification). */
   verify?: Pick<GraphVerifyOptions, 'count' | 'range' | 'atol' | 'rtol'>;
   /** Called with the parity report before it is checked, so a failing one is still shown. */
@@ -41,7 +46,8 @@ export async function exportAndVerifyGraph(request: GraphExportRequest): Promise
   if (!(await stat(folder).then((s) => s.isDirectory(), () => false))) throw new ModelFileError(`output folder ${folder} does not exist`);
   await useVerificationBackend();
   const source = await loadGraphModelSource(await resolveModelJson(request.source));
-  const options = { opset: request.opset, inputLayout: request.inputLayout };
+  const labels = request.contract?.labels ?? (request.labelsFile ? await readLabelsFile(request.labelsFile) : undefined);
+  const options = { opset: request.opset, inputLayout: request.inputLayout, contract: { ...request.contract, labels } };
   let { bytes, report } = exportGraphModel(source, options);
   let parity: GraphParityReport | undefined;
   if (request.verify) {
@@ -63,10 +69,10 @@ export async function exportAndVerifyGraph(request: GraphExportRequest): Promise
 }
 
 /** An ONNX file on disk checked against the graph model it came from, fed in the layout its metadata names. */
-export async function verifyGraphOnnxFile(onnxBytes: Uint8Array, modelJson: string, options: { count?: number; onParity?: (report: GraphParityReport) => void }): Promise<GraphParityReport> {
-  const layout = readOnnxMetadata(onnxBytes)[METADATA_KEYS.inputLayout] === 'NHWC' ? 'nhwc' : 'nchw';
+export async function verifyGraphOnnxFile(onnxPath: string, modelJson: string, options: { count?: number; onParity?: (report: GraphParityReport) => void }): Promise<GraphParityReport> {
+  const { bytes, layout } = await readOnnxFile(onnxPath);
   await useVerificationBackend();
-  const parity = await verifyGraphModel(await loadGraphModelSource(modelJson), onnxBytes, { count: options.count, inputLayout: layout });
+  const parity = await verifyGraphModel(await loadGraphModelSource(modelJson), bytes, { count: options.count, inputLayout: layout });
   options.onParity?.(parity);
   checkGraphParity(parity);
   return parity;

@@ -16,5 +16,5 @@ export function exportGraphModel(source: GraphModelSource, options: GraphExportO
   const inputLayout = options.inputLayout ?? 'nchw';
   const start = performance.now();
   const graph = new GraphModelWalker(source.model, source.weights.tensors, { opset, inputLayout }).run();
-  return finishExport(graph, { ...options, opset, inputLayout }, { sourceModelSha256: source.sha256, imageContract: false, start });
+  return finishExport(graph, { ...options, opset, inputLayout }, { sourceModelSha256: source.sha256, userDefinedMetadata: source.model.raw['userDefinedMetadata'], start });
 }

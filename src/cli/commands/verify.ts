@@ -23,8 +23,7 @@ async function run(argv: string[]): Promise<number> {
   const graphModel = await graphModelJson(values.against!);
   if (graphModel) {
     refuseClassifierOptions(graphModel, { verifyData: values.data });
-    const { readOnnxFile } = await import('../../exporting/verify-file.ts');
-    await verifyGraphOnnxFile(await readOnnxFile(positionals[0]!), graphModel, { count: values.count, onParity: (report) => console.log(JSON.stringify(report)) });
+    await verifyGraphOnnxFile(positionals[0]!, graphModel, { count: values.count, onParity: (report) => console.log(JSON.stringify(report)) });
     return 0;
   }
   const { verifyOnnxFile } = await import('../../exporting/verify-file.ts');
