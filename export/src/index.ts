@@ -11,3 +11,10 @@ export { readRegularFile } from './io/model-files.ts';
 export { refuseOutputOverInput } from './io/output-path.ts';
 export { verifyParity, checkParity, ParityError, PARITY_MAX_ABS_DIFF, type VerifyOptions } from './verify/parity.ts';
 export { useVerificationBackend } from './verify/backend.ts';
+// The graph-model front end (tfjs-converter output) and its verification against tf.loadGraphModel.
+export { exportGraphModel, type GraphExportOptions } from './graph/export.ts';
+export { loadGraphModelSource, graphModelSourceFromArtifacts, tfjsHandler as graphModelIOHandler, type GraphModelSource } from './graph/load.ts';
+export { UnsupportedOpError, UnsupportedOpsError, GraphStructureError } from './graph/errors.ts';
+export { opHandlers, supportedOps } from './graph/ops/index.ts';
+export { resizeModes } from './graph/ops/resize.ts';
+export { verifyGraphModel, checkGraphParity, type GraphParityReport, type GraphVerifyOptions } from './verify/graph-parity.ts';

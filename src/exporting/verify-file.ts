@@ -11,6 +11,21 @@ export async function verifyOnnxFile(
   against: string,
   options: Pick<VerifyOptions, 'dataDir' | 'count'> & { onParity?: (report: ParityReport) => void },
 ): Promise<ParityReport> {
+  const { bytes, layout } = await readOnnxFile(onnxPath);
+  await useVerificationBackend();
+  const model = await loadLayersModelFromFile(await resolveModelJson(against));
+  try {
+    const report = await verifyParity(model, bytes, { ...options, inputLayout: layout });
+    options.onParity?.(report);
+    checkParity(report);
+    return report;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** An ONNX file's bytes and the layout its image input is fed in (from the contract in its metadata). */
+export async function readOnnxFile(onnxPath: string): Promise<{ bytes: Uint8Array; layout: 'nchw' | 'nhwc' }> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(onnxPath);
@@ -25,14 +40,5 @@ export async function verifyOnnxFile(
   }
   const { input } = contractFromMetadata(metadata);
   const layout: InputLayout = input.kind === 'image' ? input.layout : 'NCHW';
-  await useVerificationBackend();
-  const model = await loadLayersModelFromFile(await resolveModelJson(against));
-  try {
-    const report = await verifyParity(model, bytes, { ...options, inputLayout: layout === 'NHWC' ? 'nhwc' : 'nchw' });
-    options.onParity?.(report);
-    checkParity(report);
-    return report;
-  } finally {
-    model.dispose();
-  }
+  return { bytes, layout: layout === 'NHWC' ? 'nhwc' : 'nchw' };
 }
