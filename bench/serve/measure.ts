@@ -1,7 +1,7 @@
 // The two measurements of `bench serve`: raw onnxruntime-node throughput at a batch size (same session
 // settings as the server), and the server under closed-loop HTTP load at a concurrency.
 import { performance } from 'node:perf_hooks';
-import { createSession, runBatch, type RunningServer } from '@onnx-edge/serve';
+import { createSession, runModel, type RunningServer } from '@onnx-edge/serve';
 import { startTsWorker } from '@onnx-edge/core/node';
 import type { LoadJob, LoadResult } from './load-worker.ts';
 
@@ -86,14 +86,13 @@ async function inferenceSecondsSum(server: RunningServer): Promise<number> {
 export async function measureRaw(modelPath: string, batch: number, seconds: number, intraOpThreads: number, allowSpinning: boolean): Promise<RawResult> {
   const { session } = await createSession(modelPath, { ep: 'cpu', intraOpThreads, allowSpinning });
   try {
-    const input = new Float32Array(batch * 3072).map((_, i) => ((i * 7919) % 255) / 255);
-    const shape = [batch, 3, 32, 32];
-    for (let i = 0; i < 3; i++) await runBatch(session, 'input', input, shape); // warm-up
+    const inputs = [{ name: 'input', datatype: 'FP32' as const, shape: [batch, 3, 32, 32], data: new Float32Array(batch * 3072).map((_, i) => ((i * 7919) % 255) / 255) }];
+    for (let i = 0; i < 3; i++) await runModel(session, inputs); // warm-up
     let runs = 0;
     const started = performance.now();
     const deadline = started + seconds * 1000;
     while (performance.now() < deadline || runs < 3) {
-      await runBatch(session, 'input', input, shape);
+      await runModel(session, inputs);
       runs++;
     }
     const elapsed = (performance.now() - started) / 1000;

@@ -11,7 +11,7 @@ import { classifyRoutes } from './routes/classify.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { staticRoutes } from './routes/static.ts';
-import { v2Routes } from './routes/v2.ts';
+import { INFERENCE_HEADER, v2Routes } from './routes/v2.ts';
 
 function asHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
@@ -34,7 +34,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(trackInFlight(deps), requestId(deps), accessLog(deps), securityHeaders(), checkHost(deps.hosts));
   if (deps.cors && deps.cors.length > 0) {
-    app.use(cors({ origin: deps.cors, allowMethods: ['GET', 'POST', 'OPTIONS'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }));
+    app.use(cors({ origin: deps.cors, allowMethods: ['GET', 'POST', 'OPTIONS'], exposeHeaders: ['X-Request-Id', 'Retry-After', INFERENCE_HEADER], maxAge: 600 }));
   }
   app.route('/', classifyRoutes(deps));
   app.route('/', v2Routes(deps));

@@ -3,9 +3,12 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { decodeImage, imageTypeOf } from './decode.ts';
 import { HttpError } from './errors.ts';
-import { imageToInput, resizeByArea, SEED_IMAGE_INPUT } from '@onnx-edge/core';
+import { imageToInput, resizeByArea, SEED_IMAGE_INPUT, type ImageInput } from '@onnx-edge/core';
 
 const limits = { maxInputPixels: 1_000_000 };
+const NCHW = SEED_IMAGE_INPUT;
+const NHWC: ImageInput = { ...SEED_IMAGE_INPUT, layout: 'NHWC' };
+const decode = async (png: Uint8Array, input: ImageInput = NCHW) => (await decodeImage(png, 'image/png', limits, input)).data;
 
 function randomPixels(width: number, height: number, channels: number, seed: number): Buffer {
   const raw = Buffer.alloc(width * height * channels);
@@ -17,8 +20,8 @@ function randomPixels(width: number, height: number, channels: number, seed: num
 test('a 32×32 PNG is used pixel for pixel (no resampling), ÷255, in NCHW or NHWC', async () => {
   const raw = randomPixels(32, 32, 3, 1);
   const png = await sharp(raw, { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer();
-  const nchw = await decodeImage(png, 'image/png', limits, 'NCHW');
-  const nhwc = await decodeImage(png, 'image/png', limits, 'NHWC');
+  const nchw = await decode(png);
+  const nhwc = await decode(png, NHWC);
   for (let p = 0; p < 1024; p++) {
     for (let c = 0; c < 3; c++) {
       assert.equal(nchw[c * 1024 + p], Math.fround(raw[p * 3 + c]! / 255));
@@ -30,7 +33,7 @@ test('a 32×32 PNG is used pixel for pixel (no resampling), ÷255, in NCHW or NH
 test('alpha is dropped and grey images become RGB', async () => {
   const rgba = randomPixels(32, 32, 4, 2);
   const png = await sharp(rgba, { raw: { width: 32, height: 32, channels: 4 } }).png().toBuffer();
-  const input = await decodeImage(png, 'image/png', limits, 'NCHW');
+  const input = await decode(png);
   assert.equal(input.length, 3072);
   for (let p = 0; p < 1024; p++) assert.equal(input[p], Math.fround(rgba[p * 4]! / 255), 'colour kept as is, not blended with alpha');
 
@@ -38,7 +41,7 @@ test('alpha is dropped and grey images become RGB', async () => {
   // sharp writes a 1-channel raw image as RGB unless told the colour space: b-w makes a real grey PNG.
   const greyPng = await sharp(grey, { raw: { width: 32, height: 32, channels: 1 } }).toColourspace('b-w').png().toBuffer();
   assert.equal(greyPng[25], 0, 'PNG colour type 0 (grey)');
-  const g = await decodeImage(greyPng, 'image/png', limits, 'NCHW');
+  const g = await decode(greyPng);
   for (const p of [0, 500, 1023]) assert.deepEqual([g[p], g[1024 + p], g[2048 + p]], Array(3).fill(Math.fround(grey[p]! / 255)));
 });
 
@@ -46,20 +49,39 @@ test('other sizes are resized to 32×32 by the area average the web demo uses, a
   for (const [width, height, channels] of [[300, 100, 3], [45, 20, 4]] as const) {
     const raw = randomPixels(width, height, channels, 4);
     const png = await sharp(raw, { raw: { width, height, channels } }).png().toBuffer();
-    const input = await decodeImage(png, 'image/png', limits, 'NCHW');
+    const input = await decode(png);
     const pixels = resizeByArea(raw, width, height, channels, { width: 32, height: 32, channels: 3 });
     assert.deepEqual(input, imageToInput(pixels, 3, { width: 32, height: 32 }, SEED_IMAGE_INPUT), `${width}x${height}x${channels}`);
   }
+});
+
+test('the contract decides: a 64×64 grayscale model in [−1, 1], an RGBA model keeping alpha, a model of any size', async () => {
+  const raw = randomPixels(50, 30, 4, 6);
+  const png = await sharp(raw, { raw: { width: 50, height: 30, channels: 4 } }).png().toBuffer();
+  const gray: ImageInput = { kind: 'image', height: 64, width: 64, color: 'GRAY', layout: 'NHWC', range: [-1, 1], mean: [0], std: [1] };
+  const rgb = resizeByArea(raw, 50, 30, 4, { width: 64, height: 64, channels: 3 });
+  assert.deepEqual(await decodeImage(png, 'image/png', limits, gray), { data: imageToInput(rgb, 3, { width: 64, height: 64 }, gray), size: { width: 64, height: 64 } });
+
+  const rgba: ImageInput = { ...SEED_IMAGE_INPUT, color: 'RGBA', mean: [0.5], std: [0.25] };
+  const withAlpha = resizeByArea(raw, 50, 30, 4, { width: 32, height: 32, channels: 4 });
+  assert.deepEqual((await decodeImage(png, 'image/png', limits, rgba)).data, imageToInput(withAlpha, 4, { width: 32, height: 32 }, rgba), 'alpha averaged like a colour');
+
+  const anySize: ImageInput = { kind: 'image', color: 'BGR', layout: 'NCHW', range: [0, 255], mean: [0], std: [1] };
+  const own = await decodeImage(png, 'image/png', limits, anySize);
+  const rgbOwn = Buffer.alloc(50 * 30 * 3);
+  for (let p = 0; p < 1500; p++) rgbOwn.set(raw.subarray(p * 4, p * 4 + 3), p * 3);
+  assert.deepEqual(own, { data: imageToInput(rgbOwn, 3, { width: 50, height: 30 }, anySize), size: { width: 50, height: 30 } }, 'kept at its own size, pixel for pixel');
+  assert.deepEqual((await decodeImage(png, 'image/png', limits, anySize, { width: 10, height: 10 })).size, { width: 10, height: 10 }, 'the size the model\'s dims fix wins');
 });
 
 test('untrusted input is refused with a client error, never a crash', async () => {
   const png = await sharp(randomPixels(32, 32, 3, 5), { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer();
   const big = await sharp({ create: { width: 1200, height: 1000, channels: 3, background: 'white' } }).png().toBuffer();
   const status = (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => (e instanceof HttpError ? e.status : 500));
-  assert.equal(await status(decodeImage(big, 'image/png', limits, 'NCHW')), 413);
-  assert.equal(await status(decodeImage(png.subarray(0, 60), 'image/png', limits, 'NCHW')), 422);
-  assert.equal(await status(decodeImage(Buffer.from('GIF89a....'), 'image/png', limits, 'NCHW')), 422);
-  assert.equal(await status(decodeImage(png, 'image/webp', limits, 'NCHW')), 422);
+  assert.equal(await status(decodeImage(big, 'image/png', limits, NCHW)), 413);
+  assert.equal(await status(decodeImage(png.subarray(0, 60), 'image/png', limits, NCHW)), 422);
+  assert.equal(await status(decodeImage(Buffer.from('GIF89a....'), 'image/png', limits, NCHW)), 422);
+  assert.equal(await status(decodeImage(png, 'image/webp', limits, NCHW)), 422);
   assert.equal(imageTypeOf('image/PNG; charset=binary'), 'image/png');
   assert.throws(() => imageTypeOf('image/svg+xml'), (e: unknown) => e instanceof HttpError && e.status === 415);
   assert.throws(() => imageTypeOf(undefined), (e: unknown) => e instanceof HttpError && e.status === 415);

@@ -1,13 +1,15 @@
-// Image bytes -> model input. Untrusted input: before anything is decoded, each image's type is checked
-// against its bytes and its size read from its own header (@onnx-edge/core's readImageHeader: PNG's IHDR,
-// JPEG's frame header, WebP's VP8/VP8L/VP8X) against the side and pixel limits, and a request's images
-// together against its budget (count and total pixels); sharp then fails on decoder errors instead of
-// guessing, and decoding stops when the client has gone. Any size is resized to 32×32 by area averaging,
-// like the web demo; a 32×32 image is used as is (no resampling), so its numbers equal what tfjs computes on
-// the same pixels.
+// Image bytes -> model input, as the model's contract says. Untrusted input: before anything is decoded,
+// each image's type is checked against its bytes and its size read from its own header (@onnx-edge/core's
+// readImageHeader: PNG's IHDR, JPEG's frame header, WebP's VP8/VP8L/VP8X) against the side and pixel limits,
+// and a request's images together against its budget (count and total pixels); sharp then fails on decoder
+// errors instead of guessing, and decoding stops when the client has gone. An image of another size than the
+// model's is resized by area averaging, like the web demo (enlarging replicates pixels, see area-resize.ts);
+// one at the model's size, or any image for a model that takes any size, is used pixel for pixel, so its
+// numbers equal what tfjs computes on the same pixels. Then @onnx-edge/core's imageToInput: channels (grey,
+// BGR, alpha), value range, mean/std, layout.
 import sharp from 'sharp';
 import { setImmediate } from 'node:timers/promises';
-import { AreaResizer, IMAGE_SIZE, imageToInput, type InputLayout, readImageHeader, SEED_IMAGE_INPUT } from '@onnx-edge/core';
+import { AreaResizer, channelsOf, imageToInput, type ImageInput, type PixelSize, readImageHeader } from '@onnx-edge/core';
 import { isAnimated } from './animation.ts';
 import { decodePlainPng } from './plain-png.ts';
 import { clientClosed, HttpError, payloadTooLarge, unprocessable, unsupportedMediaType } from './errors.ts';
@@ -15,9 +17,6 @@ import { clientClosed, HttpError, payloadTooLarge, unprocessable, unsupportedMed
 // The images are tiny: libvips' own threads per image would only contend with onnxruntime for the cores.
 // Concurrency comes from decoding several requests at once on libuv's pool instead.
 sharp.concurrency(1);
-
-/** What /classify feeds the model today: the seed contract's 32×32 RGB. */
-const NETWORK_SIZE = { width: IMAGE_SIZE, height: IMAGE_SIZE };
 
 /** About 1.5 ms of resizing between two turns of the event loop (a 12 MP photo takes ~55 ms in all). */
 const RESIZE_SLICE_BYTES = 1 << 20;
@@ -72,10 +71,10 @@ export function inspectImage(bytes: Uint8Array, declared: ImageType, limits: Dec
   }
   const size = { width, height };
   if (Math.max(size.width, size.height) > MAX_IMAGE_SIDE) {
-    throw payloadTooLarge(`the image is ${size.width}x${size.height}; sides longer than ${MAX_IMAGE_SIDE} pixels are not accepted (the model sees ${IMAGE_SIZE}x${IMAGE_SIZE})`);
+    throw payloadTooLarge(`the image is ${size.width}x${size.height}; sides longer than ${MAX_IMAGE_SIDE} pixels are not accepted: scale it down`);
   }
   if (size.width * size.height > limits.maxInputPixels) {
-    throw payloadTooLarge(`the image is ${size.width}x${size.height}, more than ${limits.maxInputPixels} pixels; scale it down (the model sees ${IMAGE_SIZE}x${IMAGE_SIZE})`);
+    throw payloadTooLarge(`the image is ${size.width}x${size.height}, more than ${limits.maxInputPixels} pixels; scale it down`);
   }
   return size;
 }
@@ -92,47 +91,51 @@ export function checkRequestBudget(sizes: ImageSize[], budget: RequestBudget): v
 }
 
 /**
- * The image's RGB bytes at IMAGE_SIZE×IMAGE_SIZE: decoded by sharp (oriented, sRGB, alpha dropped), and any
- * other size resized by the area average the web demo uses too (@onnx-edge/core's AreaResizer), so that both
- * see the same pixels. The resize runs in slices of rows between which other requests get the event loop.
+ * The image's pixels at `target` (its own size when undefined), RGB or, with `alpha`, RGBA (255 where the
+ * image has none): decoded by sharp (oriented, sRGB), and any other size resized by the area average the web
+ * demo uses too (@onnx-edge/core's AreaResizer), so that both see the same pixels. The resize runs in slices
+ * of rows between which other requests get the event loop.
  */
-export async function sharpRgbPixels(bytes: Uint8Array, limits: DecodeLimits, signal?: AbortSignal): Promise<Uint8Array> {
+export async function sharpPixels(bytes: Uint8Array, limits: DecodeLimits, alpha: boolean, target?: PixelSize, signal?: AbortSignal): Promise<{ pixels: Uint8Array; size: PixelSize }> {
   const options = { limitInputPixels: limits.maxInputPixels, failOn: 'error' as const };
-  const decoded = await sharp(bytes, options).autoOrient().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  const image = sharp(bytes, options).autoOrient();
+  const decoded = await (alpha ? image.ensureAlpha() : image.removeAlpha()).toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   const { width, height, channels } = decoded.info;
-  if (width === IMAGE_SIZE && height === IMAGE_SIZE) return decoded.data;
-  if (channels !== 3) throw new Error(`sharp decoded ${channels} channels where RGB was asked`);
-  const resizer = new AreaResizer(width, height, 3, { ...NETWORK_SIZE, channels: 3 });
-  const rowsPerSlice = Math.max(1, Math.floor(RESIZE_SLICE_BYTES / (width * 3)));
+  if (channels !== (alpha ? 4 : 3)) throw new Error(`sharp decoded ${channels} channels where ${alpha ? 'RGBA' : 'RGB'} was asked`);
+  if (!target || (width === target.width && height === target.height)) return { pixels: decoded.data, size: { width, height } };
+  const resizer = new AreaResizer(width, height, channels, { ...target, channels });
+  const rowsPerSlice = Math.max(1, Math.floor(RESIZE_SLICE_BYTES / (width * channels)));
   for (let row = 0; row < height; row += rowsPerSlice) {
     if (row > 0) await setImmediate();
     if (signal?.aborted) throw clientClosed();
-    resizer.addRows(decoded.data.subarray(row * width * 3, Math.min(height, row + rowsPerSlice) * width * 3));
+    resizer.addRows(decoded.data.subarray(row * width * channels, Math.min(height, row + rowsPerSlice) * width * channels));
   }
-  return resizer.finish();
+  return { pixels: resizer.finish(), size: target };
 }
 
 /**
- * Decodes one image into a float32 input of IMAGE_SIZE×IMAGE_SIZE×3 in the model's layout (inspectImage
- * first). With `signal`, nothing more is decoded once it aborts (the client has gone): 499.
+ * Decodes one image into the model's input for one image, as `input` (the contract's image input) says, at
+ * `modelSize` (else the contract's size; else, for a model that takes any size, the image's own): float32
+ * values, and the size they are for.
+ * inspectImage first. With `signal`, nothing more is decoded once it aborts (the client has gone): 499.
  */
-export async function decodeImage(bytes: Uint8Array, declared: ImageType, limits: DecodeLimits, layout: InputLayout, signal?: AbortSignal): Promise<Float32Array> {
-  const size = inspectImage(bytes, declared, limits);
+export async function decodeImage(bytes: Uint8Array, declared: ImageType, limits: DecodeLimits, input: ImageInput, modelSize?: PixelSize, signal?: AbortSignal): Promise<{ data: Float32Array; size: PixelSize }> {
+  const header = inspectImage(bytes, declared, limits);
   if (signal?.aborted) throw clientClosed();
-  // A plain PNG at the model's size skips sharp (plain-png.ts says why and which images qualify).
-  const plain = declared === 'image/png' && size.width === IMAGE_SIZE && size.height === IMAGE_SIZE ? decodePlainPng(bytes, IMAGE_SIZE, IMAGE_SIZE) : undefined;
-  const input = { ...SEED_IMAGE_INPUT, layout };
-  if (plain) return imageToInput(plain, 3, NETWORK_SIZE, input);
-  let pixels: Uint8Array;
+  // The model's size, or none: then the image keeps its own, as decoded (EXIF orientation may turn it).
+  const fixed = modelSize ?? (input.height !== undefined && input.width !== undefined ? { width: input.width, height: input.height } : undefined);
+  const alpha = channelsOf(input.color) === 4;
+  // A plain PNG at the model's size (or any PNG, for a model of any size) skips sharp (plain-png.ts says why and which images qualify).
+  const plainSize = fixed ?? header;
+  const plain = declared === 'image/png' && !alpha && header.width === plainSize.width && header.height === plainSize.height ? decodePlainPng(bytes, plainSize.width, plainSize.height) : undefined;
+  if (plain) return { data: imageToInput(plain, 3, plainSize, input), size: plainSize };
+  let decoded: { pixels: Uint8Array; size: PixelSize };
   try {
-    pixels = await sharpRgbPixels(bytes, limits, signal);
+    decoded = await sharpPixels(bytes, limits, alpha, fixed, signal);
   } catch (err) {
     if (err instanceof HttpError) throw err;
-    if (err instanceof Error && /pixel limit/i.test(err.message)) {
-      throw payloadTooLarge(`the image has more than ${limits.maxInputPixels} pixels; scale it down (the model sees ${IMAGE_SIZE}x${IMAGE_SIZE})`);
-    }
+    if (err instanceof Error && /pixel limit/i.test(err.message)) throw payloadTooLarge(`the image has more than ${limits.maxInputPixels} pixels; scale it down`);
     throw unprocessable('the image could not be decoded: it is damaged, truncated or not a supported image');
   }
-  if (pixels.length !== IMAGE_SIZE * IMAGE_SIZE * 3) throw unprocessable(`the image decoded to ${pixels.length} bytes, not ${IMAGE_SIZE}x${IMAGE_SIZE} RGB`);
-  return imageToInput(pixels, 3, NETWORK_SIZE, input);
+  return { data: imageToInput(decoded.pixels, alpha ? 4 : 3, decoded.size, input), size: decoded.size };
 }

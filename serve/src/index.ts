@@ -6,4 +6,4 @@ export { startServer, DEFAULT_WEB_ROOT, type StartServerOptions, type RunningSer
 export { createApp } from './app.ts';
 export { settingsFromEnv, SERVER_OPTIONS, DEFAULTS as SERVER_DEFAULTS, type ServerSettings } from './config.ts';
 export { HttpError } from './errors.ts';
-export { createSession, runBatch, cudaLibraryInstalled, type ExecutionProvider } from './inference/session.ts';
+export { createSession, runModel, cudaLibraryInstalled, type ExecutionProvider } from './inference/session.ts';

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { decodeImage, sharpRgbPixels } from './decode.ts';
+import { SEED_IMAGE_INPUT } from '@onnx-edge/core';
+import { decodeImage, sharpPixels } from './decode.ts';
 import { HttpError } from './errors.ts';
 import { decodePlainPng } from './plain-png.ts';
 import { cifarSample, interleaved } from '../testing/cifar.ts';
@@ -81,7 +82,7 @@ function splitIdat(rgb: Uint8Array): Buffer {
 async function assertSameAsSharp(png: Uint8Array, what: string) {
   const plain = decodePlainPng(png, 32, 32);
   assert.ok(plain, `${what}: expected the plain-PNG path to take it`);
-  assert.deepEqual(Buffer.from(plain), Buffer.from(await sharpRgbPixels(png, limits)), `${what}: differs from sharp`);
+  assert.deepEqual(Buffer.from(plain), Buffer.from((await sharpPixels(png, limits, false)).pixels), `${what}: differs from sharp`);
 }
 
 test('every PNG filter type, RGB and RGBA, one or several IDAT chunks: the same bytes as sharp', async () => {
@@ -140,13 +141,13 @@ test('anything that is not a plain PNG at the asked size is left to sharp', asyn
 test('decodeImage answers exactly as the sharp-only decode did, for plain and non-plain PNGs', async () => {
   const rgb = randomBytes(3072, 7);
   const plain = encodePng(rgb, 32, 32, { filters: [4, 2] });
-  const input = await decodeImage(plain, 'image/png', limits, 'NCHW');
+  const { data: input } = await decodeImage(plain, 'image/png', limits, SEED_IMAGE_INPUT);
   for (let p = 0; p < 1024; p++) for (let c = 0; c < 3; c++) assert.equal(input[c * 1024 + p], Math.fround(rgb[p * 3 + c]! / 255));
 
   const corrupt = Buffer.from(plain);
   corrupt[plain.length - 20] ^= 0xff;
   const status = (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => (e instanceof HttpError ? e.status : 500));
-  const sharpStatus = await sharpRgbPixels(corrupt, limits).then(() => 200, () => 422);
-  assert.equal(await status(decodeImage(corrupt, 'image/png', limits, 'NCHW')), sharpStatus, 'a corrupt image is judged by sharp');
-  assert.equal(await status(decodeImage(plain, 'image/png', { maxInputPixels: 1000 }, 'NCHW')), 413, 'the pixel limit applies to plain PNGs too');
+  const sharpStatus = await sharpPixels(corrupt, limits, false).then(() => 200, () => 422);
+  assert.equal(await status(decodeImage(corrupt, 'image/png', limits, SEED_IMAGE_INPUT)), sharpStatus, 'a corrupt image is judged by sharp');
+  assert.equal(await status(decodeImage(plain, 'image/png', { maxInputPixels: 1000 }, SEED_IMAGE_INPUT)), 413, 'the pixel limit applies to plain PNGs too');
 });

@@ -5,10 +5,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { CIFAR10_LABELS, SEED_CONTRACT, softmax } from '@onnx-edge/core';
+import { CIFAR10_LABELS, SEED_CONTRACT, softmax, type ModelContract } from '@onnx-edge/core';
 import { createApp } from '../src/app.ts';
 import type { AppDeps } from '../src/context.ts';
-import type { BatchRunner } from '../src/inference/batcher.ts';
+import type { ModelSignature } from '../src/inference/model-check.ts';
+import type { ModelRunner } from '../src/inference/model-runner.ts';
 import { servedModelFrom, type BatchingSettings } from '../src/inference/served-model.ts';
 import { Lifecycle } from '../src/lifecycle.ts';
 import { createLogger } from '../src/logging.ts';
@@ -26,20 +27,31 @@ export function toyProbabilities(item: Float32Array): Float32Array {
   return softmax(Array.from(item.subarray(0, 10), (v) => v * 10));
 }
 
-export const toyRunner: BatchRunner = async (input, batch) => {
+export const toyRunner: ModelRunner = async ([input]) => {
+  const batch = input!.shape[0]!;
+  const pixels = input!.data as Float32Array;
   const out = new Float32Array(batch * 10);
-  for (let i = 0; i < batch; i++) out.set(toyProbabilities(input.subarray(i * ITEM_SIZE, (i + 1) * ITEM_SIZE)), i * 10);
-  return { outputs: { probabilities: out }, seconds: 0.001 };
+  for (let i = 0; i < batch; i++) out.set(toyProbabilities(pixels.subarray(i * ITEM_SIZE, (i + 1) * ITEM_SIZE)), i * 10);
+  return { outputs: { probabilities: { datatype: 'FP32', shape: [batch, 10], data: out } }, seconds: 0.001 };
 };
 
 export interface ToyAppOptions {
-  runner?: BatchRunner;
+  runner?: ModelRunner;
   batching?: Partial<BatchingSettings>;
   limits?: Partial<AppDeps['limits']>;
   cors?: string[];
   webRoot?: string;
   modelBytes?: Uint8Array;
+  /** Another model than the seed classifier: its contract, labels and signature (batching from --max-batch). */
+  contract?: ModelContract;
+  labels?: string[];
+  signature?: Omit<ModelSignature, 'maxBatchSize'>;
 }
+
+const TOY_SIGNATURE: Omit<ModelSignature, 'maxBatchSize'> = {
+  inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 3, 32, 32] }],
+  outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 10] }],
+};
 
 /** An app serving one toy model 'toy' (version 3); returns a cleanup function for the temp model file. */
 export async function toyApp(options: ToyAppOptions = {}) {
@@ -49,8 +61,15 @@ export async function toyApp(options: ToyAppOptions = {}) {
   await writeFile(modelPath, bytes);
   const metrics = createMetrics();
   const model = servedModelFrom(
-    { name: 'toy', version: 3, modelPath, labels: [...CIFAR10_LABELS], labelsSource: 'the toy labels', inputLayout: 'NCHW', contract: SEED_CONTRACT, sha256: createHash('sha256').update(bytes).digest('hex') },
-    { inputName: 'input', outputNames: ['probabilities'], inputDims: [3, 32, 32], executionProvider: 'cpu', reason: 'test runner' },
+    {
+      name: 'toy', version: 3, modelPath, labels: options.labels ?? [...CIFAR10_LABELS], labelsSource: 'the toy labels', inputLayout: 'NCHW',
+      contract: options.contract ?? SEED_CONTRACT, sha256: createHash('sha256').update(bytes).digest('hex'),
+    },
+    {
+      signature: { ...(options.signature ?? TOY_SIGNATURE), maxBatchSize: options.batching?.maxBatch ?? 64 },
+      executionProvider: 'cpu',
+      reason: 'test runner',
+    },
     [options.runner ?? toyRunner],
     { maxQueue: 64, maxQueueDelayMs: 1, ...options.batching },
     {

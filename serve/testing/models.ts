@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { exportModel } from '@onnx-edge/export';
-import { CIFAR10_LABELS, INPUT_NAME, type NetworkName } from '@onnx-edge/core';
+import { CIFAR10_LABELS, type NetworkName } from '@onnx-edge/core';
 import { buildNetwork, selectBackend } from '@onnx-edge/train';
 import { writeModelToRepository } from '../src/repository/writer.ts';
 import { interleaved, type CifarImage } from './cifar.ts';
@@ -21,15 +21,13 @@ export async function exportSeedNetwork(network: NetworkName, options: { repo?: 
   // tfjs' WebAssembly backend computes the reference probabilities several times faster than its CPU one.
   if (tf.getBackend() !== 'wasm') await selectBackend('wasm', () => {});
   const tfjsModel = buildNetwork(network, { seed: options.seed ?? 7 });
-  const { bytes, report } = exportModel(tfjsModel);
+  const { bytes } = exportModel(tfjsModel);
   const repo = options.repo ?? (await mkdtemp(join(tmpdir(), 'onnx-edge-serve-repo-')));
   await writeModelToRepository({
     repo,
     name: network,
     onnxBytes: bytes,
     labels: CIFAR10_LABELS,
-    inputName: report.inputs[0]?.name ?? INPUT_NAME,
-    outputNames: report.outputs.map((o) => o.name),
     ...(options.maxBatchSize ? { maxBatchSize: options.maxBatchSize } : {}),
   });
   return { repo, name: network, tfjsModel };

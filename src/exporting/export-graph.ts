@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '@onnx-edge/core/node';
 import {
   checkGraphParity, exportGraphModel, loadGraphModelSource, ModelFileError, readModelJson, resolveModelJson, useVerificationBackend,
-  verifyGraphModel, type ContractHints, type GraphParityReport, type GraphVerifyOptions,
+  verifyGraphModel, type ContractHints, type ExportReport, type GraphParityReport, type GraphVerifyOptions,
 } from '@onnx-edge/export';
 import { readLabelsFile } from './labels-file.ts';
 import { readOnnxFile } from './verify-file.ts';
@@ -15,7 +15,8 @@ import { readOnnxFile } from './verify-file.ts';
 export interface GraphExportRequest {
   /** model.json or its folder. */
   source: string;
-  output: string;
+  /** The ONNX file to write; parity.json goes beside it when verified. Nothing is written without it. */
+  output?: string;
   opset?: number;
   inputLayout?: 'nchw' | 'nhwc';
   /** What the caller declares about the model's contract (labels, input range, channels, …). */
@@ -36,14 +37,15 @@ export async function graphModelJson(source: string): Promise<string | undefined
 }
 
 /** Flags that only fit the project's image classifiers, refused for a graph model in one line. */
-export function refuseClassifierOptions(modelJson: string, options: { verifyData?: string; repo?: string }): void {
+export function refuseClassifierOptions(modelJson: string, options: { verifyData?: string }): void {
   if (options.verifyData) throw new ModelFileError(`${modelJson} is a graph model: --verify-data feeds CIFAR-10 images to [N,32,32,3] classifiers; graph models verify on seeded inputs (--verify, --verify-count)`);
-  if (options.repo) throw new ModelFileError(`${modelJson} is a graph model: --repo writes image classifiers; write its ONNX file with -o`);
 }
 
-export async function exportAndVerifyGraph(request: GraphExportRequest): Promise<GraphParityReport | undefined> {
-  const folder = dirname(resolve(request.output));
-  if (!(await stat(folder).then((s) => s.isDirectory(), () => false))) throw new ModelFileError(`output folder ${folder} does not exist`);
+export async function exportAndVerifyGraph(request: GraphExportRequest): Promise<{ bytes: Uint8Array; report: ExportReport; parity?: GraphParityReport }> {
+  if (request.output) {
+    const folder = dirname(resolve(request.output));
+    if (!(await stat(folder).then((s) => s.isDirectory(), () => false))) throw new ModelFileError(`output folder ${folder} does not exist`);
+  }
   await useVerificationBackend();
   const source = await loadGraphModelSource(await resolveModelJson(request.source));
   const labels = request.contract?.labels ?? (request.labelsFile ? await readLabelsFile(request.labelsFile) : undefined);
@@ -56,6 +58,7 @@ export async function exportAndVerifyGraph(request: GraphExportRequest): Promise
     checkGraphParity(parity);
     ({ bytes, report } = exportGraphModel(source, { ...options, parity }));
   }
+  if (!request.output) return { bytes, report, ...(parity ? { parity } : {}) };
   await writeFileAtomic(request.output, bytes);
   const nodes = Object.values(report.opCounts).reduce((a, b) => a + b, 0);
   const transposes = report.opCounts['Transpose'] ?? 0;
@@ -65,7 +68,7 @@ export async function exportAndVerifyGraph(request: GraphExportRequest): Promise
     await writeFileAtomic(parityPath, `${JSON.stringify(parity, null, 2)}\n`);
     request.log(`wrote ${parityPath}`);
   }
-  return parity;
+  return { bytes, report, ...(parity ? { parity } : {}) };
 }
 
 /** An ONNX file on disk checked against the graph model it came from, fed in the layout its metadata names. */

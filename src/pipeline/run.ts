@@ -158,10 +158,8 @@ export async function runPipeline(options: PipelineOptions, log: (line: string) 
     name: options.model,
     onnxBytes: readFileSync(onnxPath),
     labels: record.outcome.labels,
-    inputName: record.outcome.inputName,
-    outputNames: record.outcome.outputNames,
   });
-  log(`repository: wrote ${displayPath(written.modelPath)}, ${displayPath(written.configPath)} and ${displayPath(written.labelsPath)}`);
+  log(`repository: wrote ${[written.modelPath, written.configPath, written.labelsPath].filter((p) => p !== undefined).map((p) => displayPath(p)).join(', ')}`);
 
   let server: RunningServer | undefined;
   if (options.serve) {

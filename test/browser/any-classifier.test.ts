@@ -47,10 +47,7 @@ function classifier(side: number, channels: number, seed: number): tf.LayersMode
 
 async function addToRepository(repo: string, name: string, model: tf.LayersModel, options: Parameters<typeof exportModel>[1]): Promise<ImageInput> {
   const { bytes, report } = exportModel(model, options);
-  await writeModelToRepository({
-    repo, name, onnxBytes: bytes, labels: report.contract.output.labels!, inputName: report.inputs[0]!.name,
-    outputNames: report.outputs.map((o) => o.name), dims: report.inputs[0]!.shape.slice(1).map(Number),
-  });
+  await writeModelToRepository({ repo, name, onnxBytes: bytes, labels: report.contract.output.labels! });
   return report.contract.input as ImageInput;
 }
 

@@ -1,35 +1,40 @@
-// Dynamic batching. Requests arrive one image at a time; onnxruntime is far more efficient per image on a
-// batch, and its run() occupies an inference thread, so inputs wait in a bounded queue until either a full
-// batch is there or the oldest has waited `maxDelayMs`, then go to the next idle runner as one batch.
+// Dynamic batching. Requests arrive one input (an image, a row of a v2 tensor) at a time; onnxruntime is far
+// more efficient per input on a batch, and its run() occupies an inference thread, so inputs wait in a bounded
+// queue until either a full batch is there or the oldest has waited `maxDelayMs`, then go to the next idle
+// runner as one batch (of inputs that fit together: same sizes, for a model that takes any size).
 // Waiting only pays when more inputs are on their way: requests announce their images as they arrive, and
 // with none announced a partial batch goes at the end of the event-loop turn instead of sitting out the delay.
 // A full queue refuses new inputs at once (429) instead of letting latency grow without bound.
 import { performance } from 'node:perf_hooks';
 import { overloaded, payloadTooLarge, unavailable } from '../errors.ts';
 
-export interface BatchRunResult {
-  outputs: Record<string, Float32Array>;
+/** What a batch run gives: one output per item, in the items' order. */
+export interface BatchRunResult<O> {
+  outputs: O[];
   /** Seconds inside onnxruntime run(). */
   seconds: number;
   /** Seconds the batch waited in the runner for an earlier batch to finish (counted as queue time). */
   waitedSeconds?: number;
 }
 
-/** Runs one batch: flat input of `batch` items -> flat outputs. One per inference thread. */
-export type BatchRunner = (input: Float32Array, batch: number) => Promise<BatchRunResult>;
+/** Runs one batch of items. One per inference thread (model-runner.ts joins the items' rows and splits the outputs). */
+export type BatchRunner<I, O> = (items: I[]) => Promise<BatchRunResult<O>>;
 
-export interface BatcherOptions {
+export interface BatcherOptions<I> {
   maxBatch: number;
   maxDelayMs: number;
   /** Most inputs waiting at once (not counting the batches being run). */
   maxQueue: number;
-  /** Floats per input item (3·32·32). */
-  itemSize: number;
+  /**
+   * Items of one batch must have the same key (e.g. their shapes, for a model that takes any image size);
+   * without it every item can join any batch.
+   */
+  keyOf?: (item: I) => string;
 }
 
-export interface ItemResult {
-  /** This item's slice of every output. */
-  outputs: Record<string, Float32Array>;
+export interface ItemResult<O> {
+  /** This item's output. */
+  output: O;
   queueSeconds: number;
   inferenceSeconds: number;
   batchSize: number;
@@ -42,16 +47,16 @@ export interface BatchObserver {
   onRejected?(reason: 'queue_full' | 'stopping'): void;
 }
 
-interface Pending {
-  input: Float32Array;
+interface Pending<I, O> {
+  item: I;
   enqueuedAt: number;
-  resolve: (result: ItemResult) => void;
+  resolve: (result: ItemResult<O>) => void;
   reject: (err: Error) => void;
 }
 
-export class Batcher {
-  private readonly queue: Pending[] = [];
-  private readonly idle: BatchRunner[];
+export class Batcher<I, O> {
+  private readonly queue: Pending<I, O>[] = [];
+  private readonly idle: BatchRunner<I, O>[];
   private timer: NodeJS.Timeout | undefined;
   private endOfTurn: NodeJS.Immediate | undefined;
   private running = 0;
@@ -60,7 +65,7 @@ export class Batcher {
   private stopping = false;
   private drained: (() => void) | undefined;
 
-  constructor(runners: BatchRunner[], readonly options: BatcherOptions, private readonly observer: BatchObserver = {}) {
+  constructor(runners: BatchRunner<I, O>[], readonly options: BatcherOptions<I>, private readonly observer: BatchObserver = {}) {
     if (runners.length === 0) throw new Error('a batcher needs at least one runner');
     this.idle = [...runners];
   }
@@ -113,13 +118,10 @@ export class Batcher {
   }
 
   /** Queues every input of one request, or none of them (all-or-nothing, so a request is never half-run). */
-  submit(inputs: Float32Array[]): Promise<ItemResult>[] {
-    this.refuseUnlessRoom(inputs.length, this.queue.length);
-    for (const input of inputs) {
-      if (input.length !== this.options.itemSize) throw new RangeError(`input has ${input.length} values, expected ${this.options.itemSize}`);
-    }
+  submit(items: I[]): Promise<ItemResult<O>>[] {
+    this.refuseUnlessRoom(items.length, this.queue.length);
     const now = performance.now();
-    const promises = inputs.map((input) => new Promise<ItemResult>((resolve, reject) => this.queue.push({ input, enqueuedAt: now, resolve, reject })));
+    const promises = items.map((item) => new Promise<ItemResult<O>>((resolve, reject) => this.queue.push({ item, enqueuedAt: now, resolve, reject })));
     this.observer.onQueueDepth?.(this.queue.length);
     this.schedule();
     return promises;
@@ -161,16 +163,25 @@ export class Batcher {
     }
   }
 
-  private dispatch(runner: BatchRunner): void {
+  /** The next batch: the oldest item and, up to maxBatch, the items after it that may share its batch. */
+  private takeBatch(): Pending<I, O>[] {
+    const { keyOf, maxBatch } = this.options;
+    if (!keyOf) return this.queue.splice(0, maxBatch);
+    const key = keyOf(this.queue[0]!.item);
+    const batch: Pending<I, O>[] = [];
+    const rest: Pending<I, O>[] = [];
+    for (const pending of this.queue) (batch.length < maxBatch && keyOf(pending.item) === key ? batch : rest).push(pending);
+    this.queue.splice(0, this.queue.length, ...rest);
+    return batch;
+  }
+
+  private dispatch(runner: BatchRunner<I, O>): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    const batch = this.queue.splice(0, this.options.maxBatch);
+    const batch = this.takeBatch();
     this.observer.onQueueDepth?.(this.queue.length);
-    const size = this.options.itemSize;
-    const input = new Float32Array(batch.length * size);
-    batch.forEach((item, i) => input.set(item.input, i * size));
     const dispatchedAt = performance.now();
     this.running++;
     // The runner is handed its next batch before this one's answers go out: answering a batch means up to
@@ -181,25 +192,20 @@ export class Batcher {
       this.schedule();
       if (this.stopping && this.queue.length === 0 && this.running === 0) this.drained?.();
     };
-    runner(input, batch.length).then(
+    runner(batch.map((p) => p.item)).then(
       (result) => {
         next();
         this.observer.onBatch?.(batch.length, result.seconds);
         const waited = result.waitedSeconds ?? 0;
-        batch.forEach((item, i) => {
-          const queueSeconds = (dispatchedAt - item.enqueuedAt) / 1000 + waited;
+        batch.forEach((pending, i) => {
+          const queueSeconds = (dispatchedAt - pending.enqueuedAt) / 1000 + waited;
           this.observer.onQueueWait?.(queueSeconds);
-          const outputs: Record<string, Float32Array> = {};
-          for (const [name, flat] of Object.entries(result.outputs)) {
-            const per = flat.length / batch.length;
-            outputs[name] = flat.slice(i * per, (i + 1) * per);
-          }
-          item.resolve({ outputs, queueSeconds, inferenceSeconds: result.seconds, batchSize: batch.length });
+          pending.resolve({ output: result.outputs[i]!, queueSeconds, inferenceSeconds: result.seconds, batchSize: batch.length });
         });
       },
       (err: Error) => {
         next();
-        batch.forEach((item) => item.reject(err));
+        batch.forEach((pending) => pending.reject(err));
       },
     );
   }

@@ -1,73 +1,124 @@
-// What a repository says about a model — config.pbtxt's inputs, outputs and batch size, the labels — checked
-// against what its ONNX file declares (the loaded session's inputs and outputs), so that a model the server
-// could only answer with errors is refused at load, with the field that is wrong, instead of being served
-// and failing every request: a config input name the model does not have, dims of another rank, an output
-// that is not float32, ten classes and five labels.
+// What the server serves of a model — its inputs and outputs (names, datatypes, shapes) and whether it
+// batches — from its ONNX file (the loaded session's inputs and outputs) and what the repository says of it
+// (config.pbtxt's max_batch_size, inputs and outputs; the image size of the contract in its metadata), each
+// checked against the other. A model the server could only answer with errors is refused at load, with the
+// field that is wrong, instead of being served and failing every request: a config input the model does not
+// have, dims of another rank, a data_type the model does not take, ten classes and five labels.
+//
+// Batching follows Triton: with config.pbtxt, max_batch_size > 0 makes the first dimension of every input and
+// output the batch (its dims leave it out) and 0 means the model runs requests as they come, dims in full;
+// without one, a model whose every input and output starts with a variable dimension batches.
 import { basename } from 'node:path';
-import { PROBABILITIES_NAME } from '@onnx-edge/core';
+import { inputDims, PROBABILITIES_NAME, type ModelContract } from '@onnx-edge/core';
+import type { TensorConfig } from '../repository/config-pbtxt.ts';
 import type { RepositoryModel } from '../repository/reader.ts';
+import { DEFAULT_MAX_BATCH_SIZE } from '../repository/writer.ts';
+import { DATATYPE_LIST, datatypeOfOrt, shapeText, tritonTypeOf, type Datatype, type TensorSpec } from '../tensors/index.ts';
 import type { TensorInfo } from './worker-protocol.ts';
 
-/** How the server will feed the model. */
-export interface Feeding {
-  /** Input dims without the batch: config.pbtxt's, else the contract's, else the model's own. */
-  inputDims: number[];
-  maxBatch: number;
+/** The model as served: what KServe v2's model metadata lists, and Triton's max_batch_size. */
+export interface ModelSignature {
+  /** Shapes with -1 where any size goes; the batch first (as -1) when the model batches. */
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  /** The largest batch; 0 when the model does not batch (each request runs alone, shapes in full). */
+  maxBatchSize: number;
 }
 
-const shapeText = (shape: number[]) => `[${shape.map((d) => (d < 0 ? '?' : d)).join(',')}]`;
-const names = (list: TensorInfo[]) => list.map((t) => t.name).join(', ') || 'none';
+/** The input dims the contract gives (batch left out): channels always, height and width where fixed (else -1). */
+export function contractInputDims(contract: ModelContract): number[] | undefined {
+  const { input } = contract;
+  if (input.kind !== 'image') return undefined;
+  return inputDims(input, { width: input.width ?? -1, height: input.height ?? -1 });
+}
+
 /** Dimensions that agree where both are known (-1 is symbolic or variable). */
-const agree = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d < 0 || b[i]! < 0 || d === b[i]);
+const agree = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d < 0 || b[i]! < 0 || d === b[i]);
+/** Each dimension from whichever of the two fixes it. */
+const merge = (a: readonly number[], b: readonly number[]) => a.map((d, i) => (d < 0 ? b[i]! : d));
 
-function inputProblems(entry: RepositoryModel, file: string, inputs: TensorInfo[], feeding: Feeding): string[] {
-  const problems: string[] = [];
-  const configured = entry.config?.inputs ?? [];
-  if (inputs.length !== 1) problems.push(`${file} takes ${inputs.length} inputs (${names(inputs)}); the server feeds one image tensor`);
-  if (configured.length > 1) problems.push(`config.pbtxt declares ${configured.length} inputs; the server feeds one`);
-  const input = inputs[0];
-  const declared = configured[0];
-  if (!input) return problems;
-  if (input.type !== 'float32') problems.push(`${file}'s input '${input.name}' is ${input.type}; the server feeds float32`);
-  if (declared && declared.name !== input.name) problems.push(`config.pbtxt input[0].name '${declared.name}' is not an input of ${file}, which takes '${input.name}'`);
-  if (declared && declared.dataType !== 'TYPE_FP32') problems.push(`config.pbtxt input[0].data_type is ${declared.dataType}; the server feeds TYPE_FP32`);
-  const dims = feeding.inputDims;
-  if (dims.length === 0 || dims.some((d) => d < 1)) {
-    problems.push(`${file}'s input '${input.name}' is ${shapeText(input.shape)}, whose size is not fixed; give its dims in config.pbtxt`);
-  } else if (input.shape.length > 0 && !agree(input.shape.slice(1), dims)) {
-    problems.push(declared?.dims.length
-      ? `config.pbtxt input[0].dims [${dims.join(',')}] do not match ${file}'s input '${input.name}' ${shapeText(input.shape)} (dims leave the batch out)`
-      : `the contract in ${file}'s metadata gives the input as [N,${dims.join(',')}], but ${file}'s input '${input.name}' is ${shapeText(input.shape)}`);
-  }
-  const batch = input.shape[0] ?? -1;
-  if (batch > 0 && feeding.maxBatch > batch) problems.push(`${file}'s input '${input.name}' has a fixed batch of ${batch}; set config.pbtxt max_batch_size (or --max-batch) to ${batch}`);
-  return problems;
+type Kind = 'input' | 'output';
+
+interface Context {
+  file: string;
+  batched: boolean;
+  problems: string[];
 }
 
-function outputProblems(entry: RepositoryModel, file: string, outputs: TensorInfo[]): string[] {
-  const problems = outputs.filter((o) => o.type !== 'float32').map((o) => `${file}'s output '${o.name}' is ${o.type}; only float32 outputs are served`);
-  entry.config?.outputs.forEach((declared, i) => {
-    const output = outputs.find((o) => o.name === declared.name);
-    if (!output) {
-      problems.push(`config.pbtxt output[${i}].name '${declared.name}' is not an output of ${file} (${names(outputs)})`);
-      return;
+/** One input or output as served: its datatype, and its shape with what config.pbtxt (or the contract) fixes. */
+function servedTensor(ctx: Context, kind: Kind, info: TensorInfo, declared: { config?: TensorConfig; index: number; contractDims?: number[] }): TensorSpec | undefined {
+  const { file, batched, problems } = ctx;
+  const datatype: Datatype | undefined = datatypeOfOrt(info.type);
+  if (!datatype) {
+    problems.push(`${file}'s ${kind} '${info.name}' is ${info.type}; the server takes and gives ${DATATYPE_LIST} tensors`);
+    return undefined;
+  }
+  let shape = info.shape;
+  const config = declared.config;
+  if (config) {
+    const where = `config.pbtxt ${kind}[${declared.index}]`;
+    if (config.dataType !== tritonTypeOf(datatype)) problems.push(`${where}.data_type is ${config.dataType}; ${file}'s ${kind} '${info.name}' is ${tritonTypeOf(datatype)}`);
+    // reshape, where given, is the shape the model has (dims are what clients send).
+    const [field, dims] = config.reshape ? ['reshape.shape', config.reshape] : ['dims', config.dims];
+    const full = batched ? [-1, ...dims] : dims;
+    if ((config.reshape || dims.length > 0) && !agree(full, shape)) {
+      problems.push(`${where}.${field} [${dims.join(',')}] do not match ${file}'s ${kind} '${info.name}' ${shapeText(shape)}${batched ? ' (dims leave the batch out)' : ''}`);
+    } else if (dims.length > 0) {
+      shape = merge(shape, full);
     }
-    if (declared.dataType !== 'TYPE_FP32') problems.push(`config.pbtxt output[${i}].data_type is ${declared.dataType}; outputs are served as TYPE_FP32`);
-    if (declared.dims.length > 0 && output.shape.length > 0 && !agree(output.shape.slice(1), declared.dims)) {
-      problems.push(`config.pbtxt output[${i}].dims [${declared.dims.join(',')}] do not match ${file}'s output '${output.name}' ${shapeText(output.shape)} (dims leave the batch out)`);
+  }
+  const contractDims = declared.contractDims;
+  if (contractDims && !config?.dims.length && !config?.reshape) {
+    if (!agree(shape.slice(1), contractDims)) {
+      problems.push(`the contract in ${file}'s metadata gives the input as [N,${contractDims.map((d) => (d < 0 ? '?' : d)).join(',')}], but ${file}'s input '${info.name}' is ${shapeText(shape)}`);
+    } else {
+      shape = [shape[0]!, ...merge(shape.slice(1), contractDims)];
     }
+  }
+  if (batched && shape.length === 0) problems.push(`${file}'s ${kind} '${info.name}' is a scalar, so the model cannot batch; set max_batch_size: 0 in config.pbtxt`);
+  return { name: info.name, datatype, shape: batched ? [-1, ...shape.slice(1)] : shape };
+}
+
+/** Whether the model batches, and up to how many rows: config.pbtxt, --max-batch, or its own shapes. */
+function batching(entry: RepositoryModel, model: { inputs: TensorInfo[]; outputs: TensorInfo[] }, maxBatch: number | undefined): number {
+  const config = entry.config;
+  const batched = config ? config.maxBatchSize > 0 : [...model.inputs, ...model.outputs].every((t) => (t.shape[0] ?? 0) < 0);
+  if (!batched) return 0;
+  return maxBatch ?? (config && config.maxBatchSize > 0 ? config.maxBatchSize : DEFAULT_MAX_BATCH_SIZE);
+}
+
+function configProblems(ctx: Context, kind: Kind, declared: TensorConfig[], tensors: TensorInfo[]): string[] {
+  const names = tensors.map((t) => t.name).join(', ') || 'none';
+  return declared.flatMap((d, i) => (tensors.some((t) => t.name === d.name) ? [] : [`config.pbtxt ${kind}[${i}].name '${d.name}' is not ${kind === 'input' ? 'an input' : 'an output'} of ${ctx.file} (${names})`]));
+}
+
+/**
+ * The model's signature as served, and every disagreement between the repository and model.onnx, each
+ * naming its field (empty when they agree). `maxBatch` is --max-batch, which overrides config.pbtxt's.
+ */
+export function modelSignature(entry: RepositoryModel, model: { inputs: TensorInfo[]; outputs: TensorInfo[] }, maxBatch?: number): { signature: ModelSignature; problems: string[] } {
+  const maxBatchSize = batching(entry, model, maxBatch);
+  const ctx: Context = { file: basename(entry.modelPath), batched: maxBatchSize > 0, problems: [] };
+  const config = entry.config;
+  ctx.problems.push(...configProblems(ctx, 'input', config?.inputs ?? [], model.inputs), ...configProblems(ctx, 'output', config?.outputs ?? [], model.outputs));
+  // The contract describes the model's one image input.
+  const contractDims = model.inputs.length === 1 ? contractInputDims(entry.contract) : undefined;
+  const tensors = (kind: Kind, infos: TensorInfo[], configured: TensorConfig[] = []) => infos.map((info) => {
+    const index = configured.findIndex((c) => c.name === info.name);
+    return servedTensor(ctx, kind, info, { ...(index >= 0 ? { config: configured[index]!, index } : { index }), ...(kind === 'input' && contractDims ? { contractDims } : {}) });
   });
+  const inputs = tensors('input', model.inputs, config?.inputs);
+  const outputs = tensors('output', model.outputs, config?.outputs);
+  for (const info of model.inputs) {
+    const batch = info.shape[0] ?? -1;
+    if (maxBatchSize > 0 && batch > 0 && maxBatchSize > batch) ctx.problems.push(`${ctx.file}'s input '${info.name}' has a fixed batch of ${batch}; set config.pbtxt max_batch_size (or --max-batch) to ${batch}`);
+  }
   // The labels name the classes of the output /classify ranks.
-  const ranked = outputs.find((o) => o.name === PROBABILITIES_NAME) ?? outputs[0];
+  const ranked = model.outputs.find((o) => o.name === PROBABILITIES_NAME) ?? model.outputs[0];
   const classes = ranked?.shape.at(-1);
   if (ranked && classes !== undefined && classes > 0 && entry.labels.length > 0 && entry.labels.length !== classes) {
-    problems.push(`${entry.labelsSource} has ${entry.labels.length} labels; output '${ranked.name}' has ${classes} classes`);
+    ctx.problems.push(`${entry.labelsSource} has ${entry.labels.length} labels; output '${ranked.name}' has ${classes} classes`);
   }
-  return problems;
-}
-
-/** Every disagreement between the repository and model.onnx, each naming its field; empty when they agree. */
-export function modelProblems(entry: RepositoryModel, model: { inputs: TensorInfo[]; outputs: TensorInfo[] }, feeding: Feeding): string[] {
-  const file = basename(entry.modelPath);
-  return [...inputProblems(entry, file, model.inputs, feeding), ...outputProblems(entry, file, model.outputs)];
+  const known = <T>(list: (T | undefined)[]) => list.filter((t): t is T => t !== undefined);
+  return { signature: { inputs: known(inputs), outputs: known(outputs), maxBatchSize }, problems: ctx.problems };
 }

@@ -1,11 +1,15 @@
-// A model as the HTTP layer sees it: its contract (names, dims, labels) plus a batcher to run it. Built from
-// a repository entry by loading worker threads; tests build one around any BatchRunner.
+// A model as the HTTP layer sees it: its contract and labels, its signature (inputs, outputs, batching), how
+// /classify feeds it an image (or why it cannot), and a batcher to run it. Built from a repository entry by
+// loading worker threads; tests build one around any ModelRunner.
 import { availableParallelism } from 'node:os';
-import { inputDims, PROBABILITIES_NAME, type EpChoice, type InputLayout, type ModelContract } from '@onnx-edge/core';
+import type { EpChoice, InputLayout, ModelContract } from '@onnx-edge/core';
 import { RepositoryError, type RepositoryModel } from '../repository/reader.ts';
-import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_QUEUE_DELAY_MICROSECONDS } from '../repository/writer.ts';
-import { Batcher, type BatchObserver, type BatchRunner } from './batcher.ts';
-import { modelProblems } from './model-check.ts';
+import { DEFAULT_MAX_QUEUE_DELAY_MICROSECONDS } from '../repository/writer.ts';
+import type { TensorSpec } from '../tensors/index.ts';
+import { Batcher, type BatchObserver } from './batcher.ts';
+import { imageFeed, type ImageFeed } from './image-feed.ts';
+import { modelSignature, type ModelSignature } from './model-check.ts';
+import { batchRunner, type ModelItem, type ModelOutputs, type ModelRunner } from './model-runner.ts';
 import { WorkerRunner } from './worker-runner.ts';
 
 export interface ServedModel {
@@ -18,20 +22,21 @@ export interface ServedModel {
   modelPath: string;
   /** sha256 of the model file (hex). */
   sha256: string;
-  inputName: string;
-  outputNames: string[];
-  /** The output /classify ranks: `probabilities` when the model has it. */
-  classificationOutput: string;
-  /** Input dims without the batch dimension. */
-  inputDims: number[];
+  /** Inputs and outputs as served (KServe v2 model metadata); the batch first, as -1, when the model batches. */
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  /** Triton's max_batch_size: the largest batch, 0 when each request runs alone. */
+  maxBatchSize: number;
+  /** How /classify feeds the model an image, or why it cannot. */
+  imageFeed: ImageFeed | { refused: string };
   executionProvider: string;
   executionProviderReason: string;
-  batcher: Batcher;
+  batcher: Batcher<ModelItem, ModelOutputs>;
   close(): Promise<void>;
 }
 
 export interface BatchingSettings {
-  /** Overrides config.pbtxt's max_batch_size. */
+  /** Overrides config.pbtxt's max_batch_size (for a model that batches). */
   maxBatch?: number;
   /** Overrides config.pbtxt's max_queue_delay_microseconds. */
   maxQueueDelayMs?: number;
@@ -40,40 +45,35 @@ export interface BatchingSettings {
   instances?: number;
 }
 
-/** Input dims without config.pbtxt: an image input's from its contract; empty (unknown) otherwise. */
-export function contractInputDims(contract: ModelContract): number[] {
-  const { input } = contract;
-  if (input.kind !== 'image' || input.height === undefined || input.width === undefined) return [];
-  return inputDims(input, { width: input.width, height: input.height });
+/** Whether two items may share a batch: always, unless an input takes any size (then only of equal shapes). */
+function batchKey(signature: ModelSignature): ((item: ModelItem) => string) | undefined {
+  const variable = signature.inputs.some((input) => input.shape.slice(signature.maxBatchSize > 0 ? 1 : 0).some((d) => d < 0));
+  return variable ? (item) => item.map((t) => t.shape.join('x')).join('|') : undefined;
 }
 
-/** The largest batch: --max-batch, else config.pbtxt's max_batch_size, else the default. */
-function maxBatchOf(entry: RepositoryModel, settings: BatchingSettings): number {
-  const configBatch = entry.config && entry.config.maxBatchSize > 0 ? entry.config.maxBatchSize : undefined;
-  return settings.maxBatch ?? configBatch ?? DEFAULT_MAX_BATCH_SIZE;
-}
-
-export function batcherOptions(entry: RepositoryModel, settings: BatchingSettings, itemSize: number) {
+export function batcherOptions(entry: RepositoryModel, settings: BatchingSettings, signature: ModelSignature) {
   const configDelayMs = entry.config?.maxQueueDelayMicroseconds !== undefined ? entry.config.maxQueueDelayMicroseconds / 1000 : undefined;
+  const keyOf = batchKey(signature);
   return {
-    maxBatch: maxBatchOf(entry, settings),
+    maxBatch: Math.max(1, signature.maxBatchSize),
     maxDelayMs: settings.maxQueueDelayMs ?? configDelayMs ?? DEFAULT_MAX_QUEUE_DELAY_MICROSECONDS / 1000,
     maxQueue: settings.maxQueue,
-    itemSize,
+    ...(keyOf ? { keyOf } : {}),
   };
 }
 
 /** Wraps runners for one repository entry; used by loadServedModel and by tests with their own runner. */
 export function servedModelFrom(
   entry: RepositoryModel,
-  session: { inputName: string; outputNames: string[]; inputDims: number[]; executionProvider: string; reason: string },
-  runners: BatchRunner[],
+  session: { signature: ModelSignature; executionProvider: string; reason: string },
+  runners: ModelRunner[],
   settings: BatchingSettings,
   observer: BatchObserver,
   close: () => Promise<void>,
 ): ServedModel {
-  const { inputDims } = session;
-  const itemSize = inputDims.reduce((a, b) => a * b, 1);
+  const { signature } = session;
+  const inputNames = signature.inputs.map((i) => i.name);
+  const batched = signature.maxBatchSize > 0;
   return {
     name: entry.name,
     version: entry.version,
@@ -82,13 +82,13 @@ export function servedModelFrom(
     contract: entry.contract,
     modelPath: entry.modelPath,
     sha256: entry.sha256,
-    inputName: session.inputName,
-    outputNames: session.outputNames,
-    classificationOutput: session.outputNames.includes(PROBABILITIES_NAME) ? PROBABILITIES_NAME : session.outputNames[0]!,
-    inputDims,
+    inputs: signature.inputs,
+    outputs: signature.outputs,
+    maxBatchSize: signature.maxBatchSize,
+    imageFeed: imageFeed(entry.contract, signature),
     executionProvider: session.executionProvider,
     executionProviderReason: session.reason,
-    batcher: new Batcher(runners, batcherOptions(entry, settings, itemSize), observer),
+    batcher: new Batcher(runners.map((run) => batchRunner(run, inputNames, batched)), batcherOptions(entry, settings, signature), observer),
     close,
   };
 }
@@ -105,27 +105,24 @@ export async function loadServedModel(entry: RepositoryModel, ep: EpChoice, sett
   const start = () => WorkerRunner.start({ modelPath: entry.modelPath, ep, intraOpThreads });
   const first = await start();
   const workers = [first];
-  // config.pbtxt first, then the contract in the model's metadata, then the model's own fixed dims.
-  const declared = entry.config?.inputs[0]?.dims.length ? entry.config.inputs[0].dims : contractInputDims(entry.contract);
-  const inputDims = declared.length > 0 ? declared : (first.info.inputs[0]?.shape.slice(1) ?? []);
+  let signature: ModelSignature;
   try {
-    const problems = modelProblems(entry, first.info, { inputDims, maxBatch: maxBatchOf(entry, settings) });
-    if (problems.length > 0) throw new RepositoryError(problems.join('; '));
+    const checked = modelSignature(entry, first.info, settings.maxBatch);
+    if (checked.problems.length > 0) throw new RepositoryError(checked.problems.join('; '));
+    signature = checked.signature;
     workers.push(...(await Promise.all(Array.from({ length: instances - 1 }, start))));
   } catch (err) {
     await Promise.all(workers.map((w) => w.close()));
     throw err;
   }
-  const inputName = first.info.inputs[0]!.name;
-  const outputNames = first.info.outputs.map((o) => o.name);
   // One batch per worker at a time: the next batch is formed from everything queued when the run ends.
   // Handing a worker a second batch while one runs (tried) kept it from ever idling, but that batch left
   // early and small, and the alternation cost more: ResNet18 at concurrency 64 reached 77-80 % of raw
   // onnxruntime that way against 82-83 % this way (bench/NOTES.md, S7).
-  const runners: BatchRunner[] = workers.map((w): BatchRunner => (input, batch) => w.run(inputName, input, [batch, ...inputDims]));
+  const runners: ModelRunner[] = workers.map((w): ModelRunner => (inputs) => w.run(inputs));
   return servedModelFrom(
     entry,
-    { inputName, outputNames, inputDims, executionProvider: first.info.executionProvider, reason: first.info.reason },
+    { signature, executionProvider: first.info.executionProvider, reason: first.info.reason },
     runners,
     settings,
     observer,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, after, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { exportModel } from '@onnx-edge/export';
-import { createSession, cudaLibraryInstalled, runBatch } from './session.ts';
+import { createSession, cudaLibraryInstalled, runModel } from './session.ts';
 import { WorkerRunner } from './worker-runner.ts';
 
 let dir: string;
@@ -22,15 +22,17 @@ before(async () => {
 
 after(() => rm(dir, { recursive: true, force: true }));
 
-const input = (batch: number) => Float32Array.from({ length: batch * 3072 }, (_, i) => (i % 255) / 255);
+const input = (batch: number, side = 32) => [{
+  name: 'input', datatype: 'FP32' as const, shape: [batch, 3, side, side], data: Float32Array.from({ length: batch * 3 * side * side }, (_, i) => (i % 255) / 255),
+}];
 
 test('ep auto falls back to CPU and says why; ep cpu uses CPU', async (t) => {
   if (cudaLibraryInstalled()) t.skip('this host has the CUDA provider library');
   const auto = await createSession(modelPath, { ep: 'auto', intraOpThreads: 1 });
   assert.equal(auto.executionProvider, 'cpu');
   assert.match(auto.reason, /CUDA provider library is not installed.*ONNXRUNTIME_NODE_INSTALL=cuda12/);
-  const out = await runBatch(auto.session, 'input', input(2), [2, 3, 32, 32]);
-  assert.equal(out.probabilities?.length, 20);
+  const out = await runModel(auto.session, input(2));
+  assert.deepEqual([out.probabilities?.datatype, out.probabilities?.shape, out.probabilities?.data.length], ['FP32', [2, 10], 20]);
   await auto.session.release();
   const cpu = await createSession(modelPath, { ep: 'cpu', intraOpThreads: 1 });
   assert.equal(cpu.executionProvider, 'cpu');
@@ -49,14 +51,14 @@ test('a worker thread runs the same numbers as an in-thread session, and reports
     assert.deepEqual(worker.info.inputs, [{ name: 'input', type: 'float32', shape: [-1, 3, 32, 32] }]);
     assert.deepEqual(worker.info.outputs.map((o) => [o.name, o.type, o.shape.at(-1)]), [['probabilities', 'float32', 10]]);
     const { session } = await createSession(modelPath, { ep: 'cpu', intraOpThreads: 1 });
-    const expected = await runBatch(session, 'input', input(3), [3, 3, 32, 32]);
+    const expected = await runModel(session, input(3));
     await session.release();
-    const [a, b] = await Promise.all([worker.run('input', input(3), [3, 3, 32, 32]), worker.run('input', input(3), [3, 3, 32, 32])]);
-    assert.deepEqual(Array.from(a!.outputs.probabilities!), Array.from(expected.probabilities!));
-    assert.deepEqual(Array.from(b!.outputs.probabilities!), Array.from(expected.probabilities!));
+    const [a, b] = await Promise.all([worker.run(input(3)), worker.run(input(3))]);
+    assert.deepEqual(a!.outputs.probabilities, expected.probabilities);
+    assert.deepEqual(b!.outputs.probabilities, expected.probabilities);
     assert.ok(a!.seconds > 0);
-    await assert.rejects(worker.run('input', input(1), [1, 3, 16, 16]), /./, 'a bad shape fails that run only');
-    assert.equal((await worker.run('input', input(1), [1, 3, 32, 32])).outputs.probabilities?.length, 10);
+    await assert.rejects(worker.run(input(1, 16)), /./, 'a bad shape fails that run only');
+    assert.equal((await worker.run(input(1))).outputs.probabilities?.data.length, 10);
   } finally {
     await worker.close();
   }

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { EpChoice } from '@onnx-edge/core';
 import * as ort from 'onnxruntime-node';
+import { DATATYPE_LIST, datatypeOfOrt, ortTypeOf, viewAs, type NamedTensor, type Tensor } from '../tensors/index.ts';
 
 export type ExecutionProvider = 'cuda' | 'cpu';
 
@@ -67,13 +68,16 @@ export async function createSession(modelPath: string, settings: SessionSettings
   }
 }
 
-/** One run of a batch: flat float32 input [batch, ...dims] -> every output as a flat float32 array. */
-export async function runBatch(session: ort.InferenceSession, inputName: string, input: Float32Array, shape: readonly number[]): Promise<Record<string, Float32Array>> {
-  const results = await session.run({ [inputName]: new ort.Tensor('float32', input, shape) });
-  const outputs: Record<string, Float32Array> = {};
+/** One run of the model on its inputs (any datatype the server takes) -> every output, under its name. */
+export async function runModel(session: ort.InferenceSession, inputs: readonly NamedTensor[]): Promise<Record<string, Tensor>> {
+  const feeds = Object.fromEntries(inputs.map((t) => [t.name, new ort.Tensor(ortTypeOf(t.datatype) as 'float32', t.data as Float32Array, t.shape)]));
+  const results = await session.run(feeds);
+  const outputs: Record<string, Tensor> = {};
   for (const [name, tensor] of Object.entries(results)) {
-    if (tensor.type !== 'float32') throw new Error(`output '${name}' is ${tensor.type}; only float32 outputs are served`);
-    outputs[name] = tensor.data as Float32Array;
+    const datatype = datatypeOfOrt(tensor.type);
+    if (!datatype) throw new Error(`output '${name}' is ${tensor.type}; the server answers ${DATATYPE_LIST} tensors`);
+    // float16 comes as a Uint16Array, or a Float16Array where the runtime has one: the same bits either way.
+    outputs[name] = { datatype, shape: [...tensor.dims], data: viewAs(datatype, tensor.data as ArrayBufferView) };
   }
   return outputs;
 }

@@ -1,5 +1,6 @@
 // Messages between the server and its inference worker threads.
 import type { EpChoice } from '@onnx-edge/core';
+import type { NamedTensor, Tensor } from '../tensors/index.ts';
 import type { ExecutionProvider } from './session.ts';
 
 export interface WorkerSetup {
@@ -18,13 +19,11 @@ export interface TensorInfo {
 
 export interface WorkerRequest {
   id: number;
-  inputName: string;
-  input: Float32Array;
-  shape: number[];
+  inputs: NamedTensor[];
 }
 
 export type WorkerReply =
   | { type: 'ready'; executionProvider: ExecutionProvider; reason: string; inputs: TensorInfo[]; outputs: TensorInfo[] }
   | { type: 'failed'; message: string }
-  | { type: 'result'; id: number; outputs: Record<string, Float32Array>; seconds: number; waitedSeconds: number }
+  | { type: 'result'; id: number; outputs: Record<string, Tensor>; seconds: number; waitedSeconds: number }
   | { type: 'error'; id: number; message: string };

@@ -2,9 +2,10 @@
 // runs into promises. A worker that dies fails its pending runs instead of leaving requests hanging.
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '@onnx-edge/core/node';
-import type { BatchRunResult } from './batcher.ts';
 import type { ExecutionProvider } from './session.ts';
+import type { NamedTensor } from '../tensors/index.ts';
 import type { TensorInfo, WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.ts';
+import type { ModelRunResult } from './model-runner.ts';
 
 export interface SessionInfo {
   executionProvider: ExecutionProvider;
@@ -16,7 +17,7 @@ export interface SessionInfo {
 
 export class WorkerRunner {
   private nextId = 0;
-  private readonly pending = new Map<number, { resolve: (r: BatchRunResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: ModelRunResult) => void; reject: (e: Error) => void }>();
   private exited = false;
 
   private constructor(private readonly worker: Worker, readonly info: SessionInfo) {
@@ -47,12 +48,13 @@ export class WorkerRunner {
     return new WorkerRunner(worker, info);
   }
 
-  run(inputName: string, input: Float32Array, shape: number[]): Promise<BatchRunResult> {
+  /** Runs the model once on `inputs` (their buffers are moved to the thread: the caller gives them up). */
+  run(inputs: NamedTensor[]): Promise<ModelRunResult> {
     if (this.exited) return Promise.reject(new Error('inference worker stopped'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, inputName, input, shape } satisfies WorkerRequest, [input.buffer as ArrayBuffer]);
+      this.worker.postMessage({ id, inputs } satisfies WorkerRequest, [...new Set(inputs.map((t) => t.data.buffer as ArrayBuffer))]);
     });
   }
 

@@ -2,7 +2,7 @@
 // it, so inference lives here and the main thread keeps accepting requests and decoding images meanwhile.
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { createSession, runBatch, type SessionSettings } from './session.ts';
+import { createSession, runModel, type SessionSettings } from './session.ts';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { TensorInfo, WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.ts';
 
@@ -33,9 +33,9 @@ try {
       const { request, receivedAt } = next;
       try {
         const started = performance.now();
-        const outputs = await runBatch(loaded.session, request.inputName, request.input, request.shape);
+        const outputs = await runModel(loaded.session, request.inputs);
         const reply: WorkerReply = { type: 'result', id: request.id, outputs, seconds: (performance.now() - started) / 1000, waitedSeconds: (started - receivedAt) / 1000 };
-        port.postMessage(reply, [...new Set(Object.values(outputs).map((o) => o.buffer as ArrayBuffer))]);
+        port.postMessage(reply, [...new Set(Object.values(outputs).map((o) => o.data.buffer as ArrayBuffer))]);
       } catch (err) {
         port.postMessage({ type: 'error', id: request.id, message: (err as Error).message } satisfies WorkerReply);
       }

@@ -1,6 +1,7 @@
 // Triton's model configuration (config.pbtxt, protobuf text format): written next to every exported model so
-// the same folder runs under Triton Inference Server, and read back by our server for batch size and names.
-// Only the fields an onnxruntime_onnx classifier needs are modelled; unknown fields are parsed and ignored.
+// the same folder runs under Triton Inference Server, and read back by our server for batching, names, data
+// types and dims. Only the fields an onnxruntime_onnx model needs are modelled; unknown fields are parsed and
+// ignored. (config-pbtxt.test.ts checks what is written against Triton's model_config.proto.)
 
 /** Triton's DataType names (model_config.proto). */
 export const TRITON_DATA_TYPES = ['TYPE_BOOL', 'TYPE_UINT8', 'TYPE_UINT16', 'TYPE_UINT32', 'TYPE_UINT64', 'TYPE_INT8', 'TYPE_INT16', 'TYPE_INT32', 'TYPE_INT64', 'TYPE_FP16', 'TYPE_FP32', 'TYPE_FP64', 'TYPE_STRING', 'TYPE_BF16'] as const;
@@ -15,8 +16,10 @@ export type VersionPolicy = { latest: number } | { specific: number[] } | { all:
 export interface TensorConfig {
   name: string;
   dataType: TritonDataType;
-  /** Dimensions without the batch dimension (Triton adds it when max_batch_size > 0). */
+  /** Dimensions without the batch dimension (Triton adds it when max_batch_size > 0); -1 for any size. */
   dims: number[];
+  /** The shape the model itself has, where it differs from dims (a scalar is dims [1], reshape []). */
+  reshape?: number[];
   labelFilename?: string;
 }
 
@@ -44,6 +47,7 @@ function tensorBlock(t: TensorConfig): string {
     `    data_type: ${t.dataType}`,
     `    dims: [ ${t.dims.join(', ')} ]`,
   ];
+  if (t.reshape) lines.push(`    reshape: { shape: [ ${t.reshape.join(', ')} ] }`);
   if (t.labelFilename) lines.push(`    label_filename: ${JSON.stringify(t.labelFilename)}`);
   return `  {\n${lines.join('\n')}\n  }`;
 }
@@ -163,12 +167,17 @@ function tensor(m: TextMessage, where: string): TensorConfig {
   if (dims.length > CONFIG_LIMITS.dims) throw new ConfigSyntaxError(`${where}.dims has ${dims.length} dimensions; at most ${CONFIG_LIMITS.dims} are accepted`);
   const dataType = str(m, 'data_type') ?? 'TYPE_FP32';
   if (!(TRITON_DATA_TYPES as readonly string[]).includes(dataType)) throw new ConfigSyntaxError(`${where}.data_type ${dataType} is not a Triton data type (${TRITON_DATA_TYPES.join(', ')})`);
+  const reshapeBlock = messages(m, 'reshape')[0];
+  const reshape = reshapeBlock ? (reshapeBlock.shape ?? []).map((d) => {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < -1) throw new ConfigSyntaxError(`${where}.reshape.shape holds ${JSON.stringify(d)}; dims are integers from -1`);
+    return d;
+  }) : undefined;
   const labelFilename = str(m, 'label_filename');
   // A label file lives in the model's folder: a path would name something else.
   if (labelFilename !== undefined && (!/^[^/\\]+$/.test(labelFilename) || labelFilename === '..' || labelFilename === '.')) {
     throw new ConfigSyntaxError(`${where}.label_filename '${labelFilename}' must be a file name in the model's folder, not a path`);
   }
-  return { name, dataType: dataType as TritonDataType, dims, ...(labelFilename ? { labelFilename } : {}) };
+  return { name, dataType: dataType as TritonDataType, dims, ...(reshape ? { reshape } : {}), ...(labelFilename ? { labelFilename } : {}) };
 }
 
 function versionPolicy(m: TextMessage): VersionPolicy | undefined {
@@ -202,8 +211,6 @@ export function parseConfigPbtxt(text: string, fallbackName: string): ModelConfi
   const instances = counts.reduce((sum, c) => sum + c, 0);
   if (instances > CONFIG_LIMITS.instances) throw new ConfigSyntaxError(`instance_group counts add up to ${instances}; at most ${CONFIG_LIMITS.instances} inference threads are started for a model`);
   const inputs = messages(m, 'input').map((t, i) => tensor(t, `input[${i}]`));
-  const variable = inputs.find((t) => t.dims.includes(-1));
-  if (variable) throw new ConfigSyntaxError(`input '${variable.name}' has a variable dim (-1); the server feeds fixed dims, so give them`);
   const policy = versionPolicy(m);
   return {
     name: str(m, 'name') ?? fallbackName,

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { ContractError, contractFromMetadata, type InputLayout, type ModelContract, readOnnxMetadata } from '@onnx-edge/core';
+import { ContractError, contractFromMetadata, METADATA_KEYS, type InputLayout, type ModelContract, readOnnxMetadata } from '@onnx-edge/core';
 import { readRegularFile, realPathInside } from '../files.ts';
 import { parseConfigPbtxt, type ModelConfig, type VersionPolicy } from './config-pbtxt.ts';
 import { MODEL_NAME_PATTERN } from './writer.ts';
@@ -72,6 +72,14 @@ interface DescribedOnnx {
   sha256: string;
 }
 
+/**
+ * A file another tool wrote (no onnx_edge.* entry at all) says nothing of images or classes: its tensors are
+ * served as they are (KServe v2), rather than read as the seed networks' CIFAR-10 classifier, which is what a
+ * file the exporter wrote before it recorded the contract means (such files carry its other entries).
+ */
+const FOREIGN_CONTRACT: ModelContract = { input: { kind: 'tensor' }, output: { kind: 'tensor' } };
+const isOnnxEdgeExport = (metadata: Record<string, string>) => Object.values(METADATA_KEYS).some((key) => key in metadata);
+
 function describeOnnx(bytes: Uint8Array, modelPath: string): DescribedOnnx {
   let metadata: Record<string, string>;
   try {
@@ -81,7 +89,7 @@ function describeOnnx(bytes: Uint8Array, modelPath: string): DescribedOnnx {
   }
   let contract: ModelContract;
   try {
-    contract = contractFromMetadata(metadata);
+    contract = isOnnxEdgeExport(metadata) ? contractFromMetadata(metadata) : FOREIGN_CONTRACT;
   } catch (err) {
     if (!(err instanceof ContractError)) throw err;
     throw new RepositoryError(`${modelPath}: ${err.message}`);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { expectedToy, makeImage, readJson, toyApp, toyFill, toyRunner } from '../../testing/fixtures.ts';
-import type { BatchRunner } from '../inference/batcher.ts';
+import { softmax, type ModelContract } from '@onnx-edge/core';
+import type { ModelRunner } from '../inference/model-runner.ts';
+import type { NamedTensor } from '../tensors/index.ts';
 
 function assertToyAnswer(predictions: { index: number; probability: number; label: string }[], seed: number): void {
   const expected = expectedToy(seed);
@@ -103,9 +105,9 @@ test('/classify answers client mistakes with the one JSON error shape (400, 404,
 test('a full queue answers 429 at once with Retry-After; a stopping server answers 503', async (t) => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const slowRunner: BatchRunner = async (input, batch) => {
+  const slowRunner: ModelRunner = async (inputs) => {
     await gate;
-    return toyRunner(input, batch);
+    return toyRunner(inputs);
   };
   const { app, model, cleanup } = await toyApp({ runner: slowRunner, batching: { maxBatch: 1, maxQueue: 2, maxQueueDelayMs: 0 } });
   t.after(cleanup);
@@ -128,9 +130,9 @@ test('a full queue answers 429 at once with Retry-After; a stopping server answe
 
 test('an inference failure is a 500 without detail, and the app keeps serving', async (t) => {
   let fail = true;
-  const flaky: BatchRunner = async (input, batch) => {
+  const flaky: ModelRunner = async (inputs) => {
     if (fail) throw new Error('onnxruntime exploded at /secret/path/model.onnx');
-    return toyRunner(input, batch);
+    return toyRunner(inputs);
   };
   const { app, cleanup } = await toyApp({ runner: flaky });
   t.after(cleanup);
@@ -140,4 +142,46 @@ test('an inference failure is a 500 without detail, and the app keeps serving', 
   assert.doesNotMatch(message, /secret|exploded/);
   fail = false;
   assert.equal((await app.request('/classify', { method: 'POST', headers: { 'content-type': 'image/png' }, body: png })).status, 200);
+});
+
+test('a model that is not an image classifier is answered 422 naming its v2 route, before its body is read', async (t) => {
+  const upscaler: ModelContract = {
+    input: { kind: 'image', color: 'RGB', layout: 'NHWC', range: [0, 1], mean: [0], std: [1] },
+    output: { kind: 'image', range: [0, 1], layout: 'NHWC' },
+  };
+  for (const contract of [upscaler, { input: { kind: 'tensor' }, output: { kind: 'tensor' } } satisfies ModelContract]) {
+    const { app, cleanup } = await toyApp({ contract, labels: [] });
+    t.after(cleanup);
+    const res = await app.request('/classify', { method: 'POST', headers: { 'content-type': 'image/png' }, body: 'not even an image' });
+    const message = await expectError(res, 422, 'unprocessable');
+    assert.match(message, /^model 'toy' is not an image classifier \(its contract says: input .*; output (an image|a tensor)\), so \/classify cannot answer for it; send its tensors to POST \/v2\/models\/toy\/infer$/);
+  }
+});
+
+test('logits get a softmax; without labels the classes are named by index; a grayscale model of any size sees the image at its own size', async (t) => {
+  const seen: NamedTensor[] = [];
+  const scores = Float32Array.of(2, -1, 0.5);
+  const runner: ModelRunner = async (inputs) => {
+    seen.push(...inputs);
+    const batch = inputs[0]!.shape[0]!;
+    const data = new Float32Array(batch * 3);
+    for (let i = 0; i < batch; i++) data.set(scores, i * 3);
+    return { outputs: { logits: { datatype: 'FP32', shape: [batch, 3], data } }, seconds: 0 };
+  };
+  const contract: ModelContract = {
+    input: { kind: 'image', color: 'GRAY', layout: 'NHWC', range: [-1, 1], mean: [0], std: [1] },
+    output: { kind: 'logits' },
+  };
+  const signature = { inputs: [{ name: 'pixels', datatype: 'FP32' as const, shape: [-1, -1, -1, 1] }], outputs: [{ name: 'logits', datatype: 'FP32' as const, shape: [-1, 3] }] };
+  const { app, cleanup } = await toyApp({ runner, contract, labels: [], signature });
+  t.after(cleanup);
+  const white = await makeImage(20, 10, () => [255, 255, 255]);
+  const res = await app.request('/classify?top=3', { method: 'POST', headers: { 'content-type': 'image/png' }, body: white });
+  assert.equal(res.status, 200);
+  const body = await readJson(res);
+  const expected = softmax(scores);
+  assert.deepEqual(body.predictions.map((p: { label: string; index: number }) => [p.label, p.index]), [['0', 0], ['2', 2], ['1', 1]]);
+  for (const p of body.predictions) assert.ok(Math.abs(p.probability - expected[p.index]!) < 1e-7);
+  assert.deepEqual(seen.map((s) => [s.name, s.shape]), [['pixels', [1, 10, 20, 1]]], 'its own 20×10 size, one grey channel, NHWC');
+  assert.ok(Array.from(seen[0]!.data as Float32Array).every((v) => Math.abs(v - 1) < 1e-6), 'white is 1 in [−1, 1]');
 });

@@ -24,6 +24,7 @@ test('v2 health, server metadata, model metadata and readiness', async (t) => {
   assert.deepEqual(await readJson(await app.request('/v2/health/ready')), { ready: true });
   const server = await readJson(await app.request('/v2'));
   assert.equal(server.name, 'onnx-edge');
+  assert.deepEqual(server.extensions, ['binary_tensor_data']);
   assert.equal(typeof server.version, 'string');
   const meta = await readJson(await app.request('/v2/models/toy'));
   assert.equal(meta.name, 'toy');
@@ -32,6 +33,7 @@ test('v2 health, server metadata, model metadata and readiness', async (t) => {
   assert.deepEqual(meta.inputs, [{ name: 'input', datatype: 'FP32', shape: [-1, 3, 32, 32] }]);
   assert.deepEqual(meta.outputs, [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 10] }]);
   assert.equal(meta.parameters.execution_provider, 'cpu');
+  assert.equal(meta.parameters.max_batch_size, 64);
   assert.deepEqual(await readJson(await app.request('/v2/models/toy/versions/3')), meta);
   assert.deepEqual(await readJson(await app.request('/v2/models/toy/ready')), { name: 'toy', ready: true });
 
@@ -70,7 +72,7 @@ test('v2 infer takes flat and nested FP32 data, batch N, and answers per row', a
   assert.equal(selected.outputs[0].name, 'probabilities');
 });
 
-test('v2 errors use the protocol body {"error": "..."} with 400, 404, 413, 422', async (t) => {
+test('v2 errors use the protocol body {"error": "..."} with 400, 404, 413', async (t) => {
   const { app, cleanup } = await toyApp({ limits: { maxBodyBytes: 200_000 } });
   t.after(cleanup);
   const good = { name: 'input', shape: [1, 3, 32, 32], datatype: 'FP32', data: Array.from(item(1)) };
@@ -80,11 +82,11 @@ test('v2 errors use the protocol body {"error": "..."} with 400, 404, 413, 422',
     ['/v2/models/toy/infer', { inputs: [] }, 400],
     ['/v2/models/toy/infer', { inputs: [{ ...good, name: 'pixels' }] }, 400],
     ['/v2/models/toy/infer', { inputs: [{ ...good, data: ['a'] }] }, 400],
-    ['/v2/models/toy/infer', { inputs: [{ ...good, shape: [1, 3, 32] }] }, 422],
-    ['/v2/models/toy/infer', { inputs: [{ ...good, shape: [1, 32, 32, 3] }] }, 422],
-    ['/v2/models/toy/infer', { inputs: [{ ...good, shape: [0, 3, 32, 32], data: [] }] }, 422],
-    ['/v2/models/toy/infer', { inputs: [{ ...good, datatype: 'INT64' }] }, 422],
-    ['/v2/models/toy/infer', { inputs: [{ ...good, data: good.data.slice(1) }] }, 422],
+    ['/v2/models/toy/infer', { inputs: [{ ...good, shape: [1, 3, 32] }] }, 400],
+    ['/v2/models/toy/infer', { inputs: [{ ...good, shape: [1, 32, 32, 3] }] }, 400],
+    ['/v2/models/toy/infer', { inputs: [{ ...good, shape: [0, 3, 32, 32], data: [] }] }, 400],
+    ['/v2/models/toy/infer', { inputs: [{ ...good, datatype: 'INT64' }] }, 400],
+    ['/v2/models/toy/infer', { inputs: [{ ...good, data: good.data.slice(1) }] }, 400],
     ['/v2/models/toy/infer', { inputs: [good], outputs: [{ name: 'logits' }] }, 400],
     ['/v2/models/nope/infer', { inputs: [good] }, 404],
     ['/v2/models/toy/versions/9/infer', { inputs: [good] }, 404],
@@ -108,4 +110,62 @@ test('v2 infer refuses a batch larger than the queue can ever hold with 413', as
   const res = await post(app, '/v2/models/toy/infer', { inputs: [{ name: 'input', shape: [5, 3, 32, 32], datatype: 'FP32', data: new Array(5 * ITEM_SIZE).fill(0.5) }] });
   assert.equal(res.status, 413);
   assert.match((await readJson(res)).error, /split the request/);
+});
+
+/** A request as Triton's client frames binary tensors: the JSON, then the raw bytes; its length in a header. */
+function binaryRequest(json: unknown, data: Uint8Array, contentType?: string): RequestInit {
+  const head = Buffer.from(JSON.stringify(json));
+  return {
+    method: 'POST',
+    headers: { 'inference-header-content-length': String(head.length), ...(contentType ? { 'content-type': contentType } : {}) },
+    body: Buffer.concat([head, data]),
+  };
+}
+
+test('binary tensor data in and out: the answer is the JSON form\'s numbers as little-endian bytes after the JSON', async (t) => {
+  const { app, cleanup } = await toyApp();
+  t.after(cleanup);
+  const flat = new Float32Array(2 * ITEM_SIZE);
+  [0, 1].forEach((s) => flat.set(item(s + 5), s * ITEM_SIZE));
+  const input = { name: 'input', shape: [2, 3, 32, 32], datatype: 'FP32' };
+  const asJson = await readJson(await post(app, '/v2/models/toy/infer', { id: 'j', inputs: [{ ...input, data: Array.from(flat) }] }));
+  const bytes = new Uint8Array(flat.buffer);
+  for (const contentType of [undefined, 'application/octet-stream']) {
+    const res = await app.request('/v2/models/toy/infer', binaryRequest({ id: 'b', inputs: [{ ...input, parameters: { binary_data_size: bytes.length } }], outputs: [{ name: 'probabilities', parameters: { binary_data: true } }] }, bytes, contentType));
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(res.headers.get('content-type'), 'application/octet-stream');
+    const body = Buffer.from(await res.arrayBuffer());
+    const headerLength = Number(res.headers.get('inference-header-content-length'));
+    const head = JSON.parse(body.subarray(0, headerLength).toString());
+    assert.deepEqual(head, { model_name: 'toy', model_version: '3', id: 'b', outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [2, 10], parameters: { binary_data_size: 80 } }] });
+    assert.equal(body.length, headerLength + 80);
+    const values = new Float32Array(body.buffer.slice(body.byteOffset + headerLength, body.byteOffset + body.length));
+    assert.deepEqual(Array.from(values), asJson.outputs[0].data, 'the same numbers as the JSON answer');
+  }
+  const viaParameter = await app.request('/v2/models/toy/infer', binaryRequest({ parameters: { binary_data_output: true }, inputs: [{ ...input, parameters: { binary_data_size: bytes.length } }] }, bytes));
+  assert.equal(viaParameter.headers.get('content-type'), 'application/octet-stream', 'binary_data_output asks for every output as binary');
+  const jsonAnswer = await app.request('/v2/models/toy/infer', binaryRequest({ inputs: [{ ...input, parameters: { binary_data_size: bytes.length } }] }, bytes));
+  assert.equal(jsonAnswer.headers.get('inference-header-content-length'), null, 'binary input, JSON output');
+  assert.deepEqual((await readJson(jsonAnswer)).outputs[0].data, asJson.outputs[0].data);
+});
+
+test('binary framing is checked: the header, the sizes, the lengths; 400 naming the field', async (t) => {
+  const { app, cleanup } = await toyApp();
+  t.after(cleanup);
+  const bytes = new Uint8Array(new Float32Array(ITEM_SIZE).buffer);
+  const input = { name: 'input', shape: [1, 3, 32, 32], datatype: 'FP32', parameters: { binary_data_size: bytes.length } };
+  const cases: [string, RequestInit, RegExp][] = [
+    ['size off by one', binaryRequest({ inputs: [{ ...input, parameters: { binary_data_size: bytes.length - 1 } }] }, bytes.subarray(1)), /binary_data_size is 12287, but shape \[1,3,32,32\] of FP32 takes 12288 bytes/],
+    ['data shorter than declared', binaryRequest({ inputs: [input] }, bytes.subarray(4)), /12284 bytes of binary data follow the JSON/],
+    ['data longer than declared', binaryRequest({ inputs: [input] }, new Uint8Array(bytes.length + 4)), /12292 bytes of binary data follow the JSON/],
+    ['header not a number', { ...binaryRequest({ inputs: [input] }, bytes), headers: { 'inference-header-content-length': 'ten' } }, /Inference-Header-Content-Length must be the length in bytes of the JSON/],
+    ['header past the body', { ...binaryRequest({ inputs: [input] }, bytes), headers: { 'inference-header-content-length': '99999' } }, /Inference-Header-Content-Length is 99999, but the body has only/],
+    ['header cutting the JSON', { ...binaryRequest({ inputs: [input] }, bytes), headers: { 'inference-header-content-length': '10' } }, /not valid JSON/],
+    ['binary size without the header', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: [input] }) }, /needs the Inference-Header-Content-Length header/],
+  ];
+  for (const [what, init, message] of cases) {
+    const res = await app.request('/v2/models/toy/infer', init);
+    assert.equal(res.status, 400, what);
+    assert.match((await readJson(res)).error, message, what);
+  }
 });

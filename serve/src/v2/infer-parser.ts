@@ -1,5 +1,5 @@
 // Main-thread side of the v2 body parse worker: hands it the body's bytes (moved, not copied, when the
-// bytes own their memory) and gets the request back with its tensor data as a Float32Array. The thread
+// bytes own their memory) and gets the request back with its tensor data in typed arrays. The thread
 // starts on first use, or at start-up through start(), and does not keep the process alive while idle. A
 // worker that dies fails the parses it had and is started again by the next one.
 import type { Worker } from 'node:worker_threads';

@@ -12,7 +12,7 @@ port.on('message', ({ id, bytes, spec }: ParseRequest) => {
   try {
     const request = parseInferRequest(bytes, spec);
     reply = { id, request };
-    port.postMessage(reply, [request.data.buffer as ArrayBuffer]);
+    port.postMessage(reply, [...new Set(request.inputs.map((t) => t.data.buffer as ArrayBuffer))]);
     return;
   } catch (err) {
     reply = err instanceof HttpError

@@ -1,11 +1,11 @@
 // `onnx-edge export`: tfjs layers model (model.json or a training run folder) or tfjs graph model → ONNX file,
-// optionally verified against tfjs; a layers model can also go into a Triton-layout model repository. The contract flags (--labels,
+// optionally verified against tfjs, and/or into a Triton-layout model repository. The contract flags (--labels,
 // --input-range, --mean, --std, --channels, --kind, --input-kind, --dataset) take the text the ONNX metadata
 // holds, parsed by the same @onnx-edge/core parsers that read it back.
 import { INPUT_KINDS, OUTPUT_KINDS, parseColor, parseNumberList, parseRange } from '@onnx-edge/core';
 import { formatOptions, parseOptions, UsageError, type Command, type OptionValues } from '@onnx-edge/core/cli';
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '@onnx-edge/export/versions';
-import type { ContractHints } from '@onnx-edge/export';
+import type { ContractHints, ExportReport } from '@onnx-edge/export';
 
 const OPTIONS = {
   output: { flag: 'output', short: 'o', placeholder: 'FILE', kind: { type: 'string' }, help: 'ONNX file to write (written atomically: never a partial file)' },
@@ -90,11 +90,12 @@ async function run(argv: string[]): Promise<number> {
   const hints = contractHints(values);
   const { exportAndVerifyGraph, graphModelJson, refuseClassifierOptions } = await import('../../exporting/export-graph.ts');
   const graphModel = await graphModelJson(positionals[0]!);
+  let exported: { bytes: Uint8Array; report: ExportReport };
   if (graphModel) {
-    refuseClassifierOptions(graphModel, { verifyData: values.verifyData, repo: values.repo });
-    await exportAndVerifyGraph({
+    refuseClassifierOptions(graphModel, { verifyData: values.verifyData });
+    exported = await exportAndVerifyGraph({
       source: graphModel,
-      output: values.output!,
+      output: values.output,
       opset: values.opset,
       inputLayout: values.inputLayout,
       contract: hints,
@@ -103,26 +104,26 @@ async function run(argv: string[]): Promise<number> {
       onParity: (parity) => console.log(JSON.stringify(parity)),
       log: (line) => console.error(line),
     });
-    return 0;
+  } else {
+    if (values.atol !== undefined || values.rtol !== undefined) throw new UsageError('--atol and --rtol set the tolerance of a graph model\'s verification; a layers model is verified with max |Δ| <= 1e-4 and top-1 agreement');
+    const { exportAndVerify } = await import('../../exporting/export-and-verify.ts');
+    exported = await exportAndVerify({
+      source: positionals[0]!,
+      output: values.output,
+      opset: values.opset,
+      inputLayout: values.inputLayout,
+      contract: hints,
+      labelsFile: values.labels,
+      verify: verify ? { dataDir: values.verifyData, count: values.verifyCount } : undefined,
+      // Printed before the check, so a failed verification still shows its numbers.
+      onParity: (parity) => console.log(JSON.stringify(parity)),
+      log: (_step, line) => console.error(line),
+    });
   }
-  if (values.atol !== undefined || values.rtol !== undefined) throw new UsageError('--atol and --rtol set the tolerance of a graph model\'s verification; a layers model is verified with max |Δ| <= 1e-4 and top-1 agreement');
-  const { exportAndVerify } = await import('../../exporting/export-and-verify.ts');
-  const { bytes, report } = await exportAndVerify({
-    source: positionals[0]!,
-    output: values.output,
-    opset: values.opset,
-    inputLayout: values.inputLayout,
-    contract: hints,
-    labelsFile: values.labels,
-    verify: verify ? { dataDir: values.verifyData, count: values.verifyCount } : undefined,
-    // Printed before the check, so a failed verification still shows its numbers.
-    onParity: (parity) => console.log(JSON.stringify(parity)),
-    log: (_step, line) => console.error(line),
-  });
   if (values.repo) {
     const { writeExportToRepository } = await import('../../exporting/repository.ts');
-    const written = await writeExportToRepository({ repo: values.repo, name: values.name!, bytes, report });
-    console.error(`wrote ${written.modelPath} and ${written.configPath}`);
+    const written = await writeExportToRepository({ repo: values.repo, name: values.name!, ...exported });
+    console.error(`wrote ${[written.modelPath, written.configPath, written.labelsPath].filter((p) => p !== undefined).join(', ')}`);
   }
   return 0;
 }
