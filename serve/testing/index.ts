@@ -4,3 +4,5 @@ export { ITEM_SIZE, toyProbabilities, toyRunner, toyApp, makeImage, toyFill, exp
 export { HttpConnection, requestBytes, type HttpAnswer } from './http-connection.ts';
 export { exportSeedNetwork, tfjsProbabilities, type ExportedModel } from './models.ts';
 export { slowUpload, type SlowUpload } from './slow-upload.ts';
+export { everyDatatypeModel, fixedShapeModel, onnxModel, type TensorDecl } from './onnx-models.ts';
+export { tritonConfigProblems } from './triton-config-schema.ts';
