@@ -2,12 +2,14 @@
 import type * as tf from '@tensorflow/tfjs';
 import pkg from '../package.json' with { type: 'json' };
 import { CIFAR10_LABELS, METADATA_KEYS, type ParityReport } from './contract.ts';
+import { layerHandlers } from './frontend/handlers/index.ts';
 import { ModelWalker } from './frontend/walk.ts';
 import { sizeOf } from './ir/tensor.ts';
 import { modelSha256 } from './model-hash.ts';
 import { serializeModel } from './onnx/serialize.ts';
 import { DEFAULT_OPSET, irVersionForOpset } from './onnx/versions.ts';
 import { runPipeline, type PassReport } from './passes/index.ts';
+import type { PluginSet } from './plugins/load.ts';
 import { valuesWithoutShape } from './passes/shape-inference.ts';
 
 export interface ExportOptions {
@@ -21,6 +23,8 @@ export interface ExportOptions {
   dataset?: string;
   /** Parity report of an earlier verification, written into the metadata. */
   parity?: ParityReport;
+  /** Custom layer classes: their lowerings extend the handler table for this export (loadPlugins). */
+  plugins?: PluginSet;
 }
 
 export interface ExportReport {
@@ -50,7 +54,8 @@ export function exportModel(model: tf.LayersModel, options: ExportOptions = {}):
   const inputLayout = options.inputLayout ?? 'nchw';
   const start = performance.now();
 
-  const graph = new ModelWalker(model, { opset, inputLayout }).run();
+  const handlers = options.plugins ? { ...layerHandlers, ...options.plugins.handlers } : layerHandlers;
+  const graph = new ModelWalker(model, { opset, inputLayout }, handlers).run();
   const frontendDone = performance.now();
   const passes = runPipeline(graph);
   const passesDone = performance.now();

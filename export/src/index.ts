@@ -8,3 +8,6 @@ export { loadLayersModelFromDir, loadLayersModelFromFile, resolveModelJson, Mode
 export { writeFileAtomic } from './io/atomic-write.ts';
 export { verifyParity, checkParity, ParityError, PARITY_MAX_ABS_DIFF, type VerifyOptions } from './verify/parity.ts';
 export { useVerificationBackend } from './verify/backend.ts';
+export { loadPlugins, NO_PLUGINS, type PluginSet } from './plugins/load.ts';
+export { PluginError } from './plugins/errors.ts';
+export type { OnnxEdgePlugin, PluginApi, LoweringBuilder, PluginTensor, OpLayout, OpOptions, LayerClass, Lowering } from './plugins/api.ts';

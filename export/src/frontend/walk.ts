@@ -6,9 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import { INPUT_NAME } from '../contract.ts';
 import { Graph } from '../ir/graph.ts';
 import { floatTensor, type ConstTensor } from '../ir/tensor.ts';
-import { LayerContext, type ExportSettings, type LayerView } from './context.ts';
+import { LayerContext, type ExportSettings, type LayerHandler, type LayerView } from './context.ts';
 import { UnsupportedLayerError } from './errors.ts';
-import { layerHandlers, supportedClasses } from './handlers/index.ts';
+import { layerHandlers } from './handlers/index.ts';
 import { identityPerm, irShape, type TensorRef } from './layout.ts';
 
 type Layer = tf.layers.Layer;
@@ -36,7 +36,12 @@ export class ModelWalker {
   private readonly weightCache = new Map<Layer, LayerWeights>();
   private readonly callCounts = new Map<string, number>();
 
-  constructor(private readonly model: tf.LayersModel, private readonly settings: ExportSettings) {
+  /** `handlers`: the exporter's table, extended by plugins for this export only. */
+  constructor(
+    private readonly model: tf.LayersModel,
+    private readonly settings: ExportSettings,
+    private readonly handlers: Readonly<Record<string, LayerHandler>> = layerHandlers,
+  ) {
     this.graph = new Graph(model.name);
   }
 
@@ -121,8 +126,8 @@ export class ModelWalker {
   }
 
   private handler(view: LayerView) {
-    const handler = Object.hasOwn(layerHandlers, view.className) ? layerHandlers[view.className] : undefined;
-    if (!handler) throw new UnsupportedLayerError(view.path, view.className, supportedClasses());
+    const handler = Object.hasOwn(this.handlers, view.className) ? this.handlers[view.className] : undefined;
+    if (!handler) throw new UnsupportedLayerError(view.path, view.className, Object.keys(this.handlers).sort());
     return handler;
   }
 
