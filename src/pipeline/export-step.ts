@@ -33,7 +33,8 @@ export async function exportAndVerify(options: {
     const first = exportModel(model, { labels, dataset });
     log(`verify: tfjs (${backend}) against onnxruntime-node on ${heldOut.description}`);
     const parity = await verifyParity(model, first.bytes, { dataDir: heldOut.path, count: heldOut.count });
-    log(`verify: max |Δ| ${parity.maxAbsDiff.toExponential(2)}, top-1 agreement ${(parity.top1Agreement * 100).toFixed(1)}% on ${parity.count} images`);
+    const top1 = parity.top1Agreement === undefined ? '' : `, top-1 agreement ${(parity.top1Agreement * 100).toFixed(1)}%`;
+    log(`verify: max |Δ| ${parity.maxAbsDiff.toExponential(2)}${top1} on ${parity.count} images`);
     checkParity(parity);
     const { bytes, report } = exportModel(model, { labels, dataset, parity });
     const onnxPath = join(runDir, 'model.onnx');
