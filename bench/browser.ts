@@ -12,7 +12,7 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { exportModel } from '@onnx-edge/export';
 import { startServer } from '@onnx-edge/serve';
-import { buildNetwork, selectBackend, type NetworkName } from '@onnx-edge/train';
+import { buildNetwork, selectBackend } from '@onnx-edge/train';
 import { intFlag, listFlag, parseFlags, type Command } from '../src/cli/kit.ts';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../test/browser/chromium.ts';
 import { ensureDemoBuilt } from '../test/browser/demo-build.ts';
@@ -22,6 +22,7 @@ import { machineFacts } from './machine.ts';
 import { formatBrowserTable, type BrowserRow } from './report.ts';
 import { resultsFile } from './results-file.ts';
 import { median } from './stats.ts';
+import type { NetworkName } from '@onnx-edge/core';
 
 const NETWORKS = ['inception10', 'resnet18'] as const;
 const EPS = ['wasm', 'webgpu'] as const;

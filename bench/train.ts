@@ -6,11 +6,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, hostname, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatAdapter } from '@onnx-edge/train/backend/webgpu';
-import { buildNetwork, defaultBatchSize, releaseBackend, selectBackend, type BackendChoice, type NetworkName, type Variant } from '@onnx-edge/train';
-import { trainableVariables } from '@onnx-edge/train/training/step';
-import { dataParallelStepper } from '@onnx-edge/train/training/parallel/data-parallel';
+import { buildNetwork, dataParallelStepper, defaultBatchSize, formatAdapter, releaseBackend, selectBackend, trainableVariables } from '@onnx-edge/train';
 import { intFlag, intListFlag, listFlag, parseFlags, type Command } from '../src/cli/kit.ts';
+import type { BackendChoice, NetworkName, Variant } from '@onnx-edge/core';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const BACKENDS = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;

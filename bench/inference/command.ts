@@ -3,7 +3,6 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
-import type { NetworkName } from '@onnx-edge/train';
 import { intFlag, intListFlag, listFlag, parseFlags, UsageError, type Command } from '../../src/cli/kit.ts';
 import { machineFacts } from '../machine.ts';
 import { formatConvWidthTable, formatInferenceTable } from '../report.ts';
@@ -12,6 +11,7 @@ import { convChainsToProbe, measureConvWidths, type ConvWidthRow } from './conv-
 import { measureNetwork, type InferenceSettings, type NetworkInference } from './measure.ts';
 import { useBestTfjsBackend, type TfjsBackendInfo } from './tfjs-backend.ts';
 import { ortSessionOptions } from './ort-options.ts';
+import type { NetworkName } from '@onnx-edge/core';
 
 const NETWORKS = ['inception10', 'resnet18'] as const;
 

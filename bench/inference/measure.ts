@@ -4,11 +4,12 @@
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { exportModel } from '@onnx-edge/export';
-import { buildNetwork, type NetworkName } from '@onnx-edge/train';
+import { buildNetwork } from '@onnx-edge/train';
 import { startMatMulPeak } from '../peak.ts';
 import { interleave, median } from '../stats.ts';
 import { countFlops, type FlopCount } from './flops.ts';
 import { ortSessionOptions } from './ort-options.ts';
+import type { NetworkName } from '@onnx-edge/core';
 
 export interface InferenceSettings {
   batches: number[];

@@ -72,7 +72,7 @@ export const benchServeCommand: Command = {
       if (wanted) names = names.filter((n) => wanted.includes(n));
     } else {
       names = listFlag('networks', values.networks, NETWORKS) ?? [...NETWORKS];
-      const { exportSeedNetwork } = await import('@onnx-edge/serve/testing/models');
+      const { exportSeedNetwork } = await import('@onnx-edge/serve/testing');
       const dir = join(tmpdir(), `onnx-edge-bench-serve-${process.pid}`);
       for (const name of names) {
         console.error(`exporting ${name} ...`);

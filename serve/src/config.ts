@@ -1,7 +1,6 @@
 // Server settings: defaults, and the ONNX_EDGE_* environment variables (flags override them in the CLI).
 // Environment values are validated here, at the boundary, with errors that name the variable.
-import type { EpChoice } from './inference/session.ts';
-import type { LogLevel } from './logging.ts';
+import { EP_CHOICES, LOG_LEVELS, type EpChoice, type LogLevel } from '@onnx-edge/core';
 
 export interface ServerSettings {
   /** Model repository (Triton layout); or `model`, a single .onnx file. */
@@ -74,8 +73,6 @@ function choice<T extends string>(env: NodeJS.ProcessEnv, key: string, choices: 
   return raw as T;
 }
 
-export const EP_CHOICES = ['auto', 'cuda', 'cpu'] as const;
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Parses a comma-separated CORS origin list ('*' allowed). */
 export function parseCorsOrigins(raw: string | undefined): string[] {

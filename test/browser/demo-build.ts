@@ -10,16 +10,15 @@ function newestMtime(path: string): number {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
 }
 
-/** The modules of @onnx-edge/export that the demo bundles (web-demo/src imports them; they import nothing else). */
-export const SHARED_MODULES = ['contract.ts', 'area-resize.ts', 'onnx/metadata.ts'];
+/** What the demo bundles besides its own sources: @onnx-edge/core's browser-safe entry (its whole src folder). */
+export const SHARED_SOURCES = 'core/src';
 
 /** Returns the dist folder; `repoRoot` is the repository root. */
 export function ensureDemoBuilt(repoRoot: string): string {
   const demo = join(repoRoot, 'web-demo');
   const dist = join(demo, 'dist');
   const builtAt = existsSync(join(dist, 'index.html')) && existsSync(join(dist, 'ort')) ? statSync(join(dist, 'index.html')).mtimeMs : -1;
-  const shared = SHARED_MODULES.map((module) => join(repoRoot, 'export/src', module));
-  const sources = [join(demo, 'src'), join(demo, 'index.html'), join(demo, 'vite.config.ts'), join(demo, 'package.json'), ...shared];
+  const sources = [join(demo, 'src'), join(demo, 'index.html'), join(demo, 'vite.config.ts'), join(demo, 'package.json'), join(repoRoot, SHARED_SOURCES)];
   if (builtAt >= Math.max(...sources.map(newestMtime))) return dist;
   const vite = join(repoRoot, 'node_modules/vite/bin/vite.js');
   const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: demo, encoding: 'utf8' });

@@ -2,7 +2,7 @@
 // page exposes its state in the DOM: body[data-state], #runtime[data-ep], and per bar data-label/-index/
 // -probability with the full float value.
 import type { Page } from 'playwright-core';
-import type { Prediction } from '@onnx-edge/export/contract';
+import type { Prediction } from '@onnx-edge/core';
 
 // The callbacks below run inside the page. The test project is type-checked without the DOM library, so
 // these module-scoped declarations describe the few browser objects they touch.

@@ -13,7 +13,7 @@ import type { FileChooser, Page } from 'playwright-core';
 import { exportModel } from '@onnx-edge/export';
 import { startServer, type RunningServer } from '@onnx-edge/serve';
 import { buildNetwork, selectBackend } from '@onnx-edge/train';
-import { CIFAR10_LABELS } from '@onnx-edge/export/contract';
+import { CIFAR10_LABELS } from '@onnx-edge/core';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium.ts';
 import { cifarPngs, resizedWithAlphaSweep, withAlphaSweep, type CifarPng } from './cifar-png.ts';
 import { ensureDemoBuilt } from './demo-build.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, randomizeWeights } from '../testing/parity.ts';
+import { assertParity, randomizeWeights } from '../../testing/index.ts';
 import { exportModel } from '../export.ts';
 import { loadPlugins, type PluginSet } from './load.ts';
 

@@ -1,7 +1,7 @@
 // Elementwise comparison of one output over all verification batches: |Δ| ≤ atol + rtol·|reference| on
 // every element, with the largest |Δ|, the largest relative error and where the element nearest to failing
 // is; top-1 agreement for outputs shaped like class scores.
-import type { OutputParity } from '../contract.ts';
+import type { OutputParity } from '@onnx-edge/core';
 
 /** Relative differences are taken where |reference| is at least this, so tiny values do not dominate. */
 export const REL_DIFF_FLOOR = 1e-6;

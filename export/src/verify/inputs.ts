@@ -3,7 +3,7 @@
 // RGB image inputs when a data folder is given, and random integers within the table for the index inputs
 // of Embedding layers (and for int32 inputs).
 import * as tf from '@tensorflow/tfjs';
-import { seededRandom } from '@onnx-edge/train';
+import { seededRandom } from '@onnx-edge/core';
 import { ParityError } from './errors.ts';
 
 /** Unknown spatial dims (between batch and the last axis) of the first and second verification size. */

@@ -4,8 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { exportModel } from '../export.ts';
-import { checkModel } from '../testing/checker.ts';
-import { randomizeWeights } from '../testing/parity.ts';
+import { checkModel, randomizeWeights } from '../../testing/index.ts';
 import { checkParity, verifyParity } from './parity.ts';
 
 test('two image inputs, a Concatenate of five merges, two outputs: every output verified', async () => {

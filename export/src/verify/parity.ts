@@ -6,7 +6,7 @@
 // shaped like class scores, 100% top-1 agreement. A failed check is an error, never a warning.
 import * as tf from '@tensorflow/tfjs';
 import { loadCifar, toNHWCFloat } from '@onnx-edge/train';
-import type { ParityReport } from '../contract.ts';
+import type { ParityReport } from '@onnx-edge/core';
 import { OutputComparison } from './compare.ts';
 import { ParityError } from './errors.ts';
 import { InputSource, inputPlans, verificationSizes, type VerificationSize } from './inputs.ts';

@@ -4,7 +4,7 @@
 // model in which those classes compute the Keras definition: same topology, same weights, the two classes
 // replaced by subclasses that fall back to tfjs on the last axis and use the formula elsewhere.
 import * as tf from '@tensorflow/tfjs';
-import type { TfjsDeviation } from '../contract.ts';
+import type { TfjsDeviation } from '@onnx-edge/core';
 
 type LayerConstructor = new (config: never) => tf.layers.Layer;
 

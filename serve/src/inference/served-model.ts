@@ -1,10 +1,10 @@
 // A model as the HTTP layer sees it: its contract (names, dims, labels) plus a batcher to run it. Built from
 // a repository entry by loading worker threads; tests build one around any BatchRunner.
 import { availableParallelism } from 'node:os';
-import { IMAGE_CHANNELS, IMAGE_SIZE, INPUT_NAME, PROBABILITIES_NAME, type InputLayout } from '@onnx-edge/export/contract';
+import { IMAGE_CHANNELS, IMAGE_SIZE, INPUT_NAME, PROBABILITIES_NAME, type InputLayout } from '@onnx-edge/core';
 import type { RepositoryModel } from '../repository/reader.ts';
 import { Batcher, type BatchObserver, type BatchRunner } from './batcher.ts';
-import type { EpChoice } from './session.ts';
+import type { EpChoice } from '@onnx-edge/core';
 import { WorkerRunner } from './worker-runner.ts';
 
 export interface ServedModel {

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { onnx } from '@onnx-edge/proto';
-import { METADATA_KEYS } from '@onnx-edge/export/contract';
+import { METADATA_KEYS } from '@onnx-edge/core';
 import { saveModelToDir } from '@onnx-edge/train';
-import { requireSharedData } from '@onnx-edge/train/data/test-support';
+import { requireSharedData } from '@onnx-edge/core/testing';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 let dir: string;

@@ -43,17 +43,22 @@ async function run(argv: string[]): Promise<number> {
   if (!values.output && !values.repo) throw new UsageError('give an output file with -o (or a model repository with --repo)');
   if ((values.repo === undefined) !== (values.name === undefined)) throw new UsageError('--repo and --name go together');
 
-  const { exportModelFromPath } = await import('@onnx-edge/export/cli-support');
-  const result = await exportModelFromPath(positionals[0]!, {
+  const { exportAndVerify } = await import('../../exporting/export-and-verify.ts');
+  const { bytes, report } = await exportAndVerify({
+    source: positionals[0]!,
+    output: values.output,
     opset,
     inputLayout,
     verify: verify ? { dataDir: values['verify-data'], count: verifyCount } : undefined,
-    output: values.output,
-    repository: values.repo ? { repo: values.repo, name: values.name! } : undefined,
     // Printed before the check, so a failed verification still shows its numbers.
-    onParity: (report) => console.log(JSON.stringify(report)),
+    onParity: (parity) => console.log(JSON.stringify(parity)),
+    log: (_step, line) => console.error(line),
   });
-  for (const line of result.messages) console.error(line);
+  if (values.repo) {
+    const { writeExportToRepository } = await import('../../exporting/repository.ts');
+    const written = await writeExportToRepository({ repo: values.repo, name: values.name!, bytes, report });
+    console.error(`wrote ${written.modelPath} and ${written.configPath}`);
+  }
   return 0;
 }
 

@@ -1,10 +1,8 @@
 // `onnx-edge pipeline` (what `npm start` runs): flags → runPipeline in src/pipeline, then keep the server
 // up until Ctrl-C. The last lines printed are the summary and the URL to open.
 import { choiceFlag, intFlag, parseFlags, UsageError, type Command } from '../kit.ts';
+import { BACKEND_CHOICES, NETWORK_NAMES, VARIANTS } from '@onnx-edge/core';
 
-const NETWORKS = ['inception10', 'resnet18', 'resnet34'] as const;
-const VARIANTS = ['seed', 'standard'] as const;
-const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 
 const help = `Usage: onnx-edge pipeline [options]        (npm start -- [options])
 
@@ -22,7 +20,7 @@ short CPU default (4 epochs on the first 10,000 images in batches of 32, about 1
 interrupted run (Ctrl-C, a crash) resumes from its checkpoint when run again.
 
 Options:
-  --model <name>        ${NETWORKS.join(', ')} (default inception10)
+  --model <name>        ${NETWORK_NAMES.join(', ')} (default inception10)
   --variant <v>         seed (default, as the tutorial behaves) or standard
   --data <src>          auto (default), synthetic, or a CIFAR-10 folder / .bin file / cifar-10-binary.tar.gz
   --val-data <src>      validation images (default: the folder's test_batch.bin, else a held-out 10%)
@@ -30,7 +28,7 @@ Options:
   --limit <n|all>       train on the first n images (default: all on a CUDA GPU, 10000 on a CPU)
   --val-limit <n>       validate on the first n images (default: all on a CUDA GPU, 1000 on a CPU)
   --batch-size <n>      default: 32 on a CPU; on a CUDA GPU the tutorial's, 128 for inception10, 32 for the ResNets
-  --backend <b>         ${BACKENDS.join('|')} (default auto: tfjs-node-gpu → tfjs-node → webgpu → wasm → cpu)
+  --backend <b>         ${BACKEND_CHOICES.join('|')} (default auto: tfjs-node-gpu → tfjs-node → webgpu → wasm → cpu)
   --precise-bn <n>      training images BatchNorm statistics are re-estimated on after each epoch
                         (default 2048; 0 keeps Keras' moving averages)
   --out <dir>           where run folders go (default runs)
@@ -81,7 +79,7 @@ export const pipelineCommand: Command = {
     });
     if (values.data === '') throw new UsageError('--data must not be empty');
     const options = {
-      model: choiceFlag('model', values.model, NETWORKS) ?? 'inception10',
+      model: choiceFlag('model', values.model, NETWORK_NAMES) ?? 'inception10',
       variant: choiceFlag('variant', values.variant, VARIANTS),
       data: values.data,
       valData: values['val-data'],
@@ -89,7 +87,7 @@ export const pipelineCommand: Command = {
       limit: limitFlag(values.limit),
       valLimit: intFlag('val-limit', values['val-limit'], 1),
       batchSize: intFlag('batch-size', values['batch-size'], 1, 65_536),
-      backend: choiceFlag('backend', values.backend, BACKENDS),
+      backend: choiceFlag('backend', values.backend, BACKEND_CHOICES),
       preciseBnImages: intFlag('precise-bn', values['precise-bn'], 0, 1_000_000),
       out: values.out ?? 'runs',
       repo: values.repo,

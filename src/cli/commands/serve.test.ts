@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { exportSeedNetwork } from '@onnx-edge/serve/testing/models';
-import { slowUpload } from '@onnx-edge/serve/testing/slow-upload';
+import { exportSeedNetwork, slowUpload } from '@onnx-edge/serve/testing';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>

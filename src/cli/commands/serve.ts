@@ -1,9 +1,8 @@
 // `onnx-edge serve`: runs the inference server until SIGTERM/SIGINT, then shuts down gracefully (stops
 // accepting, answers every request in flight, exit 0). Flags override ONNX_EDGE_* environment variables.
+import { EP_CHOICES, LOG_LEVELS } from '@onnx-edge/core';
 import { choiceFlag, intFlag, numberFlag, parseFlags, UsageError, type Command } from '../kit.ts';
 
-const EPS = ['auto', 'cuda', 'cpu'] as const;
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const help = `Usage: onnx-edge serve (--repo DIR | --model file.onnx) [options]
 
@@ -30,7 +29,7 @@ Options (environment variable in brackets; flags win):
   --cors ORIGINS             comma-separated allowed origins, '*' for any (default: CORS off)
                                                                                      [ONNX_EDGE_CORS]
   --web-root DIR             built web demo (default web-demo/dist)                  [ONNX_EDGE_WEB_ROOT]
-  --log-level LEVEL          ${LEVELS.join('|')} (default info)                       [ONNX_EDGE_LOG_LEVEL]
+  --log-level LEVEL          ${LOG_LEVELS.join('|')} (default info)                       [ONNX_EDGE_LOG_LEVEL]
   --http-nice N              nice value of the HTTP thread, 0-19 (default 10): when the CPU is saturated
                              the inference threads run first; 0 leaves it as is (Linux)  [ONNX_EDGE_HTTP_NICE]
   -h, --help                 show this help
@@ -73,7 +72,7 @@ export const serveCommand: Command = {
       model: values.model,
       port: intFlag('port', values.port, 0, 65535),
       host: values.host,
-      ep: choiceFlag('ep', values.ep, EPS),
+      ep: choiceFlag('ep', values.ep, EP_CHOICES),
       maxBatch: intFlag('max-batch', values['max-batch'], 1, 4096),
       maxQueueDelayMs: numberFlag('max-queue-delay-ms', values['max-queue-delay-ms'], 0, 10_000),
       maxQueue: intFlag('max-queue', values['max-queue'], 1, 1_000_000),
@@ -82,7 +81,7 @@ export const serveCommand: Command = {
       requestTimeoutMs: intFlag('request-timeout-ms', values['request-timeout-ms'], 100, 3_600_000),
       cors: values.cors === undefined ? undefined : parseCorsOrigins(values.cors),
       webRoot: values['web-root'],
-      logLevel: choiceFlag('log-level', values['log-level'], LEVELS),
+      logLevel: choiceFlag('log-level', values['log-level'], LOG_LEVELS),
       httpNice: intFlag('http-nice', values['http-nice'], 0, 19),
     };
     const settings = { ...fromEnv, ...Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined)) };

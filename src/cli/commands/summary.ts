@@ -1,16 +1,15 @@
 // `onnx-edge summary`: prints the Keras-like summary of a seed network (built with fresh weights).
 import { choiceFlag, parseFlags, UsageError, type Command } from '../kit.ts';
+import { NETWORK_NAMES, VARIANTS } from '@onnx-edge/core';
 
-const NETWORKS = ['inception10', 'resnet18', 'resnet34'] as const;
-const VARIANTS = ['seed', 'standard'] as const;
 
-const help = `Usage: onnx-edge summary --model <${NETWORKS.join('|')}> [--variant seed|standard]
+const help = `Usage: onnx-edge summary --model <${NETWORK_NAMES.join('|')}> [--variant seed|standard]
 
 Prints a Keras-like table of the network (layer, output shape, parameters, inputs), ending with
 Total / Trainable / Non-trainable params as Keras counts them.
 
 Options:
-  --model <name>      ${NETWORKS.join(', ')} (required)
+  --model <name>      ${NETWORK_NAMES.join(', ')} (required)
   --variant <v>       seed (default): as the tutorial behaves — every ResNet stage, the first included, is
                       strided with a projection shortcut; standard: the usual CIFAR ResNet (first stage
                       stride 1, identity shortcut, the final 4×4 map averaged). Inception10 is the
@@ -23,7 +22,7 @@ export const summaryCommand: Command = {
   help,
   async run(argv) {
     const { values } = parseFlags(argv, { model: { type: 'string' }, variant: { type: 'string' } });
-    const model = choiceFlag('model', values.model, NETWORKS);
+    const model = choiceFlag('model', values.model, NETWORK_NAMES);
     if (model === undefined) throw new UsageError('--model is required');
     const variant = choiceFlag('variant', values.variant, VARIANTS) ?? 'seed';
     const { buildNetwork, formatSummary } = await import('@onnx-edge/train');

@@ -1,11 +1,9 @@
 // `onnx-edge train`: the tutorial's training recipe as a resumable run (flags → trainModel in @onnx-edge/train).
 import { choiceFlag, intFlag, numberFlag, parseFlags, UsageError, type Command } from '../kit.ts';
+import { BACKEND_CHOICES, NETWORK_NAMES, VARIANTS } from '@onnx-edge/core';
 
-const NETWORKS = ['inception10', 'resnet18', 'resnet34'] as const;
-const VARIANTS = ['seed', 'standard'] as const;
-const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 
-const help = `Usage: onnx-edge train --model <${NETWORKS.join('|')}> [options]
+const help = `Usage: onnx-edge train --model <${NETWORK_NAMES.join('|')}> [options]
 
 Trains a seed network as the tutorial does: Adam (learning rate 1e-3), sparse categorical cross-entropy,
 accuracy, validation after every epoch; keeps the best epoch by validation loss. The run folder gets
@@ -14,7 +12,7 @@ weights.txt, labels.json and summary.txt. Run the same command again to resume a
 Ctrl-C stops after the current batch with a resumable checkpoint (twice: at once).
 
 Options:
-  --model <name>        ${NETWORKS.join(', ')} (required)
+  --model <name>        ${NETWORK_NAMES.join(', ')} (required)
   --variant <v>         seed (default, as the tutorial behaves) or standard (see 'onnx-edge summary --help')
   --data <src>          a CIFAR-10 folder, .bin file or cifar-10-binary.tar.gz; 'synthetic'; or 'auto'
                         (default: $CIFAR10_DIR, else what 'onnx-edge data download' fetched, else
@@ -28,7 +26,7 @@ Options:
   --val-limit <n>       validate on the first n records only
   --seed <n>            seed of weights and shuffling: same seed, data, backend and workers → same weights
   --out <dir>           run folder (default runs/<model>-<date>)
-  --backend <b>         ${BACKENDS.join('|')} (default auto: tfjs-node-gpu → tfjs-node → webgpu → wasm → cpu)
+  --backend <b>         ${BACKEND_CHOICES.join('|')} (default auto: tfjs-node-gpu → tfjs-node → webgpu → wasm → cpu)
   --precise-bn <n>      after each epoch, re-estimate every BatchNorm's moving mean/variance on n training
                         images (a fixed seeded subset, inference mode, layer by layer: "precise BatchNorm")
                         before validating and saving (default 2048). Keras' moving averages (momentum 0.99)
@@ -67,7 +65,7 @@ export const trainCommand: Command = {
       workers: { type: 'string' },
       'precise-bn': { type: 'string' },
     });
-    const model = choiceFlag('model', values.model, NETWORKS);
+    const model = choiceFlag('model', values.model, NETWORK_NAMES);
     if (model === undefined) throw new UsageError('--model is required');
     const options = {
       model,
@@ -81,7 +79,7 @@ export const trainCommand: Command = {
       valLimit: intFlag('val-limit', values['val-limit'], 1),
       seed: intFlag('seed', values.seed, 0, 2 ** 31 - 1),
       outDir: values.out ?? defaultOutDir(model),
-      backend: choiceFlag('backend', values.backend, BACKENDS),
+      backend: choiceFlag('backend', values.backend, BACKEND_CHOICES),
       fresh: values.fresh ?? false,
       workers: intFlag('workers', values.workers, 1, 64),
       preciseBnImages: intFlag('precise-bn', values['precise-bn'], 0, 1_000_000),

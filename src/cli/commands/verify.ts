@@ -24,7 +24,7 @@ async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('verify takes exactly one .onnx file');
   if (!values.against) throw new UsageError('--against <model.json|run folder> is required');
   const count = intFlag('count', values.count, 1, 1_000_000);
-  const { verifyOnnxFile } = await import('@onnx-edge/export/cli-support');
+  const { verifyOnnxFile } = await import('../../exporting/verify-file.ts');
   await verifyOnnxFile(positionals[0]!, values.against, {
     dataDir: values.data,
     count,

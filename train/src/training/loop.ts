@@ -9,7 +9,7 @@ import { batches } from '../data/batches.ts';
 import { buildNetwork } from '../networks/build.ts';
 import { loadModelFromDir, saveModelToDir } from '../networks/model-io.ts';
 import { formatSummary } from '../networks/summary.ts';
-import { replaceFolderAtomic } from './atomic-files.ts';
+import { replaceFolderAtomic } from '@onnx-edge/core/node';
 import { readCheckpointState, restoreCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.ts';
 import { loadRunData } from './data-source.ts';
 import { bestEpoch, toHistoryFile, type EpochRecord, type HistoryFile } from './history.ts';

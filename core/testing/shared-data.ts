@@ -10,7 +10,7 @@ import type { TestContext } from 'node:test';
 
 type SharedDataName = 'cifar10-sample' | 'cifar10-train';
 
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** ../shared/data/<name> relative to the repository root. */
 export function sharedData(name: SharedDataName): string {

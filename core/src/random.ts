@@ -26,3 +26,8 @@ export function permutation(n: number, random: Random): Uint32Array {
   }
   return order;
 }
+
+/** `count` values uniform in [low, high), for reproducible test weights and verification inputs. */
+export function uniform(random: Random, count: number, low: number, high: number): Float32Array {
+  return Float32Array.from({ length: count }, () => low + (high - low) * random());
+}

@@ -2,6 +2,7 @@
 // rename over the old one), so a kill at any moment leaves the previous version readable.
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 function fsyncPath(path: string): void {
@@ -39,7 +40,7 @@ export function removeTempsOfDeadProcesses(folder: string, pidOf: (name: string)
 /**
  * The temp name of a writer of `target`, beside it: `<target>.tmp-<pid>-<8 hex>`. The process id lets the next
  * writer tell a dead writer's leftover from a live one's; the random part keeps two writes of one process
- * (the async writer of @onnx-edge/export) apart. Every atomic writer of the project uses this one scheme.
+ * (concurrent async writes) apart. Every atomic writer of the project uses this one scheme.
  */
 export function atomicTempPath(target: string): string {
   return `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -55,7 +56,8 @@ export function atomicTempPid(target: string): (name: string) => number | undefi
   };
 }
 
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+/** Writes `data` to `path` so a reader sees the old file or the complete new one, never a part. */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
   removeTempsOfDeadProcesses(dirname(path), atomicTempPid(path));
   const temp = atomicTempPath(path);
   try {
@@ -64,6 +66,25 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(temp, path);
   } catch (err) {
     rmSync(temp, { force: true });
+    throw err;
+  }
+}
+
+/** writeFileAtomicSync without blocking the event loop (exports and model repositories can be large). */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  removeTempsOfDeadProcesses(dirname(path), atomicTempPid(path));
+  const temp = atomicTempPath(path);
+  try {
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
     throw err;
   }
 }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { createGzip } from 'node:zlib';
 import * as tarStream from 'tar-stream';
-import { CIFAR10_CLASS_NAMES, RECORD_BYTES } from './format.ts';
+import { CIFAR10_LABELS } from '@onnx-edge/core';
+import { RECORD_BYTES } from '../src/data/format.ts';
 
 /** A small archive with the official names: 5 train files of 40 records and a test file of 100, from the sample. */
 export async function buildArchive(sample: string): Promise<Buffer> {
@@ -16,7 +17,7 @@ export async function buildArchive(sample: string): Promise<Buffer> {
   const pack = tarStream.pack();
   const gz = buffer(pack.pipe(createGzip()));
   pack.entry({ name: 'cifar-10-batches-bin/', type: 'directory' });
-  pack.entry({ name: 'cifar-10-batches-bin/batches.meta.txt' }, `${CIFAR10_CLASS_NAMES.join('\n')}\n`);
+  pack.entry({ name: 'cifar-10-batches-bin/batches.meta.txt' }, `${CIFAR10_LABELS.join('\n')}\n`);
   for (let i = 0; i < 5; i++) {
     pack.entry({ name: `cifar-10-batches-bin/data_batch_${i + 1}.bin` }, bytes.subarray(i * 40 * RECORD_BYTES, (i + 1) * 40 * RECORD_BYTES));
   }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { onnx } from '@onnx-edge/proto';
-import { exportModel } from '../export.ts';
+import { exportModel } from '../src/export.ts';
 import { checkerUnavailable, checkModel } from './checker.ts';
 
 // Locally a missing checker skips these tests with the reason; in CI, checkModel itself throws instead.

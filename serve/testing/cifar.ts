@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import sharp from 'sharp';
-import { requireSharedData } from '@onnx-edge/train/data/test-support';
+import { requireSharedData } from '@onnx-edge/core/testing';
 
 const RECORD = 1 + 3072;
 

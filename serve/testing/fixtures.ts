@@ -5,14 +5,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { CIFAR10_LABELS, softmax } from '@onnx-edge/export/contract';
-import { createApp } from '../app.ts';
-import type { AppDeps } from '../context.ts';
-import type { BatchRunner } from '../inference/batcher.ts';
-import { servedModelFrom, type BatchingSettings } from '../inference/served-model.ts';
-import { Lifecycle } from '../lifecycle.ts';
-import { createLogger } from '../logging.ts';
-import { createMetrics } from '../metrics.ts';
+import { CIFAR10_LABELS, softmax } from '@onnx-edge/core';
+import { createApp } from '../src/app.ts';
+import type { AppDeps } from '../src/context.ts';
+import type { BatchRunner } from '../src/inference/batcher.ts';
+import { servedModelFrom, type BatchingSettings } from '../src/inference/served-model.ts';
+import { Lifecycle } from '../src/lifecycle.ts';
+import { createLogger } from '../src/logging.ts';
+import { createMetrics } from '../src/metrics.ts';
 
 export const ITEM_SIZE = 3 * 32 * 32;
 

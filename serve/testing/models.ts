@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { exportModel } from '@onnx-edge/export';
-import { CIFAR10_LABELS, INPUT_NAME } from '@onnx-edge/export/contract';
-import { buildNetwork, selectBackend, type NetworkName } from '@onnx-edge/train';
-import { writeModelToRepository } from '../repository/writer.ts';
+import { CIFAR10_LABELS, INPUT_NAME, type NetworkName } from '@onnx-edge/core';
+import { buildNetwork, selectBackend } from '@onnx-edge/train';
+import { writeModelToRepository } from '../src/repository/writer.ts';
 import { interleaved, type CifarImage } from './cifar.ts';
 
 export interface ExportedModel {

@@ -3,12 +3,11 @@
 // exported model also goes through the official checker. Layer tests build a tiny model around one layer
 // (`singleLayerModel`) and give it random weights with non-trivial BatchNorm statistics (`randomizeWeights`).
 import * as tf from '@tensorflow/tfjs';
-import { seededRandom } from '@onnx-edge/train';
-import { exportModel, type ExportOptions, type ExportReport } from '../export.ts';
-import { createOnnxRunner } from '../verify/onnx-runtime.ts';
-import { toGraphInput } from '../verify/layout.ts';
+import { exportModel, type ExportOptions, type ExportReport } from '../src/export.ts';
+import { createOnnxRunner } from '../src/verify/onnx-runtime.ts';
+import { toGraphInput } from '../src/verify/layout.ts';
 import { CHECKER_MAX_OPSET, checkModel } from './checker.ts';
-import { uniform } from './random.ts';
+import { seededRandom, uniform } from '@onnx-edge/core';
 
 export const ABS_TOLERANCE = 1e-5;
 export const REL_TOLERANCE = 1e-4;
