@@ -4,7 +4,7 @@ export { UnsupportedLayerError } from './frontend/errors.ts';
 export { layerHandlers, supportedClasses } from './frontend/handlers/index.ts';
 export { DEFAULT_OPSET, MIN_OPSET, MAX_OPSET, irVersionForOpset } from './onnx/versions.ts';
 export { loadLayersModelFromDir, loadLayersModelFromFile, resolveModelJson, ModelFileError } from './io/load-model.ts';
-export { verifyParity, checkParity, ParityError, PARITY_MAX_ABS_DIFF, type VerifyOptions } from './verify/parity.ts';
+export { verifyParity, checkParity, describeParity, ParityError, PARITY_MAX_ABS_DIFF, DEFAULT_ATOL, DEFAULT_RTOL, type VerifyOptions } from './verify/parity.ts';
 export { useVerificationBackend } from './verify/backend.ts';
 export { loadPlugins, NO_PLUGINS, type PluginSet } from './plugins/load.ts';
 export { PluginError } from './plugins/errors.ts';

@@ -74,3 +74,25 @@ export function intListFlag(name: string, raw: string | undefined, min: number, 
 export function wantsHelp(argv: string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
 }
+
+/** A list of tensor shapes, dims joined by 'x' and shapes by ',' (`--verify-shape 1x48x80x3,1x10`). */
+export function shapesFlag(name: string, raw: string): number[][] {
+  const shapes = raw.split(',').map((s) => s.trim());
+  return shapes.map((shape) => {
+    const dims = shape.split('x').map(Number);
+    if (shape === '' || !dims.every((d) => Number.isInteger(d) && d >= 1 && d <= 1_000_000)) {
+      throw new UsageError(`--${name} takes shapes like 1x48x80x3 (positive integers joined by 'x', shapes by ','), got '${raw}'`);
+    }
+    return dims;
+  });
+}
+
+/** `LO,HI` with LO < HI, both finite (`--verify-range 0,255`). */
+export function rangeFlag(name: string, raw: string | undefined): [number, number] | undefined {
+  if (raw === undefined) return undefined;
+  const parts = raw.split(',').map((s) => Number(s.trim()));
+  if (parts.length !== 2 || !parts.every(Number.isFinite) || !(parts[0]! < parts[1]!)) {
+    throw new UsageError(`--${name} takes LO,HI with LO < HI (e.g. 0,255), got '${raw}'`);
+  }
+  return parts as [number, number];
+}

@@ -6,9 +6,11 @@ import { dirname, join, resolve } from 'node:path';
 import type { ParityReport } from '@onnx-edge/core';
 import { writeFileAtomic } from '@onnx-edge/core/node';
 import {
-  checkParity, exportModel, loadLayersModelFromFile, ModelFileError, resolveModelJson, useVerificationBackend, verifyParity,
-  type ExportReport, type VerifyOptions,
+  checkParity, describeParity, exportModel, loadLayersModelFromFile, loadPlugins, ModelFileError, resolveModelJson, useVerificationBackend,
+  verifyParity, type ExportReport, type VerifyOptions,
 } from '@onnx-edge/export';
+
+export type VerificationRequest = Pick<VerifyOptions, 'dataDir' | 'count' | 'shapes' | 'range' | 'atol' | 'rtol'> & { description?: string };
 
 export interface ExportRequest {
   /** model.json, its folder, or a training run folder (tfjs/model.json). */
@@ -21,8 +23,10 @@ export interface ExportRequest {
   labels?: string[];
   /** What the model was trained on ('cifar10', 'synthetic'), for the metadata. */
   dataset?: string;
-  /** Verify against tfjs on these images (absent: no verification). */
-  verify?: Pick<VerifyOptions, 'dataDir' | 'count'> & { description?: string };
+  /** Verify against tfjs (absent: no verification): data, count, sizes, value range, tolerances. */
+  verify?: VerificationRequest;
+  /** Plugin modules for custom layer classes (loaded before the model). */
+  plugins?: readonly string[];
   /** Called with the parity report before it is checked, so a failing one is still shown. */
   onParity?: (report: ParityReport) => void;
   /** Progress lines, by step: the CLI prints them as they are, the pipeline prefixes the step. */
@@ -62,6 +66,7 @@ export async function exportAndVerify(request: ExportRequest): Promise<ExportOut
     if (!(await stat(folder).then((s) => s.isDirectory(), () => false))) throw new ModelFileError(`output folder ${folder} does not exist`);
   }
   const backend = await useVerificationBackend();
+  const plugins = await loadPlugins(request.plugins ?? []);
   const modelJson = await resolveModelJson(request.source);
   const model = await loadLayersModelFromFile(modelJson);
   try {
@@ -70,6 +75,7 @@ export async function exportAndVerify(request: ExportRequest): Promise<ExportOut
       inputLayout: request.inputLayout,
       labels: request.labels ?? await runLabels(modelJson),
       dataset: request.dataset,
+      plugins,
     };
     let { bytes, report } = exportModel(model, exportOptions);
     let parity: ParityReport | undefined;
@@ -77,6 +83,7 @@ export async function exportAndVerify(request: ExportRequest): Promise<ExportOut
       log('verify', `tfjs (${backend}) against onnxruntime-node on ${request.verify.description ?? request.verify.dataDir ?? 'seeded random images'}`);
       parity = await verifyParity(model, bytes, { ...request.verify, inputLayout: request.inputLayout });
       request.onParity?.(parity);
+      for (const line of describeParity(parity)) log('verify', line);
       checkParity(parity);
       // The verified figures travel inside the file; the graph and weights are the same bytes as before.
       ({ bytes, report } = exportModel(model, { ...exportOptions, parity }));

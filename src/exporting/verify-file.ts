@@ -2,14 +2,19 @@
 // layout is read from the file's metadata, so the file is verified the way it will be fed.
 import { readFile } from 'node:fs/promises';
 import { METADATA_KEYS, readOnnxMetadata, type ParityReport } from '@onnx-edge/core';
+import type { VerificationRequest } from './export-and-verify.ts';
 import {
-  checkParity, loadLayersModelFromFile, ModelFileError, resolveModelJson, useVerificationBackend, verifyParity, type VerifyOptions,
+  checkParity, describeParity, loadLayersModelFromFile, loadPlugins, ModelFileError, resolveModelJson, useVerificationBackend, verifyParity,
 } from '@onnx-edge/export';
 
 export async function verifyOnnxFile(
   onnxPath: string,
   against: string,
-  options: Pick<VerifyOptions, 'dataDir' | 'count'> & { onParity?: (report: ParityReport) => void },
+  options: VerificationRequest & {
+    plugins?: readonly string[];
+    onParity?: (report: ParityReport) => void;
+    log?: (line: string) => void;
+  },
 ): Promise<ParityReport> {
   let bytes: Uint8Array;
   try {
@@ -24,10 +29,12 @@ export async function verifyOnnxFile(
     throw new ModelFileError(`${onnxPath} is not an ONNX model: ${(err as Error).message}`);
   }
   await useVerificationBackend();
+  await loadPlugins(options.plugins ?? []);
   const model = await loadLayersModelFromFile(await resolveModelJson(against));
   try {
     const report = await verifyParity(model, bytes, { ...options, inputLayout: layout === 'NHWC' ? 'nhwc' : 'nchw' });
     options.onParity?.(report);
+    for (const line of describeParity(report)) options.log?.(line);
     checkParity(report);
     return report;
   } finally {

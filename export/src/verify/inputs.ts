@@ -65,7 +65,7 @@ export interface InputPlan {
 
 /** The smallest inputDim of the Embedding layers reading this input directly, if any do. */
 function embeddingTableSize(model: tf.LayersModel, index: number): number | undefined {
-  const sizes = model.inputLayers[index]!.outboundNodes
+  const sizes = model.inputs[index]!.sourceLayer.outboundNodes
     .map((node) => node.outboundLayer)
     .filter((layer): layer is tf.layers.Layer => layer?.getClassName() === 'Embedding')
     .map((layer) => (layer.getConfig() as { inputDim: number }).inputDim);

@@ -37,6 +37,7 @@ Options:
   --port <n>            port (default 8080; 0 picks a free one)
   --retrain             train again even when a finished run matches
   --no-serve            stop after writing the model repository
+  --plugin <file>       ES module registering custom layer classes for the export (repeatable; docs/PLUGINS.md)
   -h, --help            show this help
 
 Exit codes: 0 done (or server stopped with Ctrl-C), 1 failed (including a failed verification),
@@ -76,6 +77,7 @@ export const pipelineCommand: Command = {
       port: { type: 'string' },
       retrain: { type: 'boolean' },
       'no-serve': { type: 'boolean' },
+      plugin: { type: 'string', multiple: true },
     });
     if (values.data === '') throw new UsageError('--data must not be empty');
     const options = {
@@ -95,6 +97,7 @@ export const pipelineCommand: Command = {
       port: intFlag('port', values.port, 0, 65_535) ?? 8080,
       retrain: values.retrain ?? false,
       serve: !values['no-serve'],
+      plugins: values.plugin,
     };
     const { runPipeline } = await import('../../pipeline/run.ts');
     const { TrainingInterrupted, INTERRUPTED_EXIT_CODE } = await import('@onnx-edge/train');
