@@ -7,16 +7,14 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { exportModel } from '@onnx-edge/export';
 import { startServer } from '@onnx-edge/serve';
 import { buildNetwork, selectBackend } from '@onnx-edge/train';
-import { intFlag, listFlag, parseFlags, type Command } from '../src/cli/kit.ts';
-import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../test/browser/chromium.ts';
-import { ensureDemoBuilt } from '../test/browser/demo-build.ts';
-import { classifyInPage, executionProvider, readPredictions, visibleError, waitForState } from '../test/browser/demo-page.ts';
+import { formatOptions, parseOptions, type Command } from '@onnx-edge/core/cli';
+import { BENCH_NETWORKS, BENCH_OPTIONS } from './options.ts';
+import { CHROMIUM_PATH, chromiumAvailable, classifyInPage, ensureDemoBuilt, executionProvider, launchChromium, readPredictions, visibleError, waitForState } from '@onnx-edge/web-demo/testing';
 import { loadTfjsPeer, runTfjsPeer, webRootWithTfjsPeer } from './tfjs-page/inject.ts';
 import { machineFacts } from './machine.ts';
 import { formatBrowserTable, type BrowserRow } from './report.ts';
@@ -24,9 +22,7 @@ import { resultsFile } from './results-file.ts';
 import { median } from './stats.ts';
 import type { NetworkName } from '@onnx-edge/core';
 
-const NETWORKS = ['inception10', 'resnet18'] as const;
 const EPS = ['wasm', 'webgpu'] as const;
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Seed of the networks' weights: the exported ONNX file and the page's tfjs peer build the same ones. */
 const SEED = 7;
 /** Runs per image: the demo's own steady runs (web-demo/src/main.ts), and as many for the tfjs peer. */
@@ -88,6 +84,14 @@ async function measureInPage(url: string, network: NetworkName, ep: (typeof EPS)
   }
 }
 
+const OPTIONS = {
+  networks: BENCH_OPTIONS.networks,
+  eps: { flag: 'eps', placeholder: 'LIST', kind: { type: 'list', choices: EPS }, help: `comma-separated, from ${EPS.join(', ')} (default: both; --quick: wasm)` },
+  images: { flag: 'images', kind: { type: 'int', min: 1, max: 100 }, help: 'images classified per page (default 5; --quick: 2)' },
+  quick: { ...BENCH_OPTIONS.quick, help: 'fewer images, WASM only' },
+  out: BENCH_OPTIONS.out,
+} as const;
+
 const help = `Usage: onnx-edge bench browser [options]
 
 Serves each exported seed network with the built web demo (the real server) and opens the demo in headless
@@ -97,27 +101,21 @@ On WASM, tfjs (its wasm backend, the same seed network) runs in the same page as
 right after the demo's runs; the table gives its median and the ratio.
 
 Options:
-  --networks LIST   comma-separated, from ${NETWORKS.join(', ')} (default: both)
-  --eps LIST        comma-separated, from ${EPS.join(', ')} (default: both; --quick: wasm)
-  --images N        images classified per page (default 5; --quick: 2)
-  --quick           fewer images, WASM only
-  --out FILE        JSON file (default bench/results/browser-<date>-<host>.json)
-  -h, --help        show this help`;
+${formatOptions(OPTIONS)}`;
 
 export const benchBrowserCommand: Command = {
-  name: 'browser',
-  summary: 'web demo latency per image in headless Chromium (WASM, WebGPU)',
   help,
+  options: OPTIONS,
   async run(argv) {
-    const { values } = parseFlags(argv, { networks: { type: 'string' }, eps: { type: 'string' }, images: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' } });
-    const networks: NetworkName[] = listFlag('networks', values.networks, NETWORKS) ?? [...NETWORKS];
+    const { values } = parseOptions(OPTIONS, argv);
+    const networks: NetworkName[] = values.networks ?? [...BENCH_NETWORKS];
     // WebGPU pages here run on a software adapter and take ~10 s to start: the quick run keeps to WASM.
-    const eps = listFlag('eps', values.eps, EPS) ?? (values.quick ? ['wasm' as const] : [...EPS]);
-    const imageCount = intFlag('images', values.images, 1, 100) ?? (values.quick ? 2 : 5);
+    const eps = values.eps ?? (values.quick ? ['wasm' as const] : [...EPS]);
+    const imageCount = values.images ?? (values.quick ? 2 : 5);
     if (!chromiumAvailable()) throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (scripts/install-system-deps.sh)`);
     console.error('browser: building the web demo if its sources changed…');
     console.error('browser: bundling the in-page tfjs peer…');
-    const web = await webRootWithTfjsPeer(ensureDemoBuilt(REPO_ROOT));
+    const web = await webRootWithTfjsPeer(ensureDemoBuilt());
     await selectBackend('cpu', () => {}); // only builds and reads weights
     const images = await noiseImages(imageCount);
     const dir = await mkdtemp(join(tmpdir(), 'onnx-edge-bench-browser-'));

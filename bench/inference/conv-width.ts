@@ -9,7 +9,7 @@ import { startMatMulPeak } from '../peak.ts';
 import { interleave, median } from '../stats.ts';
 import { countFlops } from './flops.ts';
 import { ortSessionOptions } from './ort-options.ts';
-import type { InferenceSettings } from './measure.ts';
+import type { InferenceSettings } from './settings.ts';
 import { seededRandom } from '@onnx-edge/core';
 
 export interface ConvChain {

@@ -10,7 +10,7 @@ import { exportAndVerify } from '../exporting/export-and-verify.ts';
 import { heldOutImages } from './held-out.ts';
 import { sizeTraining, type AskedSize } from './machine-sizing.ts';
 import { forgetRecord, reusableRecord, runFolderName, writeRecord, type RunOutcome, type RunRecord, type RunRequest } from './run-record.ts';
-import { formatSummary } from './summary.ts';
+import { formatPipelineSummary } from './summary.ts';
 import { ensureWebDemoBuilt } from './web-demo.ts';
 import type { BackendChoice, NetworkName, Variant } from '@onnx-edge/core';
 
@@ -44,7 +44,7 @@ export interface PipelineResult {
   server?: RunningServer;
 }
 
-/** Images the export is verified on (DESIGN.md: parity on real images, 100 by default). */
+/** Images the export is verified on: held-out real images where there are some, 100 by default. */
 export const VERIFY_COUNT = 100;
 
 export const defaultRepository = (out: string) => join(out, 'model-repository');
@@ -176,7 +176,7 @@ export async function runPipeline(options: PipelineOptions, log: (line: string) 
       throw new Error(`${err.message}: another program uses port ${options.port}; pass another one (npm start -- --port 8081), or --port 0 for any free port`);
     });
   }
-  const summary = formatSummary({
+  const summary = formatPipelineSummary({
     outcome: record.outcome,
     reused,
     sizing: sizing.explanation,

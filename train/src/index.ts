@@ -1,6 +1,6 @@
 // Public API of @onnx-edge/train: a plain list of re-exports.
 export { buildNetwork, INPUT_SHAPE, type BuildOptions } from './networks/build.ts';
-export { formatSummary, countParams, formatCount, type ParamCounts } from './networks/summary.ts';
+export { formatModelSummary, countParams, formatCount, type ParamCounts } from './networks/summary.ts';
 export { saveModelToDir, loadModelFromDir, dirHandler, MODEL_JSON, WEIGHTS_FILE } from './networks/model-io.ts';
 export { loadCifar, OFFICIAL_FOLDER, type LoadCifarOptions, type CifarSplit } from './data/reader.ts';
 export { CifarFormatError, classCounts, RECORD_BYTES, IMAGE_BYTES, type CifarDataset, type CifarFileInfo } from './data/format.ts';

@@ -1,63 +1,36 @@
 // `onnx-edge export`: tfjs layers model (model.json or a training run folder) → ONNX file, optionally
 // verified against tfjs and written into a Triton-layout model repository.
-import { choiceFlag, intFlag, numberFlag, parseFlags, rangeFlag, shapesFlag, UsageError, type Command } from '../kit.ts';
+import { formatOptions, parseOptions, UsageError, type Command } from '@onnx-edge/core/cli';
+import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '@onnx-edge/export/versions';
+import { verificationOptions, verificationRequest } from '../options/verification.ts';
+
+const OPTIONS = {
+  output: { flag: 'output', short: 'o', placeholder: 'FILE', kind: { type: 'string' }, help: 'ONNX file to write (written atomically: never a partial file)' },
+  opset: { flag: 'opset', kind: { type: 'int', min: MIN_OPSET, max: MAX_OPSET }, default: DEFAULT_OPSET, help: 'ONNX opset, {range} (default {default})' },
+  inputLayout: { flag: 'input-layout', kind: { type: 'choice', choices: ['nchw', 'nhwc'] }, help: 'nchw (default) or nhwc image input' },
+  plugin: { flag: 'plugin', placeholder: 'FILE', kind: { type: 'string' }, repeatable: true, help: 'ES module registering custom layer classes (repeatable; docs/PLUGINS.md)' },
+  verify: {
+    flag: 'verify', kind: { type: 'boolean' },
+    help: 'run tfjs and onnxruntime on the same inputs and fail unless every output element has |Δ| <= atol + rtol·|ref| and class-score outputs agree on top-1; prints the report as one JSON line (per output: max |Δ|, max relative error, the element nearest the limit) and writes parity.json next to the output',
+  },
+  ...verificationOptions('verify-'),
+  repo: { flag: 'repo', placeholder: 'DIR', kind: { type: 'string' }, help: 'also write the model into a model repository (Triton layout) ...' },
+  name: { flag: 'name', placeholder: 'NAME', kind: { type: 'string' }, help: '... under this model name (required with --repo)' },
+} as const;
 
 const help = `Usage: onnx-edge export <model.json|run folder> -o model.onnx [options]
 
-Compiles a tfjs layers model to ONNX (NCHW, BatchNorm folded, opset 17 by default). A run folder is a
+Compiles a tfjs layers model to ONNX (NCHW, BatchNorm folded, opset ${DEFAULT_OPSET} by default). A run folder is a
 training run holding tfjs/model.json (its labels.json, if present, becomes the model's labels).
 
 Options:
-  -o, --output <file>      ONNX file to write (written atomically: never a partial file)
-  --opset <N>              ONNX opset, 13..21 (default 17)
-  --input-layout <L>       nchw (default) or nhwc image input
-  --plugin <file>          ES module registering custom layer classes (repeatable; docs/PLUGINS.md)
-  --verify                 run tfjs and onnxruntime on the same inputs and fail unless every output element
-                           has |Δ| <= atol + rtol·|ref| and class-score outputs agree on top-1; prints the
-                           report as one JSON line (per output: max |Δ|, max relative error, the element
-                           nearest the limit) and writes parity.json next to the output
-  --verify-data <DIR>      CIFAR-10 images (official binary format) for RGB image inputs, resized to the
-                           verified size (default: seeded random inputs)
-  --verify-count <N>       inputs per verified size (default 100)
-  --verify-shape <S>       size to verify on, one shape per input, batch first: 1x48x80x3 (',' between the
-                           inputs' shapes); repeatable. Default: the model's sizes, unknown dims on two sizes
-                           (spatial 64 and 48×80, others 1 and 2)
-  --verify-range <LO,HI>   value range of the inputs (default 0,1); --verify-data images are scaled to it
-  --atol <X>, --rtol <X>   tolerances of the check (default rtol 1e-4, atol 1e-4 × max(1, |LO|, |HI|): float32
-                           rounding grows with the values, 0-255 inputs give a few 1e-4 where 0-1 give 1e-6)
-                           Each --verify-* option and the tolerances imply --verify.
-  --repo <DIR>             also write the model into a model repository (Triton layout) ...
-  --name <NAME>            ... under this model name (required with --repo)
-  -h, --help               show this help`;
-
-const options = {
-  output: { type: 'string', short: 'o' },
-  opset: { type: 'string' },
-  'input-layout': { type: 'string' },
-  verify: { type: 'boolean' },
-  'verify-data': { type: 'string' },
-  'verify-count': { type: 'string' },
-  'verify-shape': { type: 'string', multiple: true },
-  'verify-range': { type: 'string' },
-  atol: { type: 'string' },
-  rtol: { type: 'string' },
-  plugin: { type: 'string', multiple: true },
-  repo: { type: 'string' },
-  name: { type: 'string' },
-} as const;
+${formatOptions(OPTIONS)}`;
 
 async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, options, true);
+  const { values, positionals } = parseOptions(OPTIONS, argv, { positionals: true });
   if (positionals.length !== 1) throw new UsageError('export takes exactly one model.json or run folder');
-  const { MIN_OPSET, MAX_OPSET } = await import('@onnx-edge/export');
-  const opset = intFlag('opset', values.opset, MIN_OPSET, MAX_OPSET);
-  const inputLayout = choiceFlag('input-layout', values['input-layout'], ['nchw', 'nhwc'] as const);
-  const verifyCount = intFlag('verify-count', values['verify-count'], 1, 1_000_000);
-  const tolerances = { atol: numberFlag('atol', values.atol, 0, 1e6), rtol: numberFlag('rtol', values.rtol, 0, 1e6) };
-  const shapes = values['verify-shape']?.map((raw) => shapesFlag('verify-shape', raw));
-  const range = rangeFlag('verify-range', values['verify-range']);
-  const verify = Boolean(values.verify || values['verify-data'] !== undefined || verifyCount !== undefined || shapes || range
-    || tolerances.atol !== undefined || tolerances.rtol !== undefined);
+  const verification = verificationRequest(values);
+  const verify = Boolean(values.verify || Object.values(verification).some((v) => v !== undefined));
   if (!values.output && !values.repo) throw new UsageError('give an output file with -o (or a model repository with --repo)');
   if ((values.repo === undefined) !== (values.name === undefined)) throw new UsageError('--repo and --name go together');
 
@@ -65,9 +38,9 @@ async function run(argv: string[]): Promise<number> {
   const { bytes, report } = await exportAndVerify({
     source: positionals[0]!,
     output: values.output,
-    opset,
-    inputLayout,
-    verify: verify ? { dataDir: values['verify-data'], count: verifyCount, shapes, range, ...tolerances } : undefined,
+    opset: values.opset,
+    inputLayout: values.inputLayout,
+    verify: verify ? verification : undefined,
     plugins: values.plugin,
     // Printed before the check, so a failed verification still shows its numbers.
     onParity: (parity) => console.log(JSON.stringify(parity)),
@@ -81,4 +54,4 @@ async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-export const exportCommand: Command = { name: 'export', summary: 'compile a tfjs model to ONNX (optionally verified)', help, run };
+export const exportCommand: Command = { help, options: OPTIONS, run };

@@ -15,7 +15,7 @@ test('onnx-edge serve refuses bad flags and environment with exit code 2, a miss
   assert.equal(cli(['serve']).status, 2);
   const port = cli(['serve', '--repo', 'x', '--port', '99999']);
   assert.equal(port.status, 2);
-  assert.match(port.stderr, /--port must be an integer between 0 and 65535/);
+  assert.match(port.stderr, /--port must be an integer from 0 to 65535/);
   assert.match(cli(['serve', '--repo', 'x', '--ep', 'tpu']).stderr, /--ep must be one of auto\|cuda\|cpu/);
   const env = cli(['serve', '--repo', 'x'], { ONNX_EDGE_MAX_QUEUE: 'lots' });
   assert.equal(env.status, 2);

@@ -1,4 +1,5 @@
-// The files of a run folder (layout in DESIGN.md) and the small writers for the ones that are plain text.
+// The files of a run folder (tfjs/, checkpoint/, history.json, curves.svg, weights.txt, labels.json, summary.txt)
+// and the small writers for the ones that are plain text.
 import { join } from 'node:path';
 import { writeFileAtomicSync } from '@onnx-edge/core/node';
 import { curvesSvg } from './curves-svg.ts';
@@ -39,14 +40,14 @@ export function writeLabels(paths: RunPaths, classNames: string[]): void {
   writeFileAtomicSync(paths.labels, `${JSON.stringify(classNames)}\n`);
 }
 
-export interface SummaryFacts {
+export interface RunSummaryFacts {
   title: string;
   modelSummary: string;
   settings: Record<string, string | number>;
   epochs: EpochRecord[];
 }
 
-export function writeSummary(paths: RunPaths, facts: SummaryFacts): void {
+export function writeSummary(paths: RunPaths, facts: RunSummaryFacts): void {
   const width = Math.max(...Object.keys(facts.settings).map((k) => k.length));
   const settings = Object.entries(facts.settings).map(([k, v]) => `${k.padEnd(width)}  ${v}`);
   const header = 'epoch      loss  accuracy  val_loss  val_accuracy   img/s  seconds';
