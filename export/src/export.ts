@@ -55,7 +55,7 @@ export function exportModel(model: tf.LayersModel, options: ExportOptions = {}):
   const start = performance.now();
 
   const handlers = options.plugins ? { ...layerHandlers, ...options.plugins.handlers } : layerHandlers;
-  const graph = new ModelWalker(model, { opset, inputLayout }, handlers).run();
+  const graph = new ModelWalker(model, { opset, inputLayout, handlers }).run();
   const frontendDone = performance.now();
   const passes = runPipeline(graph);
   const passesDone = performance.now();

@@ -24,6 +24,8 @@ export interface ExportSettings {
   opset: number;
   /** Layout of rank-4 (image) graph inputs. */
   inputLayout: 'nchw' | 'nhwc';
+  /** The handler table of this export: the exporter's own, extended by plugins. */
+  handlers: Readonly<Record<string, LayerHandler>>;
 }
 
 export class LayerContext {
@@ -79,6 +81,16 @@ export class LayerContext {
     const axesAsInput = opType === 'ReduceSum' || this.opset >= 18;
     if (!axesAsInput) return this.node(opType, [x], { axes, keepdims: keepdims ? 1 : 0 }, suffix);
     return this.node(opType, [x, this.constant(`${suffix}_axes`, int64Tensor([axes.length], axes))], { keepdims: keepdims ? 1 : 0 }, suffix);
+  }
+
+  /** The handler of a class in this export's table (a wrapped layer's), or undefined. */
+  handlerFor(className: string): LayerHandler | undefined {
+    return Object.hasOwn(this.settings.handlers, className) ? this.settings.handlers[className] : undefined;
+  }
+
+  /** The classes this export handles, sorted (for error messages). */
+  handledClasses(): string[] {
+    return Object.keys(this.settings.handlers).sort();
   }
 
   /** The context of a layer wrapped by this one (TimeDistributed): its nodes are named under this layer's. */

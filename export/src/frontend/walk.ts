@@ -6,9 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { INPUT_NAME } from '@onnx-edge/core';
 import { Graph } from '../ir/graph.ts';
 import { floatTensor, type ConstTensor } from '../ir/tensor.ts';
-import { LayerContext, type ExportSettings, type LayerHandler, type LayerView } from './context.ts';
+import { LayerContext, type ExportSettings, type LayerView } from './context.ts';
 import { UnsupportedLayerError } from './errors.ts';
-import { layerHandlers } from './handlers/index.ts';
 import { identityPerm, irShape, type TensorRef } from './layout.ts';
 
 type Layer = tf.layers.Layer;
@@ -36,12 +35,7 @@ export class ModelWalker {
   private readonly weightCache = new Map<Layer, LayerWeights>();
   private readonly callCounts = new Map<string, number>();
 
-  /** `handlers`: the exporter's table, extended by plugins for this export only. */
-  constructor(
-    private readonly model: tf.LayersModel,
-    private readonly settings: ExportSettings,
-    private readonly handlers: Readonly<Record<string, LayerHandler>> = layerHandlers,
-  ) {
+  constructor(private readonly model: tf.LayersModel, private readonly settings: ExportSettings) {
     this.graph = new Graph(model.name);
   }
 
@@ -126,8 +120,9 @@ export class ModelWalker {
   }
 
   private handler(view: LayerView) {
-    const handler = Object.hasOwn(this.handlers, view.className) ? this.handlers[view.className] : undefined;
-    if (!handler) throw new UnsupportedLayerError(view.path, view.className, Object.keys(this.handlers).sort());
+    const { handlers } = this.settings;
+    const handler = Object.hasOwn(handlers, view.className) ? handlers[view.className] : undefined;
+    if (!handler) throw new UnsupportedLayerError(view.path, view.className, Object.keys(handlers).sort());
     return handler;
   }
 

@@ -5,7 +5,6 @@
 import { int64Tensor } from '../../ir/tensor.ts';
 import type { LayerHandler, LayerView } from '../context.ts';
 import { identityPerm, irShape, type TensorRef, type TfShape } from '../layout.ts';
-import { layerHandlers, supportedClasses } from './index.ts';
 
 function knownDims(ctx: Parameters<LayerHandler>[0], shape: TfShape, what: string): number[] {
   if (shape.some((d) => d === null)) ctx.unsupported(`TimeDistributed needs known ${what} sizes (got [${shape.map((d) => d ?? '?').join(', ')}])`);
@@ -14,9 +13,9 @@ function knownDims(ctx: Parameters<LayerHandler>[0], shape: TfShape, what: strin
 
 export const TimeDistributed: LayerHandler = (ctx, layer) => {
   const wrapped = ctx.config<{ className: string; config: Record<string, unknown> }>('layer');
-  const handler = Object.hasOwn(layerHandlers, wrapped.className) ? layerHandlers[wrapped.className] : undefined;
+  const handler = ctx.handlerFor(wrapped.className);
   if (!handler || wrapped.className === 'InputLayer') {
-    ctx.unsupported(`wrapping '${wrapped.className}' is not supported — supported: ${supportedClasses().filter((c) => c !== 'InputLayer').join(', ')}`);
+    ctx.unsupported(`wrapping '${wrapped.className}' is not supported — supported: ${ctx.handledClasses().filter((c) => c !== 'InputLayer').join(', ')}`);
   }
   const ref = ctx.inputs[0]!;
   const rank = ref.shape.length;
