@@ -9,3 +9,4 @@ export { useVerificationBackend } from './verify/backend.ts';
 export { loadPlugins, NO_PLUGINS, type PluginSet } from './plugins/load.ts';
 export { PluginError } from './plugins/errors.ts';
 export type { OnnxEdgePlugin, PluginApi, LoweringBuilder, PluginTensor, OpLayout, OpOptions, LayerClass, Lowering } from './plugins/api.ts';
+export { evaluateDim, UNKNOWN_DIM } from './ir/dims.ts';
