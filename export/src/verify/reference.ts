@@ -28,20 +28,26 @@ function inputRank(layer: tf.layers.Layer): number {
   return layer.inboundNodes[0]?.inputTensors[0]?.shape.length ?? 0;
 }
 
-const PROBLEMS: Record<string, string> = {
-  BatchNormalization: 'tfjs 4.22 computes BatchNormalization on a non-last axis wrongly at inference',
-  Softmax: 'tfjs 4.22 refuses to run Softmax on a non-last axis',
+/** What tfjs gets wrong per class, and whether it runs the model at all (then its error can be measured). */
+const PROBLEMS: Record<string, { problem: string; tfjsRuns: boolean }> = {
+  BatchNormalization: { problem: 'tfjs 4.22 computes BatchNormalization on a non-last axis wrongly at inference', tfjsRuns: true },
+  Softmax: { problem: 'tfjs 4.22 refuses to run Softmax on a non-last axis', tfjsRuns: false },
 };
+
+/** Whether tfjs runs a model with these deviations at all (it refuses some layers outright). */
+export function tfjsRunsDespite(deviations: readonly TfjsDeviation[]): boolean {
+  return deviations.every((d) => PROBLEMS[d.className]?.tfjsRuns === true);
+}
 
 /** Layers (nested models included) whose tfjs result is not the Keras definition. */
 export function tfjsDeviations(model: tf.LayersModel, prefix = ''): TfjsDeviation[] {
   return model.layers.flatMap((layer): TfjsDeviation[] => {
     if (layer instanceof tf.LayersModel) return tfjsDeviations(layer, `${prefix}${layer.name}/`);
-    const problem = PROBLEMS[layer.getClassName()];
+    const known = PROBLEMS[layer.getClassName()];
     const axis = singleAxis(layer);
-    if (!problem || axis === undefined) return [];
+    if (!known || axis === undefined) return [];
     const rank = inputRank(layer);
-    return positive(axis, rank) === rank - 1 ? [] : [{ layer: `${prefix}${layer.name}`, className: layer.getClassName(), problem }];
+    return positive(axis, rank) === rank - 1 ? [] : [{ layer: `${prefix}${layer.name}`, className: layer.getClassName(), problem: known.problem }];
   });
 }
 
