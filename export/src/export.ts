@@ -9,8 +9,8 @@ import { modelSha256 } from './model-hash.ts';
 import { serializeModel } from './onnx/serialize.ts';
 import { DEFAULT_OPSET, irVersionForOpset } from './onnx/versions.ts';
 import { runPipeline, type PassReport } from './passes/index.ts';
-import type { PluginSet } from './plugins/load.ts';
 import { valuesWithoutShape } from './passes/shape-inference.ts';
+import type { PluginSet } from './plugins/load.ts';
 
 export interface ExportOptions {
   /** ONNX opset, 13..21 (default 17). */
