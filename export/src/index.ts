@@ -3,7 +3,11 @@ export { exportModel, PRODUCER_VERSION, type ExportOptions, type ExportReport, t
 export { UnsupportedLayerError } from './frontend/errors.ts';
 export { layerHandlers, supportedClasses } from './frontend/handlers/index.ts';
 export { DEFAULT_OPSET, MIN_OPSET, MAX_OPSET, irVersionForOpset } from './onnx/versions.ts';
-export { loadLayersModelFromDir, loadLayersModelFromFile, resolveModelJson, ModelFileError } from './io/load-model.ts';
+export { loadLayersModelFromDir, loadLayersModelFromFile, readLayersModel, resolveModelJson, ModelFileError, type LoadedLayersModel } from './io/load-model.ts';
+export { readWeights, parseWeightsManifest, decodeWeight, nonFiniteWeights, type NamedWeight, type WeightEntry, type WeightsGroup } from './io/weights.ts';
+export { readModelJson, modelFormat, type ModelJson, type ModelFormat } from './io/model-json.ts';
+export { readRegularFile } from './io/model-files.ts';
+export { refuseOutputOverInput } from './io/output-path.ts';
 export { verifyParity, checkParity, describeParity, ParityError, PARITY_MAX_ABS_DIFF, DEFAULT_ATOL, DEFAULT_RTOL, type VerifyOptions } from './verify/parity.ts';
 export { useVerificationBackend } from './verify/backend.ts';
 export { loadPlugins, NO_PLUGINS, type PluginSet } from './plugins/load.ts';

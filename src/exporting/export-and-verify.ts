@@ -1,13 +1,13 @@
 // Export and verification as one step, shared by `onnx-edge export` and the pipeline: load the tfjs model,
 // compile it, check the ONNX file against tfjs (a failed check throws ParityError before anything is written),
 // compile again with the verified figures in the metadata, then write model.onnx and parity.json atomically.
-import { readFile, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ParityReport } from '@onnx-edge/core';
 import { writeFileAtomic } from '@onnx-edge/core/node';
 import {
-  checkParity, describeParity, exportModel, loadLayersModelFromFile, loadPlugins, ModelFileError, resolveModelJson, useVerificationBackend,
-  verifyParity, type ExportReport, type VerifyOptions,
+  checkParity, describeParity, exportModel, loadPlugins, ModelFileError, readLayersModel, readRegularFile, refuseOutputOverInput, resolveModelJson,
+  useVerificationBackend, verifyParity, type ExportReport, type VerifyOptions,
 } from '@onnx-edge/export';
 
 export type VerificationRequest = Pick<VerifyOptions, 'dataDir' | 'count' | 'shapes' | 'range' | 'atol' | 'rtol'> & { description?: string };
@@ -41,11 +41,13 @@ export interface ExportOutcome {
   parity?: ParityReport;
 }
 
-/** labels.json of a training run (a JSON array of names), next to tfjs/ or to model.json. */
+/** Where a training run keeps labels.json (a JSON array of names): next to tfjs/ or to model.json. */
+const labelsCandidates = (modelJson: string) => [join(dirname(modelJson), 'labels.json'), join(dirname(dirname(modelJson)), 'labels.json')];
+
 async function runLabels(modelJson: string): Promise<string[] | undefined> {
-  for (const candidate of [join(dirname(modelJson), 'labels.json'), join(dirname(dirname(modelJson)), 'labels.json')]) {
-    const text = await readFile(candidate, 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
+  for (const candidate of labelsCandidates(modelJson)) {
+    if (!(await stat(candidate).catch(() => undefined))) continue;
+    const text = new TextDecoder().decode(await readRegularFile(candidate, candidate, 1 << 20, 'a list of class names is far smaller'));
     let labels: unknown;
     try {
       labels = JSON.parse(text);
@@ -68,8 +70,13 @@ export async function exportAndVerify(request: ExportRequest): Promise<ExportOut
   const backend = await useVerificationBackend();
   const plugins = await loadPlugins(request.plugins ?? []);
   const modelJson = await resolveModelJson(request.source);
-  const model = await loadLayersModelFromFile(modelJson);
+  const { model, files, warnings } = await readLayersModel(modelJson);
   try {
+    for (const line of warnings) log('export', line);
+    // Nothing written may replace what is read: the model, its shards, the run's labels.
+    const labelFiles = await Promise.all(labelsCandidates(modelJson).map((p) => realpath(p).catch(() => '')));
+    const outputs = output ? [output, ...(request.verify ? [join(dirname(output), 'parity.json')] : [])] : [];
+    await refuseOutputOverInput(outputs, [...files, ...labelFiles.filter(Boolean)]);
     const exportOptions = {
       opset: request.opset,
       inputLayout: request.inputLayout,
