@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ParityReport } from '@onnx-edge/core';
-import { CORPUS_PACKAGES, corpusModels, type CorpusModel } from '@onnx-edge/bench/real-models';
+import { corpusModels, corpusPackages, type CorpusModel } from '@onnx-edge/bench/real-models';
 import {
   checkParity, exportModel, loadLayersModelFromFile, loadPlugins, useVerificationBackend, verifyParity, type PluginSet,
 } from '@onnx-edge/export';
@@ -90,7 +90,7 @@ export function realModelsMarkdown(rows: ModelRow[], count: number, machine: str
     '',
     '## Packages',
     '',
-    ...CORPUS_PACKAGES.map((p) => `- \`${p.name}@${p.version}\` (${p.licence})`),
+    ...corpusPackages().map((p) => `- \`${p.name}@${p.version}\` (${p.licence})`),
     '',
   ];
   return lines.join('\n');

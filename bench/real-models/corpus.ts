@@ -1,19 +1,13 @@
-// The real-model corpus: the tfjs layers models shipped inside npm packages that are devDependencies of
-// this repository (read from node_modules, never copied). Each model.json found under a package's models/
-// folder counts; graph models are left out (another front end). A model's custom classes say which plugin
-// of examples/plugins/ it needs. Used by the corpus tests, the generated docs/REAL-MODELS.md and
-// `onnx-edge bench real-models`.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// The real-model corpus as the exporter meets it: the tfjs layers models among the published models of the
+// devDependencies (export/testing's corpus; graph models are another front end's), each with the plugin its
+// custom classes need (examples/plugins/) and whether its inputs have unknown dimensions. Used by the corpus
+// tests, the generated docs/REAL-MODELS.md and `onnx-edge bench real-models`.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { corpusModels as publishedModels, CORPUS_PACKAGES } from '@onnx-edge/export/testing';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** The packages, as pinned in the root package.json; all MIT-licensed. */
-export const CORPUS_PACKAGES = [
-  { name: '@upscalerjs/esrgan-slim', version: '1.0.0', licence: 'MIT' },
-  { name: '@upscalerjs/models', version: '0.9.0', licence: 'MIT' },
-] as const;
 
 /** Plugins for the custom classes the corpus uses (paths from the repository root). */
 export const CLASS_PLUGINS: Readonly<Record<string, string>> = {
@@ -33,21 +27,6 @@ export interface CorpusModel {
   quantized: boolean;
 }
 
-interface ModelJson {
-  format?: string;
-  modelTopology?: { node?: unknown; model_config?: unknown; class_name?: string; config?: unknown };
-  weightsManifest?: { weights: { quantization?: unknown }[] }[];
-}
-
-function modelJsons(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir).sort()) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) modelJsons(path, out);
-    else if (entry === 'model.json') out.push(path);
-  }
-  return out;
-}
-
 /** Every { class_name, config } in the topology, nested models included. */
 function layerConfigs(json: unknown, out: { class_name: string; config: Record<string, unknown> }[] = []) {
   if (Array.isArray(json)) json.forEach((item) => layerConfigs(item, out));
@@ -59,29 +38,24 @@ function layerConfigs(json: unknown, out: { class_name: string; config: Record<s
   return out;
 }
 
-/** Where a corpus package lies (hoisted to the root node_modules), or undefined when it is not installed. */
-export function packageDir(name: string): string | undefined {
-  const dir = join(REPO_ROOT, 'node_modules', name);
-  return existsSync(join(dir, 'package.json')) ? dir : undefined;
+/** The corpus' layers models, in the corpus' order. */
+export function corpusModels(): CorpusModel[] {
+  return publishedModels().filter((m) => m.format === 'layers-model').map((m) => {
+    const layers = layerConfigs((JSON.parse(readFileSync(m.path, 'utf8')) as { modelTopology: unknown }).modelTopology);
+    const plugins = [...new Set(layers.flatMap((l) => (Object.hasOwn(CLASS_PLUGINS, l.class_name) ? [join(REPO_ROOT, CLASS_PLUGINS[l.class_name]!)] : [])))];
+    const unknownDims = layers.some((l) => {
+      const shape = l.config['batch_input_shape'];
+      return Array.isArray(shape) && shape.slice(1).some((d) => d === null);
+    });
+    return { name: m.id.replace('/models/', '/').replace(/\/model\.json$/, ''), modelJson: m.path, plugins, unknownDims, quantized: m.quantized };
+  });
 }
 
-/** The corpus' layers models, in a fixed order; a package that is not installed is an error naming it. */
-export function corpusModels(): CorpusModel[] {
-  return CORPUS_PACKAGES.flatMap((pkg) => {
-    const dir = packageDir(pkg.name);
-    if (!dir) throw new Error(`${pkg.name} is not installed: run npm ci (it is a devDependency)`);
-    return modelJsons(join(dir, 'models')).flatMap((modelJson): CorpusModel[] => {
-      const json = JSON.parse(readFileSync(modelJson, 'utf8')) as ModelJson;
-      if (json.format === 'graph-model' || json.modelTopology?.node !== undefined) return [];
-      const layers = layerConfigs(json.modelTopology);
-      const plugins = [...new Set(layers.flatMap((l) => (Object.hasOwn(CLASS_PLUGINS, l.class_name) ? [join(REPO_ROOT, CLASS_PLUGINS[l.class_name]!)] : [])))];
-      const unknownDims = layers.some((l) => {
-        const shape = l.config['batch_input_shape'];
-        return Array.isArray(shape) && shape.slice(1).some((d) => d === null);
-      });
-      const quantized = (json.weightsManifest ?? []).some((g) => g.weights.some((w) => w.quantization !== undefined));
-      const folder = relative(join(dir, 'models'), modelJson).replace(/\/?model\.json$/, '');
-      return [{ name: `${pkg.name}/${folder}`, modelJson, plugins, unknownDims, quantized }];
-    });
+/** The packages holding layers models, with the version installed and its licence, for the docs. */
+export function corpusPackages(): { name: string; version: string; licence: string }[] {
+  const names = new Set(corpusModels().map((m) => CORPUS_PACKAGES.find((p) => m.name.startsWith(`${p}/`))!));
+  return [...names].map((name) => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string; license: string };
+    return { name, version: pkg.version, licence: pkg.license };
   });
 }
