@@ -80,7 +80,7 @@ export function realModelsMarkdown(rows: ModelRow[], count: number, machine: str
     `and is verified against tfjs with \`--verify --verify-range ${VERIFY_RANGE.join(',')}\`: ${count} inputs per size, on 64×64`,
     'and 48×80 for models that take any size. Custom classes come in through the plugin named in the table',
     '(docs/PLUGINS.md). The check is |Δ| ≤ atol + rtol·|ref| on every output element,',
-    `here atol ${atol} (1e-4 × 255: float32 rounding grows with 0–255 values) and rtol 1e-4;`,
+    `here atol ${Number(atol.toPrecision(6))} (1e-4 × 255: float32 rounding grows with 0–255 values) and rtol 1e-4;`,
     '"max |Δ|" is the largest difference over all inputs and sizes. Parameters and nodes are checked by',
     `scripts/gen-real-models-doc.test.ts; times were measured on ${machine}, while other work ran.`,
     '',
