@@ -70,8 +70,10 @@ class Builder implements LoweringBuilder {
       if (!(t instanceof BuilderTensor)) throw new Error(`input ${i} of ${opType} is not a tensor made by this builder`);
       return t;
     });
-    const layout = options.layout ?? 'channelsLast';
     const data = tensors.find((t) => t.value.constant === undefined);
+    // A pending flatten order survives an elementwise op only when nothing else it reads has a feature axis.
+    const scalarOthers = tensors.every((t) => t === data || (t.value.constant !== undefined && t.value.constant.shape.every((d) => d === 1)));
+    const layout = options.layout === 'elementwise' && data?.featureOrder && !scalarOthers ? 'channelsLast' : options.layout ?? 'channelsLast';
     const rank = options.rank ?? data?.rank ?? tensors[0]?.rank;
     if (rank === undefined) throw new Error(`${opType} has no inputs: give its output rank ({ rank })`);
     const permFor = (r: number) => (layout === 'channelsLast' ? identityPerm(r) : layout === 'channelsFirst' ? channelsFirstPerm(r) : data?.perm ?? identityPerm(r));

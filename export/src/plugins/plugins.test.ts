@@ -117,3 +117,22 @@ test('a lowering that throws or returns the wrong number of outputs: one line na
     assert.throws(() => exportModel(model, { plugins }), (err: Error) => err.name === 'PluginError' && expected.test(err.message) && !err.message.includes('\n'), name);
   }
 });
+
+test('an elementwise op after a Flatten of channels-first data: a scalar keeps the flatten order, a second input restores it', async () => {
+  const plugin = await pluginFile('flat.mjs', `export default ({ tf, registerLayer }) => {
+    class Twice extends tf.layers.Layer { static className = 'Twice'; call(i) { return tf.mul(Array.isArray(i) ? i[0] : i, 2); } }
+    registerLayer('Twice', { layerClass: Twice, lower: (b) => b.op('Mul', [b.inputs[0], b.constant([2])], {}, { layout: 'elementwise' }) });
+    class Plus extends tf.layers.Layer { static className = 'Plus'; call(i) { return tf.add(i[0], i[1]); } computeOutputShape(s) { return s[0]; } }
+    registerLayer('Plus', { layerClass: Plus, lower: (b) => b.op('Add', [b.inputs[0], b.inputs[1]], {}, { layout: 'elementwise' }) });
+  };`);
+  const plugins = await loadPlugins([plugin]);
+  const input = tf.input({ shape: [3, 3, 2] });
+  const conv = tf.layers.conv2d({ filters: 2, kernelSize: 1 }).apply(input) as tf.SymbolicTensor;
+  const flat = tf.layers.flatten({}).apply(conv) as tf.SymbolicTensor;
+  const twice = customLayer('Twice', {}).apply(flat) as tf.SymbolicTensor;
+  const other = tf.layers.dense({ units: 18 }).apply(tf.layers.flatten({}).apply(input) as tf.SymbolicTensor) as tf.SymbolicTensor;
+  const plus = customLayer('Plus', {}).apply([twice, other]) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: [tf.layers.dense({ units: 4 }).apply(twice) as tf.SymbolicTensor, plus] });
+  randomizeWeights(model, 8);
+  await assertParity(model, { export: { plugins } });
+});
