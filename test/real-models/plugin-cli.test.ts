@@ -46,7 +46,7 @@ before(async () => {
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-test('the GAN exports and verifies with --plugin examples/plugins/upscalerjs.ts; without it, one line naming the class', async () => {
+test('the GAN exports and verifies with --plugin examples/plugins/upscalerjs.ts (export and verify); without it, one line naming the class', async () => {
   const gan = corpusModels().find((m) => m.plugins.includes(EXAMPLE));
   assert.ok(gan, 'the corpus has a model with the custom classes of the example plugin');
   const out = join(dir, 'gans.onnx');
@@ -58,6 +58,10 @@ test('the GAN exports and verifies with --plugin examples/plugins/upscalerjs.ts;
   assert.equal(result.status, 0, result.stderr);
   const report = JSON.parse(result.stdout) as { sizes: number[][][] };
   assert.equal(report.sizes.length, 2);
+  // `verify` loads the tfjs model with the same plugin, here on one size of its choosing.
+  const verified = await cli(['verify', out, '--against', gan.modelJson, '--plugin', EXAMPLE, '--range', '0,255', '--count', '1', '--shape', '1x32x40x3']);
+  assert.equal(verified.status, 0, verified.stderr);
+  assert.deepEqual((JSON.parse(verified.stdout) as { sizes: number[][][] }).sizes, [[[1, 32, 40, 3]]]);
   await rm(out);
   await rm(join(dir, 'parity.json'));
 });
