@@ -41,7 +41,7 @@ test('countFlops: Conv and Gemm of an exported model, 2·MACs per image', () => 
   const flat = tf.layers.flatten().apply(conv) as tf.SymbolicTensor;
   const dense = tf.layers.dense({ units: 10 }).apply(flat) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: dense });
-  const count = countFlops(exportModel(model, { labels: Array.from({ length: 10 }, (_, i) => `c${i}`) }).bytes);
+  const count = countFlops(exportModel(model, { contract: { labels: Array.from({ length: 10 }, (_, i) => `c${i}`) } }).bytes);
   const convMacs = 4 * 4 * 4 * (3 * 3 * 3); // 4×4 outputs (stride 2) × 4 filters × 3×3×3 each
   const gemmMacs = 64 * 10;
   assert.deepEqual(count.byOp, { Conv: 2 * convMacs, Gemm: 2 * gemmMacs });

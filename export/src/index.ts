@@ -1,5 +1,6 @@
 // Public API of the compiler.
 export { exportModel, PRODUCER_VERSION, type ExportOptions, type ExportReport, type ExportResult } from './export.ts';
+export { ContractHintError, hintsFromUserMetadata, type ContractHints } from './contract.ts';
 export { UnsupportedLayerError } from './frontend/errors.ts';
 export { layerHandlers, supportedClasses } from './frontend/handlers/index.ts';
 export { DEFAULT_OPSET, MIN_OPSET, MAX_OPSET, irVersionForOpset } from './onnx/versions.ts';
@@ -10,6 +11,7 @@ export { readRegularFile } from './io/model-files.ts';
 export { refuseOutputOverInput } from './io/output-path.ts';
 export { verifyParity, checkParity, describeParity, ParityError, PARITY_MAX_ABS_DIFF, DEFAULT_ATOL, DEFAULT_RTOL, type VerifyOptions } from './verify/parity.ts';
 export { useVerificationBackend } from './verify/backend.ts';
+export { rangeFromContract } from './verify/inputs.ts';
 export { loadPlugins, NO_PLUGINS, type PluginSet } from './plugins/load.ts';
 export { PluginError } from './plugins/errors.ts';
 export type { OnnxEdgePlugin, PluginApi, LoweringBuilder, PluginTensor, OpLayout, OpOptions, LayerClass, Lowering } from './plugins/api.ts';

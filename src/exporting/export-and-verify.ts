@@ -6,9 +6,10 @@ import { dirname, join, resolve } from 'node:path';
 import type { ParityReport } from '@onnx-edge/core';
 import { writeFileAtomic } from '@onnx-edge/core/node';
 import {
-  checkParity, describeParity, exportModel, loadPlugins, ModelFileError, readLayersModel, readRegularFile, refuseOutputOverInput, resolveModelJson,
-  useVerificationBackend, verifyParity, type ExportReport, type VerifyOptions,
+  checkParity, describeParity, exportModel, loadPlugins, ModelFileError, rangeFromContract, readLayersModel, refuseOutputOverInput,
+  resolveModelJson, useVerificationBackend, verifyParity, type ContractHints, type ExportReport, type VerifyOptions,
 } from '@onnx-edge/export';
+import { readLabelsFile } from './labels-file.ts';
 
 export type VerificationRequest = Pick<VerifyOptions, 'dataDir' | 'count' | 'shapes' | 'range' | 'atol' | 'rtol'> & { description?: string };
 
@@ -19,10 +20,13 @@ export interface ExportRequest {
   output?: string;
   opset?: number;
   inputLayout?: 'nchw' | 'nhwc';
-  /** Class names; default: the run's labels.json beside the model, else CIFAR-10's for 10 classes. */
-  labels?: string[];
-  /** What the model was trained on ('cifar10', 'synthetic'), for the metadata. */
-  dataset?: string;
+  /**
+   * What the caller declares about the model's contract (labels, input range, channels, dataset…); the rest
+   * comes from the model itself (export/src/contract.ts).
+   */
+  contract?: ContractHints;
+  /** A file of class names (a JSON array or one per line); default: the run's labels.json beside the model. */
+  labelsFile?: string;
   /** Verify against tfjs (absent: no verification): data, count, sizes, value range, tolerances. */
   verify?: VerificationRequest;
   /** Plugin modules for custom layer classes (loaded before the model). */
@@ -46,16 +50,7 @@ const labelsCandidates = (modelJson: string) => [join(dirname(modelJson), 'label
 
 async function runLabels(modelJson: string): Promise<string[] | undefined> {
   for (const candidate of labelsCandidates(modelJson)) {
-    if (!(await stat(candidate).catch(() => undefined))) continue;
-    const text = new TextDecoder().decode(await readRegularFile(candidate, candidate, 1 << 20, 'a list of class names is far smaller'));
-    let labels: unknown;
-    try {
-      labels = JSON.parse(text);
-    } catch {
-      throw new ModelFileError(`${candidate} is not valid JSON: expected an array of class names`);
-    }
-    if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string')) throw new ModelFileError(`${candidate} must be a JSON array of class names`);
-    return labels;
+    if (await stat(candidate).catch(() => undefined)) return readLabelsFile(candidate);
   }
   return undefined;
 }
@@ -74,21 +69,25 @@ export async function exportAndVerify(request: ExportRequest): Promise<ExportOut
   try {
     for (const line of warnings) log('export', line);
     // Nothing written may replace what is read: the model, its shards, the run's labels.
-    const labelFiles = await Promise.all(labelsCandidates(modelJson).map((p) => realpath(p).catch(() => '')));
+    const labelFiles = await Promise.all([...labelsCandidates(modelJson), ...(request.labelsFile ? [request.labelsFile] : [])].map((p) => realpath(p).catch(() => '')));
     const outputs = output ? [output, ...(request.verify ? [join(dirname(output), 'parity.json')] : [])] : [];
     await refuseOutputOverInput(outputs, [...files, ...labelFiles.filter(Boolean)]);
     const exportOptions = {
       opset: request.opset,
       inputLayout: request.inputLayout,
-      labels: request.labels ?? await runLabels(modelJson),
-      dataset: request.dataset,
+      contract: {
+        ...request.contract,
+        labels: request.contract?.labels ?? (request.labelsFile ? await readLabelsFile(request.labelsFile) : await runLabels(modelJson)),
+      },
       plugins,
     };
     let { bytes, report } = exportModel(model, exportOptions);
     let parity: ParityReport | undefined;
     if (request.verify) {
       log('verify', `tfjs (${backend}) against onnxruntime-node on ${request.verify.description ?? request.verify.dataDir ?? 'seeded random images'}`);
-      parity = await verifyParity(model, bytes, { ...request.verify, inputLayout: request.inputLayout });
+      // Unless told otherwise, inputs take the values the contract says the model is fed.
+      const range = request.verify.range ?? rangeFromContract(report.contract);
+      parity = await verifyParity(model, bytes, { ...request.verify, range, inputLayout: request.inputLayout });
       request.onParity?.(parity);
       for (const line of describeParity(parity)) log('verify', line);
       checkParity(parity);

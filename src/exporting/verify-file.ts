@@ -1,11 +1,12 @@
 // `onnx-edge verify`: an ONNX file already on disk checked against the tfjs model it came from. The input
-// layout is read from the file's metadata, so the file is verified the way it will be fed.
+// layout is read from the contract in the file's metadata, so the file is verified the way it will be fed.
 import { readFile } from 'node:fs/promises';
-import { METADATA_KEYS, readOnnxMetadata, type ParityReport } from '@onnx-edge/core';
-import type { VerificationRequest } from './export-and-verify.ts';
+import { contractFromMetadata, readOnnxMetadata, type InputLayout, type ParityReport } from '@onnx-edge/core';
 import {
-  checkParity, describeParity, loadLayersModelFromFile, loadPlugins, ModelFileError, resolveModelJson, useVerificationBackend, verifyParity,
+  checkParity, describeParity, loadLayersModelFromFile, loadPlugins, ModelFileError, rangeFromContract, resolveModelJson, useVerificationBackend,
+  verifyParity,
 } from '@onnx-edge/export';
+import type { VerificationRequest } from './export-and-verify.ts';
 
 export async function verifyOnnxFile(
   onnxPath: string,
@@ -22,17 +23,21 @@ export async function verifyOnnxFile(
   } catch (err) {
     throw new ModelFileError(`cannot read ${onnxPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  let layout: string | undefined;
+  let metadata: Record<string, string>;
   try {
-    layout = readOnnxMetadata(bytes)[METADATA_KEYS.inputLayout];
+    metadata = readOnnxMetadata(bytes);
   } catch (err) {
     throw new ModelFileError(`${onnxPath} is not an ONNX model: ${(err as Error).message}`);
   }
+  const contract = contractFromMetadata(metadata);
+  const { input } = contract;
+  const layout: InputLayout = input.kind === 'image' ? input.layout : 'NCHW';
   await useVerificationBackend();
   await loadPlugins(options.plugins ?? []);
   const model = await loadLayersModelFromFile(await resolveModelJson(against));
   try {
-    const report = await verifyParity(model, bytes, { ...options, inputLayout: layout === 'NHWC' ? 'nhwc' : 'nchw' });
+    const range = options.range ?? rangeFromContract(contract);
+    const report = await verifyParity(model, bytes, { ...options, range, inputLayout: layout === 'NHWC' ? 'nhwc' : 'nchw' });
     options.onParity?.(report);
     for (const line of describeParity(report)) options.log?.(line);
     checkParity(report);

@@ -84,6 +84,8 @@ async function buildLayersModel(json: ModelJson, weights: NamedWeight[]): Promis
       format: json.raw['format'] as string | undefined,
       generatedBy: json.raw['generatedBy'] as string | undefined,
       convertedBy: json.raw['convertedBy'] as string | null | undefined,
+      // Where a model declares its contract (labels, input range, …): see export/src/contract.ts.
+      userDefinedMetadata: json.raw['userDefinedMetadata'] as tf.io.ModelArtifacts['userDefinedMetadata'],
     }),
   };
   try {

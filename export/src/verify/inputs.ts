@@ -3,7 +3,7 @@
 // RGB image inputs when a data folder is given, and random integers within the table for the index inputs
 // of Embedding layers (and for int32 inputs).
 import * as tf from '@tensorflow/tfjs';
-import { seededRandom } from '@onnx-edge/core';
+import { seededRandom, type ModelContract } from '@onnx-edge/core';
 import { ParityError } from './errors.ts';
 
 /** Unknown spatial dims (between batch and the last axis) of the first and second verification size. */
@@ -50,6 +50,21 @@ export function verificationSizes(model: tf.LayersModel, given?: readonly (reado
       });
     }),
   }));
+}
+
+/**
+ * The values a model's image input sees by its contract — pixels mapped to its range, then (x − mean) / std
+ * — as one range over all channels; undefined for other inputs (verification then draws from [0, 1]).
+ */
+export function rangeFromContract(contract: ModelContract): [number, number] | undefined {
+  const { input } = contract;
+  if (input.kind !== 'image') return undefined;
+  const channels = Math.max(input.mean.length, input.std.length);
+  const ends = Array.from({ length: channels }, (_, c) => {
+    const [mean, std] = [input.mean[c] ?? input.mean[0]!, input.std[c] ?? input.std[0]!];
+    return [(input.range[0] - mean) / std, (input.range[1] - mean) / std];
+  }).flat();
+  return [Math.min(...ends), Math.max(...ends)];
 }
 
 /** How one input's values are drawn. */
