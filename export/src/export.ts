@@ -5,6 +5,7 @@ import { contractToMetadata, METADATA_KEYS, type ModelContract, type ParityRepor
 import { buildContract, hintsFromUserMetadata, type ContractHints } from './contract.ts';
 import { layerHandlers } from './frontend/handlers/index.ts';
 import { ModelWalker } from './frontend/walk.ts';
+import type { Graph } from './ir/graph.ts';
 import { sizeOf } from './ir/tensor.ts';
 import { modelSha256 } from './model-hash.ts';
 import { serializeModel } from './onnx/serialize.ts';
@@ -54,20 +55,38 @@ export const PRODUCER_VERSION: string = pkg.version;
 
 export function exportModel(model: tf.LayersModel, options: ExportOptions = {}): ExportResult {
   const opset = options.opset ?? DEFAULT_OPSET;
-  const irVersion = irVersionForOpset(opset);
+  irVersionForOpset(opset);
   const inputLayout = options.inputLayout ?? 'nchw';
   const start = performance.now();
-
   const handlers = options.plugins ? { ...layerHandlers, ...options.plugins.handlers } : layerHandlers;
   const graph = new ModelWalker(model, { opset, inputLayout, handlers }).run();
+  return finishExport(graph, { ...options, opset, inputLayout }, { sourceModelSha256: modelSha256(model), userDefinedMetadata: model.getUserDefinedMetadata(), start });
+}
+
+/** What a front end knows of the model it compiled, for the metadata and the report. */
+export interface SourceFacts {
+  sourceModelSha256: string;
+  /** The model.json's userDefinedMetadata, where contract hints may be written. */
+  userDefinedMetadata: unknown;
+  /** When the front end started, for the report's timings. */
+  start: number;
+}
+
+/** What every front end's export writes: the settings, and a parity report of either kind as metadata. */
+export type FinishOptions = Omit<ExportOptions, 'parity'> & { opset: number; inputLayout: 'nchw' | 'nhwc'; parity?: object };
+
+/** The rest of an export once a front end has built the graph: passes, contract, serialisation, report. */
+export function finishExport(graph: Graph, options: FinishOptions, source: SourceFacts): ExportResult {
+  const { opset, inputLayout } = options;
+  const irVersion = irVersionForOpset(opset);
   const frontendDone = performance.now();
   const passes = runPipeline(graph);
   const passesDone = performance.now();
 
   const declared = Object.fromEntries(Object.entries(options.contract ?? {}).filter(([, v]) => v !== undefined));
-  const hints = { ...hintsFromUserMetadata(model.getUserDefinedMetadata()), ...declared };
+  const hints = { ...hintsFromUserMetadata(source.userDefinedMetadata), ...declared };
   const contract = buildContract(graph, inputLayout === 'nchw' ? 'NCHW' : 'NHWC', hints);
-  const sha256 = modelSha256(model);
+  const sha256 = source.sourceModelSha256;
   const metadata: [string, string][] = [
     ...contractToMetadata(contract),
     [METADATA_KEYS.sourceModelSha256, sha256],
@@ -78,6 +97,7 @@ export function exportModel(model: tf.LayersModel, options: ExportOptions = {}):
   const end = performance.now();
 
   const describe = (v: { name: string; shape?: (number | string)[] }) => ({ name: v.name, shape: v.shape ?? [] });
+  const start = source.start;
   return {
     bytes,
     report: {

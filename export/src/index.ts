@@ -16,3 +16,10 @@ export { loadPlugins, NO_PLUGINS, type PluginSet } from './plugins/load.ts';
 export { PluginError } from './plugins/errors.ts';
 export type { OnnxEdgePlugin, PluginApi, LoweringBuilder, PluginTensor, OpLayout, OpOptions, LayerClass, Lowering } from './plugins/api.ts';
 export { evaluateDim, UNKNOWN_DIM } from './ir/dims.ts';
+// The graph-model front end (tfjs-converter output) and its verification against tf.loadGraphModel.
+export { exportGraphModel, type GraphExportOptions } from './graph/export.ts';
+export { loadGraphModelSource, graphModelSourceFromArtifacts, tfjsHandler as graphModelIOHandler, type GraphModelSource } from './graph/load.ts';
+export { UnsupportedOpError, UnsupportedOpsError, GraphStructureError } from './graph/errors.ts';
+export { opHandlers, supportedOps } from './graph/ops/index.ts';
+export { resizeModes } from './graph/ops/resize.ts';
+export { verifyGraphModel, checkGraphParity, type GraphParityReport, type GraphVerifyOptions } from './verify/graph-parity.ts';

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertParity, randomizeWeights } from '../../testing/index.ts';
 import { exportModel } from '../export.ts';
 import { loadPlugins, type PluginSet } from './load.ts';
+import { useVerificationBackend } from '../verify/backend.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/plugins/upscalerjs.ts', import.meta.url));
 let dir: string;
@@ -33,6 +34,7 @@ const IDENTITY_LAYER = `
   }`;
 
 before(async () => {
+  await useVerificationBackend();
   dir = await mkdtemp(join(tmpdir(), 'onnx-edge-plugins-'));
   example = await loadPlugins([EXAMPLE]);
 });
@@ -43,11 +45,12 @@ test('the example plugin registers MultiplyBeta and PixelShuffle{,2x,3x,4x,8x}',
 });
 
 for (const [className, config, scale] of [['PixelShuffle', { scale: 3 }, 3], ['PixelShuffle2x', {}, 2], ['PixelShuffle4x', {}, 4]] as const) {
-  test(`Conv → MultiplyBeta → ${className} → Conv: Mul and DepthToSpace between channels-first Convs, no Transpose inside`, async () => {
+  // MultiplyBeta after the shuffle: right after a Conv its Mul would be folded into the Conv's weights.
+  test(`Conv → ${className} → MultiplyBeta → Conv: DepthToSpace and Mul between channels-first Convs, no Transpose inside`, async () => {
     const input = tf.input({ shape: [5, 7, 3] });
     let x = tf.layers.conv2d({ filters: 2 * scale * scale, kernelSize: 3, padding: 'same' }).apply(input) as tf.SymbolicTensor;
-    x = customLayer('MultiplyBeta', { beta: 0.2 }).apply(x) as tf.SymbolicTensor;
     x = customLayer(className, config).apply(x) as tf.SymbolicTensor;
+    x = customLayer('MultiplyBeta', { beta: 0.2 }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }).apply(x) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: x });
     randomizeWeights(model, 3);

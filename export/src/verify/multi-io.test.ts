@@ -1,11 +1,15 @@
 // Verification of models with several inputs and outputs: every input gets its own data (index inputs
 // random integers within their Embedding table) and every output is compared.
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { exportModel } from '../export.ts';
 import { checkModel, randomizeWeights } from '../../testing/index.ts';
 import { checkParity, verifyParity } from './parity.ts';
+import { useVerificationBackend } from './backend.ts';
+
+// tfjs' wasm backend, as verification uses it (registered first, so it must be ready before any op).
+before(() => useVerificationBackend());
 
 test('two image inputs, a Concatenate of five merges, two outputs: every output verified', async () => {
   const a = tf.input({ shape: [6, 6, 3], name: 'left' });

@@ -1,9 +1,13 @@
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { exportModel } from '../export.ts';
 import { randomizeWeights, singleLayerModel } from '../../testing/parity.ts';
 import { checkParity, ParityError, verifyParity } from './parity.ts';
+import { useVerificationBackend } from './backend.ts';
+
+// tfjs' wasm backend, as verification uses it (registered first, so it must be ready before any op).
+before(() => useVerificationBackend());
 
 function classifier(seed: number): tf.LayersModel {
   const input = tf.input({ shape: [8, 8, 3] });

@@ -1,12 +1,12 @@
-// `onnx-edge export`: tfjs layers model (model.json or a training run folder) → ONNX file, optionally
-// verified against tfjs and written into a Triton-layout model repository. The contract flags (--labels,
+// `onnx-edge export`: tfjs layers model (model.json or a training run folder) or tfjs graph model → ONNX file,
+// optionally verified against tfjs; a layers model can also go into a Triton-layout model repository. The contract flags (--labels,
 // --input-range, --mean, --std, --channels, --kind, --input-kind, --dataset) take the text the ONNX metadata
 // holds, parsed by the same @onnx-edge/core parsers that read it back.
 import { INPUT_KINDS, OUTPUT_KINDS, parseColor, parseNumberList, parseRange } from '@onnx-edge/core';
 import { formatOptions, parseOptions, UsageError, type Command, type OptionValues } from '@onnx-edge/core/cli';
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '@onnx-edge/export/versions';
 import type { ContractHints } from '@onnx-edge/export';
-import { verificationOptions, verificationRequest } from '../options/verification.ts';
+import { refuseForGraphModels, verificationOptions, verificationRequest } from '../options/verification.ts';
 
 const OPTIONS = {
   output: { flag: 'output', short: 'o', placeholder: 'FILE', kind: { type: 'string' }, help: 'ONNX file to write (written atomically: never a partial file)' },
@@ -65,8 +65,10 @@ function contractHints(values: OptionValues<typeof OPTIONS>): Omit<ContractHints
 
 const help = `Usage: onnx-edge export <model.json|run folder> -o model.onnx [options]
 
-Compiles a tfjs layers model to ONNX (NCHW, BatchNorm folded, opset ${DEFAULT_OPSET} by default). A run folder is a
-training run holding tfjs/model.json (its labels.json, if present, becomes the model's labels).
+Compiles a tfjs layers model or a tfjs graph model (tfjs-converter output) to ONNX (NCHW, BatchNorm folded,
+opset ${DEFAULT_OPSET} by default). A run folder is a training run holding tfjs/model.json (its labels.json, if
+present, becomes the model's labels). A graph model is verified on seeded inputs (two sizes where a dim is
+unknown) against tf.loadGraphModel().executeAsync: every output element within atol + rtol·|ref|.
 
 The model's contract goes into the file's metadata, for the server and the web demo: its input (an image's
 size, channels, layout, value range, mean/std, or a tensor), its output (probabilities, logits, image or
@@ -86,6 +88,24 @@ async function run(argv: string[]): Promise<number> {
   if ((values.repo === undefined) !== (values.name === undefined)) throw new UsageError('--repo and --name go together');
 
   const hints = contractHints(values);
+  const { exportAndVerifyGraph, graphModelJson, refuseClassifierOptions } = await import('../../exporting/export-graph.ts');
+  const graphModel = await graphModelJson(positionals[0]!);
+  if (graphModel) {
+    refuseClassifierOptions(graphModel, { verifyData: values.data, repo: values.repo });
+    refuseForGraphModels({ plugin: values.plugin, 'verify-shape': values.shape, 'verify-range': values.range });
+    await exportAndVerifyGraph({
+      source: graphModel,
+      output: values.output!,
+      opset: values.opset,
+      inputLayout: values.inputLayout,
+      contract: hints,
+      labelsFile: values.labels,
+      verify: verify ? { count: values.count, atol: values.atol, rtol: values.rtol } : undefined,
+      onParity: (parity) => console.log(JSON.stringify(parity)),
+      log: (line) => console.error(line),
+    });
+    return 0;
+  }
   const { exportAndVerify } = await import('../../exporting/export-and-verify.ts');
   const { bytes, report } = await exportAndVerify({
     source: positionals[0]!,

@@ -1,9 +1,9 @@
 // `onnx-edge verify`: checks an exported ONNX file against the tfjs model it came from.
 import { formatOptions, parseOptions, UsageError, type Command } from '@onnx-edge/core/cli';
-import { verificationOptions, verificationRequest } from '../options/verification.ts';
+import { refuseForGraphModels, verificationOptions, verificationRequest } from '../options/verification.ts';
 
 const OPTIONS = {
-  against: { flag: 'against', placeholder: 'PATH', kind: { type: 'string' }, required: true, help: 'the tfjs model.json (or run folder) the ONNX file was exported from (required)' },
+  against: { flag: 'against', placeholder: 'PATH', kind: { type: 'string' }, required: true, help: 'the tfjs model.json (layers or graph model, or a run folder) the ONNX file was exported from (required)' },
   plugin: { flag: 'plugin', placeholder: 'FILE', kind: { type: 'string' }, repeatable: true, help: 'ES module registering custom layer classes (repeatable; docs/PLUGINS.md)' },
   ...verificationOptions(''),
 } as const;
@@ -21,6 +21,14 @@ ${formatOptions(OPTIONS)}`;
 async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(OPTIONS, argv, { positionals: true });
   if (positionals.length !== 1) throw new UsageError('verify takes exactly one .onnx file');
+  const { graphModelJson, refuseClassifierOptions, verifyGraphOnnxFile } = await import('../../exporting/export-graph.ts');
+  const graphModel = await graphModelJson(values.against!);
+  if (graphModel) {
+    refuseClassifierOptions(graphModel, { verifyData: values.data });
+    refuseForGraphModels({ plugin: values.plugin, shape: values.shape, range: values.range, atol: values.atol, rtol: values.rtol });
+    await verifyGraphOnnxFile(positionals[0]!, graphModel, { count: values.count, onParity: (report) => console.log(JSON.stringify(report)) });
+    return 0;
+  }
   const { verifyOnnxFile } = await import('../../exporting/verify-file.ts');
   await verifyOnnxFile(positionals[0]!, values.against!, {
     ...verificationRequest(values),
