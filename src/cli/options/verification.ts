@@ -11,7 +11,7 @@ export function verificationOptions<P extends '' | 'verify-'>(prefix: P) {
       flag: `${prefix}shape`, placeholder: 'SHAPE', kind: { type: 'shapes' }, repeatable: true,
       help: "a size to verify on, one shape per input, batch first: 1x48x80x3 (',' between the inputs' shapes); repeatable. Default: the model's own sizes, unknown dims on two sizes (spatial 64 and 48×80, others 1 and 2)",
     },
-    range: { flag: `${prefix}range`, placeholder: 'LO,HI', kind: { type: 'range' }, help: "value range of the inputs (default: what the model's contract says its image input is fed, --input-range then --mean/--std; else 0,1); data images are scaled to it" },
+    range: { flag: `${prefix}range`, placeholder: 'LO,HI', kind: { type: 'range' }, help: `value range of the inputs (default: what the model's contract says its image input is fed, --input-range then --mean/--std; else 0,1); data images are scaled to it (a value starting with '-' takes '=': --${prefix}range=-1,1)` },
     atol: { flag: 'atol', placeholder: 'X', kind: { type: 'number', min: 0, max: 1e6 }, help: 'absolute tolerance (default 1e-4 × max(1, |LO|, |HI|): float32 rounding grows with the values, 0-255 inputs give a few 1e-4 where 0-1 give 1e-6; graph models 1e-4)' },
     rtol: { flag: 'rtol', placeholder: 'X', kind: { type: 'number', min: 0, max: 1e6 }, help: 'relative tolerance (default 1e-4)' },
   } as const satisfies OptionTable;
