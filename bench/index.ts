@@ -13,6 +13,7 @@ export const benchCommand: Command = dispatcherCommand({
     export: { summary: 'export time, peak memory, ONNX vs tfjs bytes per network', load: async () => (await import('./export.ts')).benchExportCommand },
     'graph-models': { summary: 'published graph models: onnxruntime on the export vs tfjs-wasm on the original, batch 1', load: async () => (await import('./graph-models.ts')).benchGraphModelsCommand },
     browser: { summary: 'web demo latency per image in headless Chromium (WASM, WebGPU)', load: async () => (await import('./browser.ts')).benchBrowserCommand },
+    'real-models': { summary: 'published tfjs models: export ms, onnxruntime vs tfjs-wasm images/s at batch 1', load: async () => (await import('./real-models/command.ts')).benchRealModelsCommand },
     all: { summary: 'every benchmark in one run: results JSON + Markdown table (--quick: a short version)', load: async () => (await import('./all.ts')).benchAllCommand },
   },
 });

@@ -2,12 +2,13 @@
 // table per benchmark (from report.ts), rendered from the combined results JSON.
 import type { InferenceReport } from './inference/measure.ts';
 import type { MachineFacts } from './machine.ts';
+import { formatRealModelsTable, realModelsHeadline, type RealModelsReport } from './real-models/report.ts';
 import {
   fmt, formatBrowserTable, formatConvWidthTable, formatExportTable, formatInferenceTable, formatGraphModelsTable, formatServeTable, formatTrainTable,
   type BrowserRow, type ExportRow, type GraphModelRow, type ServeNetworkLike, type TrainRowLike,
 } from './report.ts';
 
-export type BenchName = 'inference' | 'graph-models' | 'export' | 'train' | 'serve' | 'browser';
+export type BenchName = 'inference' | 'graph-models' | 'export' | 'real-models' | 'train' | 'serve' | 'browser';
 
 export interface AllReport {
   benchmark: 'all';
@@ -69,6 +70,8 @@ export function formatAllReport(report: AllReport): string {
   }
   const exported = r.export as { rows: ExportRow[] } | undefined;
   if (exported) out.push('#### Export (each network in a fresh process)', '', formatExportTable(exported.rows), '');
+  const real = r['real-models'] as RealModelsReport | undefined;
+  if (real) out.push(`#### Published tfjs layers models (the corpus of docs/REAL-MODELS.md, batch 1, ${real.settings.size}×${real.settings.size}, ${real.settings.rounds} interleaved rounds, medians)`, '', realModelsHeadline(real), '', formatRealModelsTable(real), '');
   const train = r.train as { results: TrainRowLike[] } | undefined;
   if (train) out.push('#### Training (tfjs, Adam steps at the tutorial batch sizes)', '', formatTrainTable(train.results), '');
   const serve = r.serve as { results: ServeNetworkLike[]; secondsPerMeasurement?: number } | undefined;

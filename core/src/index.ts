@@ -5,7 +5,7 @@ export {
   INPUT_LAYOUTS, COLOR_ORDERS, INPUT_KINDS, OUTPUT_KINDS, SEED_IMAGE_INPUT, SEED_CONTRACT,
   channelsOf, isImageClassifier, describeInput, describeOutput, describeDataset, softmax, topK,
   type InputLayout, type ColorOrder, type InputKind, type OutputKind, type ImageInput, type TensorInput, type ModelOutput,
-  type ModelContract, type Prediction, type ParityReport,
+  type ModelContract, type Prediction, type ParityReport, type OutputParity, type TfjsDeviation,
 } from './contract.ts';
 export {
   METADATA_KEYS, METADATA_ENTRY_DOCS, ContractError, contractToMetadata, contractFromMetadata, parseRange, parseNumberList, parseColor, parseLabels,

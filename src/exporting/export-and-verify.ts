@@ -6,10 +6,12 @@ import { dirname, join, resolve } from 'node:path';
 import type { ParityReport } from '@onnx-edge/core';
 import { writeFileAtomic } from '@onnx-edge/core/node';
 import {
-  checkParity, exportModel, ModelFileError, readLayersModel, refuseOutputOverInput, resolveModelJson, useVerificationBackend, verifyParity,
-  type ContractHints, type ExportReport, type VerifyOptions,
+  checkParity, describeParity, exportModel, loadPlugins, ModelFileError, rangeFromContract, readLayersModel, refuseOutputOverInput,
+  resolveModelJson, useVerificationBackend, verifyParity, type ContractHints, type ExportReport, type VerifyOptions,
 } from '@onnx-edge/export';
 import { readLabelsFile } from './labels-file.ts';
+
+export type VerificationRequest = Pick<VerifyOptions, 'dataDir' | 'count' | 'shapes' | 'range' | 'atol' | 'rtol'> & { description?: string };
 
 export interface ExportRequest {
   /** model.json, its folder, or a training run folder (tfjs/model.json). */
@@ -25,8 +27,10 @@ export interface ExportRequest {
   contract?: ContractHints;
   /** A file of class names (a JSON array or one per line); default: the run's labels.json beside the model. */
   labelsFile?: string;
-  /** Verify against tfjs on these images (absent: no verification). */
-  verify?: Pick<VerifyOptions, 'dataDir' | 'count'> & { description?: string };
+  /** Verify against tfjs (absent: no verification): data, count, sizes, value range, tolerances. */
+  verify?: VerificationRequest;
+  /** Plugin modules for custom layer classes (loaded before the model). */
+  plugins?: readonly string[];
   /** Called with the parity report before it is checked, so a failing one is still shown. */
   onParity?: (report: ParityReport) => void;
   /** Progress lines, by step: the CLI prints them as they are, the pipeline prefixes the step. */
@@ -59,6 +63,7 @@ export async function exportAndVerify(request: ExportRequest): Promise<ExportOut
     if (!(await stat(folder).then((s) => s.isDirectory(), () => false))) throw new ModelFileError(`output folder ${folder} does not exist`);
   }
   const backend = await useVerificationBackend();
+  const plugins = await loadPlugins(request.plugins ?? []);
   const modelJson = await resolveModelJson(request.source);
   const { model, files, warnings } = await readLayersModel(modelJson);
   try {
@@ -74,13 +79,17 @@ export async function exportAndVerify(request: ExportRequest): Promise<ExportOut
         ...request.contract,
         labels: request.contract?.labels ?? (request.labelsFile ? await readLabelsFile(request.labelsFile) : await runLabels(modelJson)),
       },
+      plugins,
     };
     let { bytes, report } = exportModel(model, exportOptions);
     let parity: ParityReport | undefined;
     if (request.verify) {
       log('verify', `tfjs (${backend}) against onnxruntime-node on ${request.verify.description ?? request.verify.dataDir ?? 'seeded random images'}`);
-      parity = await verifyParity(model, bytes, { ...request.verify, inputLayout: request.inputLayout });
+      // Unless told otherwise, inputs take the values the contract says the model is fed.
+      const range = request.verify.range ?? rangeFromContract(report.contract);
+      parity = await verifyParity(model, bytes, { ...request.verify, range, inputLayout: request.inputLayout });
       request.onParity?.(parity);
+      for (const line of describeParity(parity)) log('verify', line);
       checkParity(parity);
       // The verified figures travel inside the file; the graph and weights are the same bytes as before.
       ({ bytes, report } = exportModel(model, { ...exportOptions, parity }));

@@ -31,6 +31,8 @@ export interface PipelineOptions extends AskedSize {
   port: number;
   retrain: boolean;
   serve: boolean;
+  /** Plugin modules for custom layer classes, loaded for the export and its verification. */
+  plugins?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -87,8 +89,9 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
     source: join(runDir, 'tfjs'),
     output: join(runDir, 'model.onnx'),
     contract: { labels, dataset: data.dataset },
+    plugins: options.plugins,
     verify: { dataDir: heldOut.path, count: heldOut.count, description: heldOut.description },
-    onParity: (parity) => log(`verify: max |Δ| ${parity.maxAbsDiff.toExponential(2)}, top-1 agreement ${(parity.top1Agreement * 100).toFixed(1)}% on ${parity.count} images`),
+    onParity: (parity) => log(`verify: max |Δ| ${parity.maxAbsDiff.toExponential(2)}${parity.top1Agreement === undefined ? '' : `, top-1 agreement ${(parity.top1Agreement * 100).toFixed(1)}%`} on ${parity.count} images`),
     log: (step, line) => log(`${step}: ${line}`),
     displayPath,
   });

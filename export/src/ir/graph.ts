@@ -155,6 +155,12 @@ export class Graph {
     this.nodes = this.nodes.filter((n) => n !== node);
   }
 
+  /** Moves `node` to just after `anchor` in the node order (the caller keeps the order topological). */
+  moveAfter(node: Node, anchor: Node): void {
+    this.nodes = this.nodes.filter((n) => n !== node);
+    this.nodes.splice(this.nodes.indexOf(anchor) + 1, 0, node);
+  }
+
   /** Drops constants nobody uses any more. */
   pruneConstants(): boolean {
     const before = this.constants.length;

@@ -54,7 +54,9 @@ test('export --verify on a run folder writes the ONNX file and parity.json and p
   const lines = result.stdout.trim().split('\n');
   assert.equal(lines.length, 1);
   const report = JSON.parse(lines[0]!);
-  assert.deepEqual(Object.keys(report), ['maxAbsDiff', 'maxRelDiff', 'top1Agreement', 'count']);
+  assert.deepEqual(Object.keys(report), ['maxAbsDiff', 'maxRelDiff', 'top1Agreement', 'count', 'atol', 'rtol', 'sizes', 'outputs']);
+  assert.deepEqual(report.sizes, [[[50, 32, 32, 3]]]);
+  assert.deepEqual(report.outputs.map((o: { name: string }) => o.name), ['probabilities']);
   assert.equal(report.count, 50);
   assert.equal(report.top1Agreement, 1);
   assert.ok(report.maxAbsDiff <= 1e-4);
@@ -119,7 +121,9 @@ test('exports are byte-identical across processes; verify against a different mo
   const result = await cli(['verify', out, '--against', other, '--count', '10']);
   assert.equal(result.status, 1);
   assert.equal(JSON.parse(result.stdout).count, 10);
-  assert.match(result.stderr.trim(), /^onnx-edge verify: ParityError: parity check failed on 10 inputs/);
+  // The per-output lines come first; the error is the last line, and one line.
+  assert.match(result.stderr, /^output 'probabilities': max \|Δ\| /m);
+  assert.match(result.stderr.trim().split('\n').at(-1)!, /^onnx-edge verify: ParityError: parity check failed on 10 inputs: output 'probabilities' /);
   await rm(out);
 });
 

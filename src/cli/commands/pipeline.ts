@@ -21,6 +21,7 @@ const OPTIONS = {
   port: { ...SERVER_OPTIONS.port, env: undefined },
   retrain: { flag: 'retrain', kind: { type: 'boolean' }, help: 'train again even when a finished run matches' },
   noServe: { flag: 'no-serve', kind: { type: 'boolean' }, help: 'stop after writing the model repository' },
+  plugin: { flag: 'plugin', placeholder: 'FILE', kind: { type: 'string' }, repeatable: true, help: 'ES module registering custom layer classes for the export and its verification (repeatable; docs/PLUGINS.md)' },
 } as const;
 
 const help = `Usage: onnx-edge pipeline [options]        (npm start -- [options])
@@ -71,6 +72,7 @@ async function run(argv: string[]): Promise<number> {
     port: values.port ?? OPTIONS.port.default,
     retrain: values.retrain ?? false,
     serve: !values.noServe,
+    plugins: values.plugin,
   };
   const { runPipeline } = await import('../../pipeline/run.ts');
   const { TrainingInterrupted, INTERRUPTED_EXIT_CODE } = await import('@onnx-edge/train');
