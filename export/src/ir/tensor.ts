@@ -1,8 +1,9 @@
 // Constant tensors of the IR: typed data plus a shape, independent of any serialisation format.
 
-export type DataType = 'float32' | 'int64' | 'int32';
+export type DataType = 'float32' | 'float16' | 'int64' | 'int32' | 'int8' | 'uint8' | 'bool';
 
-export type TensorData = Float32Array | BigInt64Array | Int32Array;
+/** float16 values are kept as their IEEE 754 binary16 bit patterns; bool as 0/1 bytes. */
+export type TensorData = Float32Array | Uint16Array | BigInt64Array | Int32Array | Int8Array | Uint8Array;
 
 export interface ConstTensor {
   dtype: DataType;
