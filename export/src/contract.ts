@@ -24,6 +24,7 @@ export const METADATA_KEYS = {
   producerVersion: 'onnx_edge.producer_version',
   parity: 'onnx_edge.parity', // JSON ParityReport, when the export was verified
   dataset: 'onnx_edge.dataset', // e.g. 'cifar10' or 'synthetic'
+  quantization: 'onnx_edge.quantization', // JSON: precision, method, calibration count and hash (quantized models)
 } as const;
 
 export type InputLayout = 'NCHW' | 'NHWC';

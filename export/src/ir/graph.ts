@@ -128,6 +128,20 @@ export class Graph {
     }
   }
 
+  /**
+   * Makes `replacement` the graph output that `output` was, under the output's name (the model's contract);
+   * `output` stays in the graph for its other uses, under a new name.
+   */
+  replaceGraphOutput(output: Value, replacement: Value): void {
+    const index = this.outputs.indexOf(output);
+    if (index < 0) throw new Error(`'${output.name}' is not a graph output`);
+    const name = output.name;
+    output.name = this.uniqueName(`${name}_inner`);
+    this.names.delete(replacement.name);
+    replacement.name = name;
+    this.outputs[index] = replacement;
+  }
+
   /** Replaces one input of a node, keeping use lists right. */
   setNodeInput(node: Node, index: number, value: Value): void {
     const old = node.inputs[index]!;

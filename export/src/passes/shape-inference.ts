@@ -97,6 +97,9 @@ const rules: Record<string, Rule> = {
   Softmax: sameAsInput,
   Clip: sameAsInput,
   BatchNormalization: sameAsInput,
+  QuantizeLinear: sameAsInput,
+  DequantizeLinear: sameAsInput,
+  Cast: sameAsInput,
 };
 
 function sumDims(dims: Dim[]): Dim {

@@ -1,0 +1,70 @@
+// Calibration: the float model runs in onnxruntime-node on real images, with the tensors to be quantized
+// exposed as extra graph outputs, one batch at a time; each batch's values go into fixed-size statistics and
+// are dropped, so memory stays bounded by one batch's activations whatever the image count. The images'
+// pixels are hashed on the way (SHA-256 of their RGB bytes in order), so the quantized file can say exactly
+// which data it was calibrated on.
+import { createHash } from 'node:crypto';
+import * as ort from 'onnxruntime-node';
+import type { Value } from '../ir/graph.ts';
+import { importModel } from '../onnx/import.ts';
+import { serializeModel } from '../onnx/serialize.ts';
+import type { ImageSet } from './images.ts';
+import { toModelInput } from './images.ts';
+import type { ImageInput } from './model-input.ts';
+import { TensorStatistics, type CalibrationMethod, type Range } from './ranges.ts';
+
+export const DEFAULT_CALIBRATION_BATCH = 32;
+
+export interface CalibrationOptions {
+  method: CalibrationMethod;
+  batchSize?: number;
+  /** Called after every batch with the images done so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface Calibration {
+  /** Range of every observed tensor, by name. */
+  ranges: Map<string, Range>;
+  count: number;
+  /** SHA-256 (hex) of the images' RGB bytes, in order. */
+  sha256: string;
+}
+
+/** The float model's bytes with `names` added to its outputs (graph inputs are observed from the feeds). */
+function withExposedOutputs(floatBytes: Uint8Array, names: readonly string[]): Uint8Array {
+  const { graph, opset, metadata, producerVersion } = importModel(floatBytes);
+  const byName = new Map<string, Value>(graph.nodes.flatMap((n) => n.outputs).map((v) => [v.name, v]));
+  for (const name of names) {
+    const value = byName.get(name);
+    if (value && !graph.outputs.includes(value)) graph.outputs.push(value);
+  }
+  return serializeModel(graph, { opset, producerVersion, metadata });
+}
+
+export async function calibrate(floatBytes: Uint8Array, tensors: readonly string[], input: ImageInput, images: ImageSet, options: CalibrationOptions): Promise<Calibration> {
+  const batchSize = options.batchSize ?? DEFAULT_CALIBRATION_BATCH;
+  const withHistogram = options.method !== 'minmax';
+  const statistics = new Map(tensors.map((name) => [name, new TensorStatistics(withHistogram)]));
+  const session = await ort.InferenceSession.create(withExposedOutputs(floatBytes, tensors), { graphOptimizationLevel: 'basic', logSeverityLevel: 3 });
+  const fetches = tensors.filter((name) => name !== input.name);
+  const hash = createHash('sha256');
+  try {
+    for (let start = 0; start < images.count; start += batchSize) {
+      const n = Math.min(batchSize, images.count - start);
+      const pixels = await images.pixels(start, n);
+      hash.update(pixels);
+      const data = toModelInput(pixels, n, input.layout);
+      const results = await session.run({ [input.name]: new ort.Tensor('float32', data, [n, ...input.dims]) }, fetches);
+      statistics.get(input.name)?.add(data);
+      for (const name of fetches) statistics.get(name)!.add(results[name]!.data as Float32Array);
+      options.onProgress?.(start + n, images.count);
+    }
+  } finally {
+    await session.release();
+  }
+  return {
+    ranges: new Map([...statistics].map(([name, stats]) => [name, stats.range(options.method)])),
+    count: images.count,
+    sha256: hash.digest('hex'),
+  };
+}
