@@ -23,11 +23,14 @@ export class TensorStatistics {
   max = -Infinity;
   /** Values seen. */
   count = 0;
-  /** Histogram of |x| over [0, binWidth · HISTOGRAM_BINS): fixed size, the width doubling as larger values come. */
+  /**
+   * Histogram of the non-zero |x| over [0, binWidth · HISTOGRAM_BINS): fixed size, the width doubling as larger
+   * values come. Exact zeros are counted apart: every range holds 0 exactly, so they cost no error whatever
+   * the clip, and after a ReLU (half the values) their spike would dominate the entropy method's comparison.
+   */
   private readonly bins: Float64Array | undefined;
   private binWidth = 0;
-  /** Zeros seen before any non-zero value fixed the first bin width. */
-  private zerosBeforeWidth = 0;
+  zeros = 0;
 
   constructor(withHistogram: boolean) {
     this.bins = withHistogram ? new Float64Array(HISTOGRAM_BINS) : undefined;
@@ -48,15 +51,12 @@ export class TensorStatistics {
   }
 
   private addToHistogram(values: ArrayLike<number>, absMax: number, bins: Float64Array): void {
-    if (absMax === 0 && this.binWidth === 0) {
-      this.zerosBeforeWidth += values.length;
+    if (absMax === 0) {
+      this.zeros += values.length;
       return;
     }
-    if (this.binWidth === 0) {
-      // Slightly wider than the largest magnitude so that it falls inside the last bin.
-      this.binWidth = (absMax / HISTOGRAM_BINS) * (1 + 1e-6);
-      bins[0]! += this.zerosBeforeWidth;
-    }
+    // Slightly wider than the largest magnitude so that it falls inside the last bin.
+    if (this.binWidth === 0) this.binWidth = (absMax / HISTOGRAM_BINS) * (1 + 1e-6);
     while (absMax >= this.binWidth * HISTOGRAM_BINS) {
       // Twice the range: neighbouring bins merge pairwise, no counts are lost or moved across a boundary.
       for (let b = 0; b < HISTOGRAM_BINS / 2; b++) bins[b] = bins[2 * b]! + bins[2 * b + 1]!;
@@ -65,12 +65,17 @@ export class TensorStatistics {
     }
     const inverse = 1 / this.binWidth;
     for (let i = 0; i < values.length; i++) {
-      const b = Math.floor(Math.abs(values[i]!) * inverse);
+      const v = values[i]!;
+      if (v === 0) {
+        this.zeros++;
+        continue;
+      }
+      const b = Math.floor(Math.abs(v) * inverse);
       bins[b < HISTOGRAM_BINS ? b : HISTOGRAM_BINS - 1]!++;
     }
   }
 
-  /** The histogram of magnitudes and its bin width (for tests and the methods below). */
+  /** The histogram of non-zero magnitudes and its bin width (for tests and the methods below). */
   histogram(): { bins: Float64Array; binWidth: number } {
     if (!this.bins) throw new Error('these statistics were collected without a histogram (minmax)');
     return { bins: this.bins, binWidth: this.binWidth };
@@ -81,17 +86,17 @@ export class TensorStatistics {
     if (method === 'minmax' || this.binWidth === 0) return { min: this.min, max: this.max };
     const { bins, binWidth } = this.histogram();
     const threshold = method === 'percentile'
-      ? percentileThreshold(bins, binWidth, PERCENTILE)
+      ? percentileThreshold(bins, binWidth, PERCENTILE, this.zeros)
       : entropyThreshold(bins, binWidth, this.min < 0 ? 128 : 256);
     return { min: Math.max(this.min, -threshold), max: Math.min(this.max, threshold) };
   }
 }
 
-/** The upper edge of the bin where the cumulative count reaches `percent` of all values. */
-export function percentileThreshold(bins: Float64Array, binWidth: number, percent: number): number {
-  const total = bins.reduce((a, b) => a + b, 0);
+/** The upper edge of the bin where the cumulative count (zeros first) reaches `percent` of all values. */
+export function percentileThreshold(bins: Float64Array, binWidth: number, percent: number, zeros = 0): number {
+  const total = bins.reduce((a, b) => a + b, zeros);
   const target = (total * percent) / 100;
-  let cumulative = 0;
+  let cumulative = zeros;
   for (let b = 0; b < bins.length; b++) {
     cumulative += bins[b]!;
     if (cumulative >= target) return (b + 1) * binWidth;

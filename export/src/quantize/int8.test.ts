@@ -1,0 +1,124 @@
+// int8 end to end on a small classifier with every op class of the plan: calibrated on real CIFAR-10 images,
+// checked by the official checker, run and fused by onnxruntime, compared with its float original.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { loadCifar, registerWasmTrainingKernels, toNHWCFloat } from '@onnx-edge/train';
+import { sharedData, sharedDataSkip } from '@onnx-edge/train/data/test-support';
+import { METADATA_KEYS } from '../contract.ts';
+import { importModel } from '../onnx/import.ts';
+import { readOnnxMetadata } from '../onnx/metadata.ts';
+import { checkModel } from '../testing/checker.ts';
+import { ortOptimizedOps, trainedSmallClassifierOnnx } from '../testing/quantize-fixtures.ts';
+import { useVerificationBackend } from '../verify/backend.ts';
+import { compareWithFloat } from './compare.ts';
+import { openImages } from './images.ts';
+import { imageInputOf } from './model-input.ts';
+import { quantizeModel, type Int8Options } from './quantize.ts';
+
+const sample = sharedData('cifar10-sample');
+const skip = sharedDataSkip('cifar10-sample');
+const CIFAR_LABELS = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+
+let floatBytes: Uint8Array;
+before(async () => {
+  if (skip) return;
+  await useVerificationBackend();
+  registerWasmTrainingKernels();
+  // Trained on the sample's last 2,000 images; calibration and comparison use its first ones.
+  const dataset = await loadCifar(sample);
+  floatBytes = await trainedSmallClassifierOnnx(toNHWCFloat(dataset, 8000, 2000), dataset.labels.subarray(8000, 10000));
+});
+
+async function int8(options: Partial<Int8Options> = {}): Promise<Uint8Array> {
+  return (await quantizeModel(floatBytes, { precision: 'int8', calibration: sample, calibrationCount: 64, ...options })).serialize();
+}
+
+async function agreement(bytes: Uint8Array) {
+  const { graph, metadata } = importModel(floatBytes);
+  const input = imageInputOf(graph, Object.fromEntries(metadata));
+  return compareWithFloat(floatBytes, bytes, input, await openImages(sample, { limit: 300, labels: CIFAR_LABELS }));
+}
+
+test('int8: every Conv, the Gemm and the ops between become integer kernels in onnxruntime; the checker accepts the file', { skip }, async () => {
+  const bytes = await int8();
+  checkModel(bytes);
+  const floatOps = importModel(floatBytes).graph.countOps();
+  const ops = await ortOptimizedOps(bytes);
+  assert.equal(ops.QLinearConv, floatOps.Conv, JSON.stringify(ops));
+  for (const fused of ['QGemm', 'QLinearConcat', 'QLinearAdd', 'QLinearGlobalAveragePool']) assert.equal(ops[fused], 1, `${fused} in ${JSON.stringify(ops)}`);
+  for (const float of ['Conv', 'Gemm', 'Concat', 'Add', 'GlobalAveragePool', 'Relu']) assert.equal(ops[float], undefined, `float ${float} left in ${JSON.stringify(ops)}`);
+  // One QuantizeLinear at the float input, one DequantizeLinear before the float Softmax: nothing else floats.
+  assert.equal(ops.QuantizeLinear, 1);
+  assert.equal(ops.DequantizeLinear, 1);
+  const report = await agreement(bytes);
+  assert.ok(report.top1Agreement >= 0.95, `top-1 agreement ${report.top1Agreement}`);
+  assert.ok(report.maxAbsDiff < 0.1, `max |Δp| ${report.maxAbsDiff}`);
+  assert.ok(report.accuracyDrop !== undefined && Math.abs(report.accuracyDrop) < 3, `accuracy drop ${report.accuracyDrop} points`);
+});
+
+test('int8: the metadata contract is kept and the quantization recorded (method, count, hash of the pixels)', { skip }, async () => {
+  const bytes = await int8({ method: 'percentile', calibrationCount: 40 });
+  const before = readOnnxMetadata(floatBytes);
+  const after = readOnnxMetadata(bytes);
+  for (const key of [METADATA_KEYS.labels, METADATA_KEYS.inputLayout, METADATA_KEYS.inputScale, METADATA_KEYS.inputColor, METADATA_KEYS.sourceModelSha256, METADATA_KEYS.dataset]) {
+    assert.equal(after[key], before[key], key);
+  }
+  const record = JSON.parse(after[METADATA_KEYS.quantization]!);
+  assert.equal(record.precision, 'int8');
+  assert.equal(record.method, 'percentile');
+  assert.equal(record.calibrationCount, 40);
+  assert.equal(record.floatModelSha256, createHash('sha256').update(floatBytes).digest('hex'));
+  // Independent: the first 40 records of the sample's first file, each planar image re-interleaved to RGB.
+  const records = (await readFile(join(sample, 'sample_batch_000.bin'))).subarray(0, 40 * 3073);
+  const hash = createHash('sha256');
+  for (let r = 0; r < 40; r++) {
+    const planes = records.subarray(r * 3073 + 1, (r + 1) * 3073);
+    hash.update(Uint8Array.from({ length: 3072 }, (_, i) => planes[(i % 3) * 1024 + Math.floor(i / 3)]!));
+  }
+  assert.equal(record.calibrationSha256, hash.digest('hex'));
+});
+
+/** The initializer a weighted node's weight input dequantizes, or undefined when the weight is float. */
+function weightScales(bytes: Uint8Array, opType: string) {
+  const { graph } = importModel(bytes);
+  return graph.nodes.filter((n) => n.opType === opType).map((n) => {
+    const dq = n.inputs[1]!.producer;
+    return dq?.opType === 'DequantizeLinear' ? { quantized: dq.inputs[0]!.constant!, scale: dq.inputs[1]!.constant!, axis: dq.attr('axis')?.value } : undefined;
+  });
+}
+
+test('int8: per-channel weights carry one scale per output channel (Conv axis 0, Gemm [in,out] axis 1); per-tensor one', { skip }, async () => {
+  const perChannel = await int8();
+  for (const w of weightScales(perChannel, 'Conv')) {
+    assert.equal(w!.quantized.dtype, 'int8');
+    assert.deepEqual(w!.scale.shape, [w!.quantized.shape[0]]);
+    assert.equal(w!.axis, 0);
+  }
+  const [gemm] = weightScales(perChannel, 'Gemm');
+  assert.deepEqual(gemm!.scale.shape, [10]);
+  assert.equal(gemm!.axis, 1);
+  const perTensor = await int8({ perChannel: false });
+  for (const w of [...weightScales(perTensor, 'Conv'), ...weightScales(perTensor, 'Gemm')]) {
+    assert.deepEqual(w!.scale.shape, []);
+    assert.equal(w!.axis, undefined);
+  }
+  checkModel(perTensor);
+  assert.ok((await agreement(perTensor)).top1Agreement >= 0.9);
+});
+
+test('int8: the first and last weighted layers can stay float', { skip }, async () => {
+  const bytes = await int8({ keepFloat: { first: true, last: true }, method: 'entropy' });
+  const convs = weightScales(bytes, 'Conv');
+  assert.equal(convs[0], undefined, 'the first Conv keeps float weights');
+  assert.ok(convs.slice(1).every(Boolean));
+  assert.deepEqual(weightScales(bytes, 'Gemm'), [undefined]);
+  const record = JSON.parse(readOnnxMetadata(bytes)[METADATA_KEYS.quantization]!);
+  assert.equal(record.keptFloat.length, 2);
+  checkModel(bytes);
+  const ops = await ortOptimizedOps(bytes);
+  assert.equal(ops.QLinearConv, convs.length - 1);
+  assert.ok((await agreement(bytes)).top1Agreement >= 0.95);
+});
