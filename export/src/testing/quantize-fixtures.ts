@@ -38,6 +38,16 @@ export function smallClassifier(seed = 1): tf.LayersModel {
   return tf.model({ inputs: input, outputs: output });
 }
 
+/** The small classifier as exported, untrained (its seeded initial weights). */
+export function smallClassifierOnnx(seed = 1): Uint8Array {
+  const model = smallClassifier(seed);
+  try {
+    return exportModel(model, { dataset: 'cifar10' }).bytes;
+  } finally {
+    model.dispose();
+  }
+}
+
 /**
  * The small classifier trained for two passes over `images` (NHWC, [0,1]) so that its predictions spread over the
  * classes (an untrained one answers one class for everything, which any quantization agrees with), exported.
