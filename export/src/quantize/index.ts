@@ -6,3 +6,4 @@ export { imageInputOf, type ImageInput } from './model-input.ts';
 export { CALIBRATION_METHODS, type CalibrationMethod } from './ranges.ts';
 export { FLOAT32_OPS } from './convert-fp16.ts';
 export { QuantizeError } from './errors.ts';
+export { quantizeVerified, type VerifyQuantizedOptions, type VerifiedQuantization } from './verified.ts';
