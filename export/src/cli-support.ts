@@ -8,6 +8,8 @@ import { exportModel } from './export.ts';
 import { writeFileAtomic } from './io/atomic-write.ts';
 import { loadLayersModelFromFile, ModelFileError, resolveModelJson } from './io/load-model.ts';
 import { readOnnxMetadata } from './onnx/metadata.ts';
+import type { QuantizeOptions } from './quantize/quantize.ts';
+import type { VerifyQuantizedOptions } from './quantize/verified.ts';
 import { useVerificationBackend } from './verify/backend.ts';
 import { checkParity, verifyParity, type VerifyOptions } from './verify/parity.ts';
 
@@ -19,6 +21,8 @@ export interface ExportFromPathOptions {
   repository?: { repo: string; name: string };
   /** Called with the parity report before it is checked (the CLI prints it even when it fails). */
   onParity?: (report: ParityReport) => void;
+  /** Writes an int8 or fp16 version of the verified float export instead (verified against it on `data`). */
+  quantize?: { options: QuantizeOptions; verify?: VerifyQuantizedOptions };
 }
 
 export interface ExportFromPathResult {
@@ -70,9 +74,16 @@ export async function exportModelFromPath(source: string, options: ExportFromPat
     // The verified numbers travel inside the file; the graph and weights are the same bytes as before.
     ({ bytes, report } = exportModel(model, { ...exportOptions, parity }));
   }
-  const ops = Object.values(report.opCounts).reduce((a, b) => a + b, 0);
-  const summary = `${ops} nodes, ${report.parameters.toLocaleString('en-US')} parameters, opset ${report.opset}, exported in ${report.timings.totalMs.toFixed(0)} ms`;
   const messages: string[] = [];
+  if (options.quantize) {
+    const { quantizeVerified } = await import('./quantize/verified.ts');
+    const quantized = await quantizeVerified(bytes, options.quantize.options, options.quantize.verify);
+    bytes = quantized.bytes;
+    messages.push(...quantized.warnings.map((w) => `warning: ${w}`));
+  }
+  const ops = Object.values(report.opCounts).reduce((a, b) => a + b, 0);
+  const precision = options.quantize ? `${options.quantize.options.precision}, ` : '';
+  const summary = `${precision}${ops} nodes, ${report.parameters.toLocaleString('en-US')} parameters, opset ${report.opset}, exported in ${report.timings.totalMs.toFixed(0)} ms`;
   if (options.output) {
     await writeFileAtomic(options.output, bytes);
     messages.push(`wrote ${options.output} (${summary})`);

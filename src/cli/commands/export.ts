@@ -1,6 +1,7 @@
 // `onnx-edge export`: tfjs layers model (model.json or a training run folder) → ONNX file, optionally
 // verified against tfjs and written into a Triton-layout model repository.
-import { choiceFlag, intFlag, parseFlags, UsageError, type Command } from '../kit.ts';
+import { choiceFlag, intFlag, numberFlag, parseFlags, UsageError, type Command } from '../kit.ts';
+import { progressBar, quantizationFlags, quantizationFlagsHelp, quantizationOptions } from './quantize.ts';
 
 const help = `Usage: onnx-edge export <model.json|run folder> -o model.onnx [options]
 
@@ -19,6 +20,12 @@ Options:
   --verify-count <N>       number of images to verify on (default 100); implies --verify
   --repo <DIR>             also write the model into a model repository (Triton layout) ...
   --name <NAME>            ... under this model name (required with --repo)
+  --precision <P>          fp32 (default), int8 or fp16: write a quantized version of the (verified) float
+                           export, as 'onnx-edge quantize' makes it; with --verify-data it is verified
+                           against the float export too (one more JSON line) and fails beyond
+                           --max-accuracy-drop points (default 1)
+${quantizationFlagsHelp}
+  --max-accuracy-drop <P>  largest accepted accuracy drop of the quantized model, in points
   -h, --help               show this help`;
 
 const options = {
@@ -30,6 +37,9 @@ const options = {
   'verify-count': { type: 'string' },
   repo: { type: 'string' },
   name: { type: 'string' },
+  precision: { type: 'string' },
+  ...quantizationFlags,
+  'max-accuracy-drop': { type: 'string' },
 } as const;
 
 async function run(argv: string[]): Promise<number> {
@@ -43,6 +53,15 @@ async function run(argv: string[]): Promise<number> {
   if (!values.output && !values.repo) throw new UsageError('give an output file with -o (or a model repository with --repo)');
   if ((values.repo === undefined) !== (values.name === undefined)) throw new UsageError('--repo and --name go together');
 
+  const precision = choiceFlag('precision', values.precision, ['fp32', 'int8', 'fp16'] as const) ?? 'fp32';
+  const maxDrop = numberFlag('max-accuracy-drop', values['max-accuracy-drop'], 0, 100);
+  if (precision === 'fp32' && (maxDrop !== undefined || Object.keys(quantizationFlags).some((f) => values[f as keyof typeof quantizationFlags] !== undefined))) {
+    throw new UsageError('the quantization flags need --precision int8 or fp16');
+  }
+  const chosen = precision === 'fp32' ? undefined : await quantizationOptions(precision, values);
+  const bar = progressBar('calibrating');
+  const quantize = chosen?.precision === 'int8' ? { ...chosen, onProgress: bar.update } : chosen;
+  const { DEFAULT_MAX_ACCURACY_DROP } = await import('@onnx-edge/export/quantize');
   const { exportModelFromPath } = await import('@onnx-edge/export/cli-support');
   const result = await exportModelFromPath(positionals[0]!, {
     opset,
@@ -52,7 +71,16 @@ async function run(argv: string[]): Promise<number> {
     repository: values.repo ? { repo: values.repo, name: values.name! } : undefined,
     // Printed before the check, so a failed verification still shows its numbers.
     onParity: (report) => console.log(JSON.stringify(report)),
-  });
+    quantize: quantize && {
+      options: quantize,
+      verify: values['verify-data'] === undefined ? undefined : {
+        data: values['verify-data'],
+        count: verifyCount,
+        maxAccuracyDrop: maxDrop ?? DEFAULT_MAX_ACCURACY_DROP,
+        onReport: (report) => console.log(JSON.stringify(report)),
+      },
+    },
+  }).finally(() => bar.done());
   for (const line of result.messages) console.error(line);
   return 0;
 }
