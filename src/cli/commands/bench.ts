@@ -6,6 +6,7 @@ const subcommands: Record<string, { summary: string; load: () => Promise<Command
   train: { summary: 'training images/s per backend and network', load: async () => (await import('../../../bench/train.ts')).benchTrainCommand },
   serve: { summary: 'server req/s and p50/p99 vs raw onnxruntime-node', load: async () => (await import('../../../bench/serve/command.ts')).benchServeCommand },
   inference: { summary: 'onnxruntime on the export vs tfjs, images/s and share of the MatMul peak', load: async () => (await import('../../../bench/inference/command.ts')).benchInferenceCommand },
+  quantized: { summary: 'int8 vs float32 in onnxruntime-node (images/s, each precision\'s MatMul peak) and file sizes', load: async () => (await import('../../../bench/quantized.ts')).benchQuantizedCommand },
   export: { summary: 'export time, peak memory, ONNX vs tfjs bytes per network', load: async () => (await import('../../../bench/export.ts')).benchExportCommand },
   browser: { summary: 'web demo latency per image in headless Chromium (WASM, WebGPU)', load: async () => (await import('../../../bench/browser.ts')).benchBrowserCommand },
   all: { summary: 'every benchmark in one run: results JSON + Markdown table (--quick: a short version)', load: async () => (await import('../../../bench/all.ts')).benchAllCommand },
