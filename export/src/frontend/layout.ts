@@ -50,9 +50,14 @@ export function irAxis(perm: readonly number[], tfAxis: number): number {
   return perm.indexOf(axis);
 }
 
-/** The IR shape of a tfjs shape laid out with `perm`; the unknown batch dimension becomes symbolic 'N'. */
-export function irShape(shape: TfShape, perm: readonly number[], batchName = 'N'): (number | string)[] {
-  return perm.map((axis) => shape[axis] ?? (axis === 0 ? batchName : `${batchName}_d${axis}`));
+/**
+ * The IR shape of a tfjs shape laid out with `perm`; the unknown batch dimension becomes symbolic 'N', other
+ * unknown dimensions `<prefix>_d<axis>`. Equal names claim equal sizes (onnxruntime plans buffer reuse on
+ * them), so a tensor whose unknown sizes may differ from the input's (after an upsampling or a stride) takes
+ * its own prefix.
+ */
+export function irShape(shape: TfShape, perm: readonly number[], batchName = 'N', prefix = batchName): (number | string)[] {
+  return perm.map((axis) => shape[axis] ?? (axis === 0 ? batchName : `${prefix}_d${axis}`));
 }
 
 /**

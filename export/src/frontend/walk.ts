@@ -62,7 +62,7 @@ export class ModelWalker {
       let value = ctx.inLayout(ref, identityPerm(output.shape.length));
       // A graph output must be produced by its own node: not an input, a constant or another output.
       if (value.producer === undefined || this.graph.outputs.includes(value)) value = ctx.node('Identity', [value]);
-      value.shape = irShape(output.shape, identityPerm(output.shape.length));
+      value.shape = irShape(output.shape, identityPerm(output.shape.length), 'N', name);
       this.graph.markOutput(value, name);
     });
     return this.graph;
@@ -116,7 +116,7 @@ export class ModelWalker {
 
   private withShape(output: { value: TensorRef['value']; perm: number[]; featureOrder?: Int32Array }, shape: TensorRef['shape']): TensorRef {
     if (output.featureOrder) output.value.shape ??= [shape[0] ?? 'N', output.featureOrder.length];
-    else output.value.shape ??= irShape(shape, output.perm);
+    else output.value.shape ??= irShape(shape, output.perm, 'N', output.value.name);
     return { ...output, shape };
   }
 

@@ -111,6 +111,8 @@ export function planInt8(graph: Graph, keepFloat: KeepFloat): Int8Plan {
     for (const v of node.inputs) if (isFloatActivation(v)) tensors.add(resolve(v));
     tensors.add(node.outputs[0]!);
   }
+  // A tensor nothing reads (a graph output only) needs no pair: its DequantizeLinear would feed nobody.
+  for (const v of tensors) if (v.uses.length === 0) tensors.delete(v);
   const rangeOf = new Map<Value, Value>();
   for (const v of tensors) rangeOf.set(v, v);
   for (const relu of foldedRelus) {
