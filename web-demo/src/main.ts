@@ -5,7 +5,7 @@ import { readOnnxMetadata } from '@onnx-edge/export/onnx/metadata';
 import { decodeForNetwork, InputError, type NetworkImage } from './decode.ts';
 import { listModels, loadModelBytes, ModelError, type ModelEntry } from './model-store.ts';
 import { enableOfflineReload } from './offline.ts';
-import { loadModel, releaseModel, requestedProvider, serialized, timeInference, type LoadedModel } from './runtime.ts';
+import { Fp16Unavailable, loadModel, quantizationOf, releaseModel, requestedProvider, serialized, timeInference, type LoadedModel } from './runtime.ts';
 import * as view from './view.ts';
 
 const TOP_K = 5;
@@ -64,7 +64,14 @@ async function loadActiveModel(entry: ModelEntry, reclassify: boolean): Promise<
     const declaredLayout = metadata[METADATA_KEYS.inputLayout] ?? entry.inputLayout ?? 'NCHW';
     const layout: InputLayout = declaredLayout.toUpperCase() === 'NHWC' ? 'NHWC' : 'NCHW';
     view.setState('loading-model', `Starting onnxruntime-web for ${entry.name}…`);
-    const model = await loadModel(bytes, layout, forcedProvider);
+    const quantization = quantizationOf(metadata);
+    const model = await loadModel(bytes, layout, forcedProvider, quantization.precision).catch(async (error: unknown) => {
+      const float = models.find((m) => m.sha256 !== undefined && m.sha256 === quantization.floatModelSha256);
+      if (!(error instanceof Fp16Unavailable) || !float) throw error;
+      // The float original from the same server, in place of the fp16 model this browser cannot run.
+      const fallback = await loadModel((await loadModelBytes(float, () => {})).bytes, layout, forcedProvider);
+      return { ...fallback, provider: { ...fallback.provider, note: `${error.message}: running the float model ${float.name} instead.` } };
+    });
     view.showProvider(model.provider, forcedProvider !== undefined);
     view.showLoadTimings(model.sessionMs, model.firstInferenceMs);
     view.showModelInfo(entry, labels, fromCache);

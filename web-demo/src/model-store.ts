@@ -7,6 +7,8 @@ export interface ModelEntry {
   version: string;
   labels?: string[];
   inputLayout?: string;
+  /** SHA-256 of the model file (lets a quantized model find its float original). */
+  sha256?: string;
   onnx: string;
 }
 

@@ -3,7 +3,7 @@
 // each step. All runtime files come from our own origin (/ort/, copied there by the build).
 import type * as OrtWeb from 'onnxruntime-web';
 import {
-  IMAGE_CHANNELS, IMAGE_SIZE, PROBABILITIES_NAME, pixelsToInput, softmax, type InputLayout,
+  IMAGE_CHANNELS, IMAGE_SIZE, METADATA_KEYS, PROBABILITIES_NAME, pixelsToInput, softmax, type InputLayout,
 } from '@onnx-edge/export/contract';
 
 type Ort = typeof OrtWeb;
@@ -21,7 +21,31 @@ export interface ProviderReport {
 
 /** The parts of WebGPU this file touches (lib.dom does not declare them yet). */
 interface GpuAdapterInfo { vendor?: string; architecture?: string; description?: string }
-interface GpuLike { requestAdapter(): Promise<{ info?: GpuAdapterInfo } | null> }
+interface GpuLike { requestAdapter(): Promise<{ info?: GpuAdapterInfo; features?: { has(name: string): boolean } } | null> }
+
+/** How a model file was quantized (its onnx_edge.quantization record), or 'fp32'. */
+export type Precision = 'fp32' | 'int8' | 'fp16';
+
+export interface Quantization {
+  precision: Precision;
+  /** SHA-256 of the float file a quantized one was made from: the float model to fall back to. */
+  floatModelSha256?: string;
+}
+
+export function quantizationOf(metadata: Record<string, string | undefined>): Quantization {
+  try {
+    const record = JSON.parse(metadata[METADATA_KEYS.quantization] ?? '{}') as { precision?: unknown; floatModelSha256?: unknown };
+    const precision = record.precision === 'int8' || record.precision === 'fp16' ? record.precision : 'fp32';
+    return { precision, ...(typeof record.floatModelSha256 === 'string' ? { floatModelSha256: record.floatModelSha256 } : {}) };
+  } catch {
+    return { precision: 'fp32' };
+  }
+}
+
+/** An fp16 model where WebGPU with shader-f16 is not available: the page runs the float model instead. */
+export class Fp16Unavailable extends Error {
+  override name = 'Fp16Unavailable';
+}
 
 /** ?ep=webgpu|wasm forces a provider; anything else means "WebGPU if possible". */
 export function requestedProvider(search: string): ExecutionProvider | undefined {
@@ -29,12 +53,13 @@ export function requestedProvider(search: string): ExecutionProvider | undefined
   return ep === 'webgpu' || ep === 'wasm' ? ep : undefined;
 }
 
-/** Whether WebGPU can run here; the reason when it cannot. */
-async function probeWebGpu(): Promise<{ ok: true } | { ok: false; reason: string }> {
+/** Whether WebGPU can run here (and with float16 shaders); the reason when it cannot. */
+async function probeWebGpu(): Promise<{ ok: true; shaderF16: boolean } | { ok: false; reason: string }> {
   const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
   if (!gpu) return { ok: false, reason: 'this browser does not offer WebGPU' };
   try {
-    return (await gpu.requestAdapter()) ? { ok: true } : { ok: false, reason: 'no WebGPU adapter is available (GPU blocked or disabled)' };
+    const adapter = await gpu.requestAdapter();
+    return adapter ? { ok: true, shaderF16: adapter.features?.has('shader-f16') ?? false } : { ok: false, reason: 'no WebGPU adapter is available (GPU blocked or disabled)' };
   } catch (error) {
     return { ok: false, reason: `requesting a WebGPU adapter failed: ${(error as Error).message}` };
   }
@@ -78,7 +103,18 @@ export interface LoadedModel {
  * Creates the session on the best available provider and runs it once (the first, slowest inference).
  * Where WebGPU is there but fails on this model, it starts again on WASM and says so.
  */
-export async function loadModel(bytes: Uint8Array, layout: InputLayout, forced: ExecutionProvider | undefined): Promise<LoadedModel> {
+export async function loadModel(bytes: Uint8Array, layout: InputLayout, forced: ExecutionProvider | undefined, precision: Precision = 'fp32'): Promise<LoadedModel> {
+  if (precision === 'int8') {
+    // onnxruntime-web's WebGPU provider has no integer kernels: int8 runs on WASM's (QLinearConv, …).
+    const note = forced === 'webgpu' ? 'int8 models run on WebAssembly (WASM): onnxruntime-web has no WebGPU integer kernels.' : undefined;
+    return startSession(await loadRuntime('wasm'), bytes, layout, 'wasm', note);
+  }
+  if (precision === 'fp16') {
+    const probe = forced === 'wasm' ? { ok: false as const, reason: 'WASM was asked for (?ep=wasm)' } : await probeWebGpu();
+    if (!probe.ok) throw new Fp16Unavailable(`float16 runs on WebGPU, which is not used here (${probe.reason})`);
+    if (!probe.shaderF16) throw new Fp16Unavailable("this WebGPU adapter has no float16 shaders (the 'shader-f16' feature)");
+    return startSession(await loadRuntime('webgpu'), bytes, layout, 'webgpu');
+  }
   if ((forced ?? 'webgpu') === 'wasm') return startSession(await loadRuntime('wasm'), bytes, layout, 'wasm');
   const probe = await probeWebGpu();
   if (!probe.ok) return startSession(await loadRuntime('wasm'), bytes, layout, 'wasm', `WebGPU is unavailable (${probe.reason}); running on WebAssembly (WASM) instead.`);
