@@ -102,7 +102,7 @@ describe('quantized models in the web demo', { skip: missing && process.env.CI !
         const page = await browser.newPage();
         await page.goto(`${server.url}/?model=inception10-fp16`);
         const shaderF16 = await page.evaluate(async () => {
-          const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ features: { has(f: string): boolean } } | null> } }).gpu;
+          const { gpu } = (globalThis as unknown as { navigator: { gpu?: { requestAdapter(): Promise<{ features: { has(f: string): boolean } } | null> } } }).navigator;
           return (await gpu?.requestAdapter())?.features.has('shader-f16') ?? false;
         });
         assert.equal(await waitForState(page, ['ready', 'error'], 90_000), 'ready', await visibleError(page));

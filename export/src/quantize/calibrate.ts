@@ -11,12 +11,15 @@ import { serializeModel } from '../onnx/serialize.ts';
 import type { ImageSet } from './images.ts';
 import { toModelInput } from './images.ts';
 import type { ImageInput } from './model-input.ts';
+import { ChannelMeans } from './bias-correction.ts';
 import { TensorStatistics, type CalibrationMethod, type Range } from './ranges.ts';
 
 export const DEFAULT_CALIBRATION_BATCH = 32;
 
 export interface CalibrationOptions {
   method: CalibrationMethod;
+  /** Tensors whose per-channel means to measure too (for bias correction), with their channel axis. */
+  channelMeans?: readonly { name: string; axis: number }[];
   batchSize?: number;
   /** Called after every batch with the images done so far. */
   onProgress?: (done: number, total: number) => void;
@@ -25,6 +28,8 @@ export interface CalibrationOptions {
 export interface Calibration {
   /** Range of every observed tensor, by name. */
   ranges: Map<string, Range>;
+  /** Per-channel means of the tensors asked for in `channelMeans`, by name. */
+  means: Map<string, Float64Array>;
   count: number;
   /** SHA-256 (hex) of the images' RGB bytes, in order. */
   sha256: string;
@@ -45,8 +50,10 @@ export async function calibrate(floatBytes: Uint8Array, tensors: readonly string
   const batchSize = options.batchSize ?? DEFAULT_CALIBRATION_BATCH;
   const withHistogram = options.method !== 'minmax';
   const statistics = new Map(tensors.map((name) => [name, new TensorStatistics(withHistogram)]));
-  const session = await ort.InferenceSession.create(withExposedOutputs(floatBytes, tensors), { graphOptimizationLevel: 'basic', logSeverityLevel: 3 });
-  const fetches = tensors.filter((name) => name !== input.name);
+  const channelMeans = new Map((options.channelMeans ?? []).map(({ name, axis }) => [name, new ChannelMeans(axis)]));
+  const observed = [...new Set([...tensors, ...channelMeans.keys()])];
+  const session = await ort.InferenceSession.create(withExposedOutputs(floatBytes, observed), { graphOptimizationLevel: 'basic', logSeverityLevel: 3 });
+  const fetches = observed.filter((name) => name !== input.name);
   const hash = createHash('sha256');
   try {
     for (let start = 0; start < images.count; start += batchSize) {
@@ -54,9 +61,15 @@ export async function calibrate(floatBytes: Uint8Array, tensors: readonly string
       const pixels = await images.pixels(start, n);
       hash.update(pixels);
       const data = toModelInput(pixels, n, input.layout);
-      const results = await session.run({ [input.name]: new ort.Tensor('float32', data, [n, ...input.dims]) }, fetches);
+      const dims = [n, ...input.dims];
+      const results = await session.run({ [input.name]: new ort.Tensor('float32', data, dims) }, fetches);
       statistics.get(input.name)?.add(data);
-      for (const name of fetches) statistics.get(name)!.add(results[name]!.data as Float32Array);
+      channelMeans.get(input.name)?.add(data, dims);
+      for (const name of fetches) {
+        const result = results[name]!;
+        statistics.get(name)?.add(result.data as Float32Array);
+        channelMeans.get(name)?.add(result.data as Float32Array, result.dims);
+      }
       options.onProgress?.(start + n, images.count);
     }
   } finally {
@@ -64,6 +77,7 @@ export async function calibrate(floatBytes: Uint8Array, tensors: readonly string
   }
   return {
     ranges: new Map([...statistics].map(([name, stats]) => [name, stats.range(options.method)])),
+    means: new Map([...channelMeans].map(([name, means]) => [name, means.means()])),
     count: images.count,
     sha256: hash.digest('hex'),
   };

@@ -7,14 +7,17 @@
 // onnxruntime then fuses DequantizeLinear → op → QuantizeLinear groups into its integer kernels; any other
 // runtime can still run the file as float ops.
 import type { Graph, Node, Value } from '../ir/graph.ts';
-import type { ConstTensor } from '../ir/tensor.ts';
-import { activationParams, quantizeBias, quantizeWeights, type QuantParams } from './arithmetic.ts';
+import { sizeOf, type ConstTensor } from '../ir/tensor.ts';
+import { activationParams, quantizeBias, quantizeWeights, type QuantizedWeights, type QuantParams } from './arithmetic.ts';
+import { correctedBias } from './bias-correction.ts';
 import type { Int8Plan } from './int8-plan.ts';
 import type { Range } from './ranges.ts';
 
 export interface QdqOptions {
   /** One weight scale per output channel (else one per tensor). */
   perChannel: boolean;
+  /** Per-channel means of weighted nodes' inputs: their biases absorb the mean rounding error (bias-correction.ts). */
+  inputMeans?: ReadonlyMap<Node, Float64Array>;
 }
 
 const scalar = <T extends ConstTensor['data']>(dtype: ConstTensor['dtype'], data: T): ConstTensor => ({ dtype, shape: [], data });
@@ -63,19 +66,38 @@ function dequantized(graph: Graph, name: string, quantized: ConstTensor, scales:
   return dq.outputs[0]!;
 }
 
+/** The bias with the weights' mean rounding error taken out; the node's own bias when there are no means. */
+function biasFor(node: Node, w: ConstTensor, quantized: QuantizedWeights, channelAxis: number, means: Float64Array | undefined): { name: string; data: Float32Array } | undefined {
+  const bias = node.inputs[2];
+  const data = bias?.constant!.data as Float32Array | undefined;
+  const name = bias?.name ?? `${node.name}/bias`;
+  if (!means) return data && { name, data };
+  const { scales } = quantized;
+  const inner = sizeOf(w.shape.slice(channelAxis + 1));
+  const rounded = Float32Array.from(quantized.data, (q, i) => q * scales[scales.length === 1 ? 0 : Math.floor(i / inner) % scales.length]!);
+  const kind = node.opType === 'Conv' ? { opType: 'Conv' as const, group: (node.attr('group')?.value as number | undefined) ?? 1 } : { opType: 'Gemm' as const, transB: node.attr('transB')?.value === 1 };
+  return { name, data: correctedBias(kind, w.data as Float32Array, rounded, w.shape, data, means) };
+}
+
 function quantizeWeighted(graph: Graph, node: Node, channelAxis: number, inputScale: number, options: QdqOptions): void {
   const weight = node.inputs[1]!;
   const w = weight.constant!;
-  const { data, scales } = quantizeWeights(w.data as Float32Array, w.shape, options.perChannel ? channelAxis : undefined);
+  const quantized = quantizeWeights(w.data as Float32Array, w.shape, options.perChannel ? channelAxis : undefined);
+  const { data, scales } = quantized;
   const channels = options.perChannel ? scales.length : 1;
   const weightZeroPoint: ConstTensor = options.perChannel ? { dtype: 'int8', shape: [channels], data: new Int8Array(channels) } : scalar('int8', new Int8Array(1));
   graph.setNodeInput(node, 1, dequantized(graph, weight.name, { dtype: 'int8', shape: [...w.shape], data }, scales, weightZeroPoint, channelAxis));
-  const bias = node.inputs[2];
+  const bias = biasFor(node, w, quantized, channelAxis, options.inputMeans?.get(node));
   if (!bias) return;
-  const b = bias.constant!;
-  const quantizedBias = quantizeBias(b.data as Float32Array, inputScale, scales);
-  const biasZeroPoint: ConstTensor = { dtype: 'int32', shape: [b.shape[0]!], data: new Int32Array(b.shape[0]!) };
-  graph.setNodeInput(node, 2, dequantized(graph, bias.name, { dtype: 'int32', shape: [...b.shape], data: quantizedBias.data }, quantizedBias.scales, biasZeroPoint, 0));
+  const quantizedBias = quantizeBias(bias.data, inputScale, scales);
+  const biasZeroPoint: ConstTensor = { dtype: 'int32', shape: [bias.data.length], data: new Int32Array(bias.data.length) };
+  const value = dequantized(graph, bias.name, { dtype: 'int32', shape: [bias.data.length], data: quantizedBias.data }, quantizedBias.scales, biasZeroPoint, 0);
+  if (node.inputs.length > 2) graph.setNodeInput(node, 2, value);
+  else {
+    // A Conv or Gemm without a bias gets one to carry the correction.
+    node.inputs.push(value);
+    value.uses.push(node);
+  }
 }
 
 /** Applies the plan; returns whether the graph changed. */

@@ -28,6 +28,10 @@ export interface WeightedNode {
   node: Node;
   /** Axis of the weight tensor that indexes output channels (per-channel scales run along it). */
   channelAxis: number;
+  /** The float value the node reads (before any Relu folding), and the axis of its input channels. */
+  input: Value;
+  /** Undefined for MatMul, whose missing bias cannot take a correction. */
+  inputChannelAxis: number | undefined;
 }
 
 export interface Int8Plan {
@@ -78,7 +82,8 @@ export function planInt8(graph: Graph, keepFloat: KeepFloat): Int8Plan {
   const passThrough = new Set<Node>();
   for (const node of graph.nodes) {
     if (candidates.includes(node) && !kept.has(node)) {
-      weighted.push({ node, channelAxis: weightAxis(node)! });
+      const inputChannelAxis = node.opType === 'Conv' ? 1 : node.opType === 'Gemm' ? (node.attr('transA')?.value === 1 ? 0 : 1) : undefined;
+      weighted.push({ node, channelAxis: weightAxis(node)!, input: node.inputs[0]!, inputChannelAxis });
       quantized.add(node);
       continue;
     }
@@ -113,6 +118,14 @@ export function planInt8(graph: Graph, keepFloat: KeepFloat): Int8Plan {
   }
   // A tensor nothing reads (a graph output only) needs no pair: its DequantizeLinear would feed nobody.
   for (const v of tensors) if (v.uses.length === 0) tensors.delete(v);
+  // Nor the output of a Gemm/MatMul read by float ops only (the classifier's logits before a Softmax):
+  // onnxruntime's integer Gemm and MatMul can give float directly (QGemm, MatMulIntegerToFloat), and an
+  // 8-bit step on the logits would only blur close classes. A Conv keeps its pair: its fusion needs it.
+  const foldedSet = new Set(foldedRelus);
+  const readByQuantized = (v: Value): boolean => v.uses.some((u) => (foldedSet.has(u) ? readByQuantized(u.outputs[0]!) : quantized.has(u)));
+  for (const { node } of weighted) {
+    if (node.opType !== 'Conv' && !readByQuantized(node.outputs[0]!)) tensors.delete(node.outputs[0]!);
+  }
   const rangeOf = new Map<Value, Value>();
   for (const v of tensors) rangeOf.set(v, v);
   for (const relu of foldedRelus) {

@@ -52,9 +52,9 @@ test('int8: every Conv, the Gemm and the ops between become integer kernels in o
   assert.equal(ops.QLinearConv, floatOps.Conv, JSON.stringify(ops));
   for (const fused of ['QGemm', 'QLinearConcat', 'QLinearAdd', 'QLinearGlobalAveragePool']) assert.equal(ops[fused], 1, `${fused} in ${JSON.stringify(ops)}`);
   for (const float of ['Conv', 'Gemm', 'Concat', 'Add', 'GlobalAveragePool', 'Relu']) assert.equal(ops[float], undefined, `float ${float} left in ${JSON.stringify(ops)}`);
-  // One QuantizeLinear at the float input, one DequantizeLinear before the float Softmax: nothing else floats.
+  // One QuantizeLinear at the float input; the QGemm hands float logits to the Softmax: nothing else floats.
   assert.equal(ops.QuantizeLinear, 1);
-  assert.equal(ops.DequantizeLinear, 1);
+  assert.equal(ops.DequantizeLinear, undefined);
   const report = await agreement(bytes);
   assert.ok(report.top1Agreement >= 0.95, `top-1 agreement ${report.top1Agreement}`);
   assert.ok(report.maxAbsDiff < 0.1, `max |Δp| ${report.maxAbsDiff}`);
@@ -109,6 +109,17 @@ test('int8: per-channel weights carry one scale per output channel (Conv axis 0,
   }
   checkModel(perTensor);
   assert.ok((await agreement(perTensor)).top1Agreement >= 0.9);
+});
+
+test('int8: bias correction gives every Conv and Gemm an int32 bias (a bias-free Conv one of its own); it can be turned off', { skip }, async () => {
+  const biases = (bytes: Uint8Array) => importModel(bytes).graph.nodes.filter((n) => n.opType === 'Conv' || n.opType === 'Gemm').map((n) => n.inputs[2]?.producer?.inputs[0]!.constant?.dtype);
+  const corrected = await int8();
+  assert.deepEqual(biases(corrected), biases(corrected).map(() => 'int32'));
+  assert.equal(JSON.parse(readOnnxMetadata(corrected)[METADATA_KEYS.quantization]!).biasCorrection, true);
+  const plain = await int8({ biasCorrection: false });
+  assert.equal(biases(plain).filter((b) => b === undefined).length, 1, 'the shortcut Conv has no bias');
+  assert.equal(JSON.parse(readOnnxMetadata(plain)[METADATA_KEYS.quantization]!).biasCorrection, false);
+  checkModel(plain);
 });
 
 test('int8: the first and last weighted layers can stay float', { skip }, async () => {

@@ -32,6 +32,8 @@ export interface Int8Options {
   /** One weight scale per output channel (default) or per tensor. */
   perChannel?: boolean;
   keepFloat?: KeepFloat;
+  /** Take the weights' mean rounding error out of the biases (default true; bias-correction.ts). */
+  biasCorrection?: boolean;
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -53,6 +55,7 @@ export interface QuantizationRecord {
   weights: string;
   activations: string;
   method?: CalibrationMethod;
+  biasCorrection?: boolean;
   calibrationCount?: number;
   calibrationSha256?: string;
   calibrationData?: string;
@@ -94,10 +97,15 @@ export async function quantizeModel(floatBytes: Uint8Array, options: QuantizeOpt
     const images = await openImages(options.calibration, { limit: options.calibrationCount ?? DEFAULT_CALIBRATION_COUNT, labels: labelsFromMetadata(metadataObject) });
     const method = options.method ?? 'minmax';
     const observed = tensorsToCalibrate(plan);
-    const calibration = await calibrate(floatBytes, observed.map((v) => v.name), input, images, { method, batchSize: options.batchSize, onProgress: options.onProgress });
+    const biasCorrection = options.biasCorrection ?? true;
+    // A Gemm whose bias is scaled (beta ≠ 1) has no plain bias to correct.
+    const corrected = biasCorrection ? plan.weighted.filter((w) => w.inputChannelAxis !== undefined && (w.node.attr('beta')?.value ?? 1) === 1) : [];
+    const channelMeans = corrected.map((w) => ({ name: w.input.name, axis: w.inputChannelAxis! }));
+    const calibration = await calibrate(floatBytes, observed.map((v) => v.name), input, images, { method, channelMeans, batchSize: options.batchSize, onProgress: options.onProgress });
     const ranges = new Map(observed.map((v) => [v, calibration.ranges.get(v.name)!]));
     const perChannel = options.perChannel ?? true;
-    insertQdq(graph, plan, activationParamsFor(plan, ranges), { perChannel });
+    const inputMeans = new Map(corrected.map((w) => [w.node, calibration.means.get(w.input.name)!]));
+    insertQdq(graph, plan, activationParamsFor(plan, ranges), { perChannel, inputMeans });
     record = {
       precision: 'int8',
       floatModelSha256,
@@ -105,6 +113,7 @@ export async function quantizeModel(floatBytes: Uint8Array, options: QuantizeOpt
       weights: `int8 symmetric, per ${perChannel ? 'output channel' : 'tensor'}`,
       activations: 'uint8 asymmetric (scale and zero point from calibration)',
       method,
+      biasCorrection,
       calibrationCount: calibration.count,
       calibrationSha256: calibration.sha256,
       calibrationData: images.description,

@@ -14,7 +14,9 @@ export const quantizationFlagsHelp = `  --calibration <DATA>       int8: images 
                              their 99.999th percentile) or entropy (the clip with the least KL divergence)
   --per-channel              int8: one weight scale per output channel (default)
   --per-tensor               int8: one weight scale per weight tensor
-  --keep-float <LIST>        int8: first, last or first,last: keep the first/last Conv/Gemm/MatMul float`;
+  --keep-float <LIST>        int8: first, last or first,last: keep the first/last Conv/Gemm/MatMul float
+  --no-bias-correction       int8: keep the biases as they are (by default each Conv/Gemm bias absorbs the
+                             mean error its rounded weights add, measured on the calibration images)`;
 
 const help = `Usage: onnx-edge quantize <model.onnx> -o <out.onnx> (--int8 --calibration <DATA> | --fp16) [options]
 
@@ -50,6 +52,7 @@ export const quantizationFlags = {
   'per-channel': { type: 'boolean' },
   'per-tensor': { type: 'boolean' },
   'keep-float': { type: 'string' },
+  'no-bias-correction': { type: 'boolean' },
 } as const;
 
 type QuantizationValues = { [K in keyof typeof quantizationFlags]?: (typeof quantizationFlags)[K]['type'] extends 'boolean' ? boolean : string };
@@ -72,6 +75,7 @@ export async function quantizationOptions(precision: 'int8' | 'fp16', values: Qu
     method: choiceFlag('method', values.method, CALIBRATION_METHODS),
     perChannel: !values['per-tensor'],
     keepFloat: { first: keep.includes('first'), last: keep.includes('last') },
+    biasCorrection: !values['no-bias-correction'],
   } as const;
 }
 
