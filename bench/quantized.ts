@@ -74,10 +74,10 @@ Options:
   --out FILE        JSON file (default bench/results/quantized-<date>-<host>.json)
   -h, --help        show this help`;
 
-const CALIBRATION_IMAGES = 64;
+export const CALIBRATION_IMAGES = 64;
 
 /** Seeded noise as CIFAR-10 records in a temporary file, for calibration. */
-async function noiseRecords(dir: string): Promise<string> {
+export async function noiseRecords(dir: string): Promise<string> {
   const { nchw } = benchImages(CALIBRATION_IMAGES);
   const bytes = new Uint8Array(CALIBRATION_IMAGES * RECORD_BYTES);
   for (let i = 0; i < CALIBRATION_IMAGES; i++) {

@@ -87,6 +87,8 @@ export function formatServeTable(results: ServeNetworkLike[]): string {
 
 export interface BrowserRow {
   network: string;
+  /** 'int8' for the quantized network (absent: float32). */
+  precision?: string;
   /** Execution provider the page reports it ran on. */
   ep: string;
   /** Median ms per image of the page's steady runs (batch 1), median over the images classified. */
@@ -101,7 +103,7 @@ export interface BrowserRow {
 export function formatBrowserTable(rows: BrowserRow[]): string {
   const header = ['network', 'execution provider', 'ms per image (median)', 'images/s', 'tfjs in the page, ms per image', 'ort ÷ tfjs', 'first inference ms', 'session create ms', 'images'];
   const body = rows.map((r) => [
-    r.network, r.ep, fmt(r.medianMsPerImage, 2), fmt(1000 / r.medianMsPerImage),
+    r.precision ? `${r.network} (${r.precision})` : r.network, r.ep, fmt(r.medianMsPerImage, 2), fmt(1000 / r.medianMsPerImage),
     r.tfjs ? `${fmt(r.tfjs.medianMsPerImage, 2)} (${r.tfjs.backend}, ${r.tfjs.threads} thread${r.tfjs.threads === 1 ? '' : 's'})` : '—',
     r.tfjs ? `${fmt(r.tfjs.medianMsPerImage / r.medianMsPerImage, 2)}×` : '—',
     fmt(r.firstInferenceMs), fmt(r.sessionMs), String(r.images),
