@@ -36,8 +36,6 @@ export interface WeightedNode {
 
 export interface Int8Plan {
   weighted: WeightedNode[];
-  /** Requantizing and pass-through nodes that are quantized. */
-  between: Node[];
   /** Relus folded into the op before them. */
   foldedRelus: Node[];
   /** Activation tensors that get a QuantizeLinear → DequantizeLinear pair, in graph order. */
@@ -138,7 +136,6 @@ export function planInt8(graph: Graph, keepFloat: KeepFloat): Int8Plan {
   const order = new Map([...graph.inputs, ...graph.nodes.flatMap((n) => n.outputs)].map((v, i) => [v, i]));
   return {
     weighted,
-    between,
     foldedRelus,
     tensors: [...tensors].sort((a, b) => order.get(a)! - order.get(b)!),
     rangeOf,
