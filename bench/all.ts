@@ -2,11 +2,12 @@
 // tree; a benchmark's threads, memory and tfjs backend cannot leak into the next), then one results JSON
 // and one Markdown table: bench/results/<date>-<host>.json and .md (…-quick.* for --quick).
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listFlag, parseFlags, type Command } from '../src/cli/kit.ts';
+import { formatOptions, parseOptions, type Command } from '@onnx-edge/core/cli';
+import { BENCH_OPTIONS } from './options.ts';
 import { machineFacts } from './machine.ts';
 import { formatAllReport, type AllReport, type BenchName } from './report-all.ts';
 import { resultsFile } from './results-file.ts';
@@ -22,7 +23,7 @@ function argumentsFor(name: BenchName, quick: boolean, out: string): string[] {
     case 'export': return [...(quick ? ['--quick'] : []), '--out', join(out, 'export.json')];
     // Training steps take seconds each: the quick run takes one warm-up and one timed step, all cores.
     case 'train': return [...(quick ? ['--warmup', '1', '--repeats', '1', '--workers', String(Math.min(availableParallelism(), 4))] : []), '--out', join(out, 'train.json')];
-    case 'serve': return [...(quick ? ['--seconds', '1', '--rounds', '1'] : []), '--out', join(out, 'serve')];
+    case 'serve': return [...(quick ? ['--seconds', '1', '--rounds', '1'] : []), '--out', join(out, 'serve.json')];
     case 'browser': return [...(quick ? ['--quick'] : []), '--out', join(out, 'browser.json')];
   }
 }
@@ -37,11 +38,14 @@ function runChild(name: BenchName, args: string[]): Promise<number> {
 }
 
 async function readResult(name: BenchName, out: string): Promise<unknown> {
-  if (name !== 'serve') return JSON.parse(await readFile(join(out, `${name}.json`), 'utf8'));
-  const file = (await readdir(join(out, 'serve'))).find((f) => f.endsWith('.json'));
-  if (!file) throw new Error('bench serve wrote no JSON');
-  return JSON.parse(await readFile(join(out, 'serve', file), 'utf8'));
+  return JSON.parse(await readFile(join(out, `${name}.json`), 'utf8'));
 }
+
+const OPTIONS = {
+  quick: { ...BENCH_OPTIONS.quick, help: 'a short run (about 3 minutes here): fewer rounds, shorter load phases, WASM only in the browser; writes <date>-<host>-quick.json/.md' },
+  only: { flag: 'only', placeholder: 'LIST', kind: { type: 'list', choices: ORDER }, help: `comma-separated subset of ${ORDER.join(', ')}` },
+  out: { ...BENCH_OPTIONS.out, placeholder: 'DIR', help: 'results folder (default bench/results)' },
+} as const;
 
 const help = `Usage: onnx-edge bench all [options]    (npm run bench)
 
@@ -51,20 +55,15 @@ the end to bench/results/<date>-<host>.md. Method: warm-up first, medians of rep
 interleaved in the same run, headline figures are ratios (see bench/NOTES.md).
 
 Options:
-  --quick          a short run (about 3 minutes here): fewer rounds, shorter load phases, WASM only in the
-                   browser; writes <date>-<host>-quick.json/.md
-  --only LIST      comma-separated subset of ${ORDER.join(', ')}
-  --out DIR        results folder (default bench/results)
-  -h, --help       show this help`;
+${formatOptions(OPTIONS)}`;
 
 export const benchAllCommand: Command = {
-  name: 'all',
-  summary: 'every benchmark in one run: results JSON + Markdown table',
   help,
+  options: OPTIONS,
   async run(argv) {
-    const { values } = parseFlags(argv, { quick: { type: 'boolean' }, only: { type: 'string' }, out: { type: 'string' } });
+    const { values } = parseOptions(OPTIONS, argv);
     const quick = values.quick ?? false;
-    const only = listFlag('only', values.only, ORDER);
+    const only = values.only;
     const names = ORDER.filter((n) => !only || only.includes(n));
     const started = new Date();
     const machineBefore = machineFacts();

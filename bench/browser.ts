@@ -8,29 +8,26 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { exportModel } from '@onnx-edge/export';
 import { quantizeModel } from '@onnx-edge/export/quantize';
 import { startServer } from '@onnx-edge/serve';
-import { buildNetwork, selectBackend, type NetworkName } from '@onnx-edge/train';
-import { intFlag, listFlag, parseFlags, type Command } from '../src/cli/kit.ts';
-import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../test/browser/chromium.ts';
-import { ensureDemoBuilt } from '../test/browser/demo-build.ts';
-import { classifyInPage, executionProvider, readPredictions, visibleError, waitForState } from '../test/browser/demo-page.ts';
+import { buildNetwork, selectBackend } from '@onnx-edge/train';
+import { formatOptions, parseOptions, type Command } from '@onnx-edge/core/cli';
+import { BENCH_NETWORKS, BENCH_OPTIONS } from './options.ts';
+import { CHROMIUM_PATH, chromiumAvailable, classifyInPage, ensureDemoBuilt, executionProvider, launchChromium, readPredictions, visibleError, waitForState } from '@onnx-edge/web-demo/testing';
 import { loadTfjsPeer, runTfjsPeer, webRootWithTfjsPeer } from './tfjs-page/inject.ts';
 import { machineFacts } from './machine.ts';
 import { CALIBRATION_IMAGES, noiseRecords } from './quantized.ts';
 import { formatBrowserTable, type BrowserRow } from './report.ts';
 import { resultsFile } from './results-file.ts';
 import { median } from './stats.ts';
+import type { NetworkName } from '@onnx-edge/core';
 
-const NETWORKS = ['inception10', 'resnet18'] as const;
 const EPS = ['wasm', 'webgpu'] as const;
 const PRECISIONS = ['fp32', 'int8'] as const;
 type Precision = (typeof PRECISIONS)[number];
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Seed of the networks' weights: the exported ONNX file and the page's tfjs peer build the same ones. */
 const SEED = 7;
 /** Runs per image: the demo's own steady runs (web-demo/src/main.ts), and as many for the tfjs peer. */
@@ -92,6 +89,18 @@ async function measureInPage(url: string, network: NetworkName, ep: (typeof EPS)
   }
 }
 
+const OPTIONS = {
+  networks: BENCH_OPTIONS.networks,
+  eps: { flag: 'eps', placeholder: 'LIST', kind: { type: 'list', choices: EPS }, help: `comma-separated, from ${EPS.join(', ')} (default: both; --quick: wasm)` },
+  images: { flag: 'images', kind: { type: 'int', min: 1, max: 100 }, help: 'images classified per page (default 5; --quick: 2)' },
+  precisions: {
+    flag: 'precisions', placeholder: 'LIST', kind: { type: 'list', choices: PRECISIONS },
+    help: 'fp32, int8 (default both): int8 is the network quantized by onnx-edge quantize (calibrated on seeded noise: scales, not speed), on WASM only (onnxruntime-web has no WebGPU integer kernels); its tfjs peer is the float network as on the fp32 rows',
+  },
+  quick: { ...BENCH_OPTIONS.quick, help: 'fewer images, WASM only' },
+  out: BENCH_OPTIONS.out,
+} as const;
+
 const help = `Usage: onnx-edge bench browser [options]
 
 Serves each exported seed network with the built web demo (the real server) and opens the demo in headless
@@ -101,31 +110,22 @@ On WASM, tfjs (its wasm backend, the same seed network) runs in the same page as
 right after the demo's runs; the table gives its median and the ratio.
 
 Options:
-  --networks LIST   comma-separated, from ${NETWORKS.join(', ')} (default: both)
-  --eps LIST        comma-separated, from ${EPS.join(', ')} (default: both; --quick: wasm)
-  --images N        images classified per page (default 5; --quick: 2)
-  --precisions LIST fp32, int8 (default both): int8 is the network quantized by onnx-edge quantize
-                    (calibrated on seeded noise: scales, not speed), on WASM only (onnxruntime-web has no
-                    WebGPU integer kernels); its tfjs peer is the float network as on the fp32 rows
-  --quick           fewer images, WASM only
-  --out FILE        JSON file (default bench/results/browser-<date>-<host>.json)
-  -h, --help        show this help`;
+${formatOptions(OPTIONS)}`;
 
 export const benchBrowserCommand: Command = {
-  name: 'browser',
-  summary: 'web demo latency per image in headless Chromium (WASM, WebGPU)',
   help,
+  options: OPTIONS,
   async run(argv) {
-    const { values } = parseFlags(argv, { networks: { type: 'string' }, eps: { type: 'string' }, images: { type: 'string' }, precisions: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' } });
-    const precisions = listFlag('precisions', values.precisions, PRECISIONS) ?? [...PRECISIONS];
-    const networks: NetworkName[] = listFlag('networks', values.networks, NETWORKS) ?? [...NETWORKS];
+    const { values } = parseOptions(OPTIONS, argv);
+    const precisions = values.precisions ?? [...PRECISIONS];
+    const networks: NetworkName[] = values.networks ?? [...BENCH_NETWORKS];
     // WebGPU pages here run on a software adapter and take ~10 s to start: the quick run keeps to WASM.
-    const eps = listFlag('eps', values.eps, EPS) ?? (values.quick ? ['wasm' as const] : [...EPS]);
-    const imageCount = intFlag('images', values.images, 1, 100) ?? (values.quick ? 2 : 5);
+    const eps = values.eps ?? (values.quick ? ['wasm' as const] : [...EPS]);
+    const imageCount = values.images ?? (values.quick ? 2 : 5);
     if (!chromiumAvailable()) throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (scripts/install-system-deps.sh)`);
     console.error('browser: building the web demo if its sources changed…');
     console.error('browser: bundling the in-page tfjs peer…');
-    const web = await webRootWithTfjsPeer(ensureDemoBuilt(REPO_ROOT));
+    const web = await webRootWithTfjsPeer(ensureDemoBuilt());
     await selectBackend('cpu', () => {}); // only builds and reads weights
     const images = await noiseImages(imageCount);
     const dir = await mkdtemp(join(tmpdir(), 'onnx-edge-bench-browser-'));

@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { resourceUsage } from 'node:process';
 import { exportModel } from '@onnx-edge/export';
-import { buildNetwork, selectBackend, type NetworkName } from '@onnx-edge/train';
+import { buildNetwork, selectBackend } from '@onnx-edge/train';
+import type { NetworkName } from '@onnx-edge/core';
 
 const [network, runsArg] = process.argv.slice(2) as [NetworkName, string];
 await selectBackend('cpu', () => {}); // building and reading weights only: no kernel speed matters

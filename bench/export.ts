@@ -6,13 +6,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { intFlag, listFlag, parseFlags, type Command } from '../src/cli/kit.ts';
+import { formatOptions, parseOptions, type Command } from '@onnx-edge/core/cli';
+import { BENCH_NETWORKS, BENCH_OPTIONS } from './options.ts';
 import { machineFacts } from './machine.ts';
 import { formatExportTable, type ExportRow } from './report.ts';
 import { resultsFile } from './results-file.ts';
 import { median } from './stats.ts';
 
-const NETWORKS = ['inception10', 'resnet18'] as const;
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MiB = 2 ** 20;
 
@@ -35,6 +35,13 @@ export async function measureExport(network: string, runs: number): Promise<Expo
   };
 }
 
+const OPTIONS = {
+  networks: BENCH_OPTIONS.networks,
+  runs: { flag: 'runs', kind: { type: 'int', min: 1, max: 100 }, help: 'exports per network (default 5; --quick: 2)' },
+  quick: { ...BENCH_OPTIONS.quick, help: 'fewer runs' },
+  out: BENCH_OPTIONS.out,
+} as const;
+
 const help = `Usage: onnx-edge bench export [options]
 
 Compiles each seed network (seed weights) to ONNX in a fresh child process: export time (first run, then
@@ -42,20 +49,15 @@ the median of the others), peak resident memory of that process (and its memory 
 the ONNX file's bytes against the tfjs weights + model.json it came from.
 
 Options:
-  --networks LIST   comma-separated, from ${NETWORKS.join(', ')} (default: both)
-  --runs N          exports per network (default 5; --quick: 2)
-  --quick           fewer runs
-  --out FILE        JSON file (default bench/results/export-<date>-<host>.json)
-  -h, --help        show this help`;
+${formatOptions(OPTIONS)}`;
 
 export const benchExportCommand: Command = {
-  name: 'export',
-  summary: 'export time, peak memory, ONNX vs tfjs bytes per network',
   help,
+  options: OPTIONS,
   async run(argv) {
-    const { values } = parseFlags(argv, { networks: { type: 'string' }, runs: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' } });
-    const networks = listFlag('networks', values.networks, NETWORKS) ?? [...NETWORKS];
-    const runs = intFlag('runs', values.runs, 1, 100) ?? (values.quick ? 2 : 5);
+    const { values } = parseOptions(OPTIONS, argv);
+    const networks = values.networks ?? [...BENCH_NETWORKS];
+    const runs = values.runs ?? (values.quick ? 2 : 5);
     const rows: ExportRow[] = [];
     for (const network of networks) {
       console.error(`export: ${network}, ${runs} exports in a child process…`);

@@ -7,18 +7,18 @@ import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { exportModel, useVerificationBackend } from '@onnx-edge/export';
 import { quantizeModel } from '@onnx-edge/export/quantize';
-import { buildNetwork, RECORD_BYTES, type NetworkName } from '@onnx-edge/train';
-import { intFlag, intListFlag, listFlag, parseFlags, type Command } from '../src/cli/kit.ts';
+import type { NetworkName } from '@onnx-edge/core';
+import { formatOptions, parseOptions, type Command } from '@onnx-edge/core/cli';
+import { buildNetwork, RECORD_BYTES } from '@onnx-edge/train';
 import { countFlops } from './inference/flops.ts';
 import { benchImages } from './inference/measure.ts';
 import { ortSessionOptions } from './inference/ort-options.ts';
 import { machineFacts } from './machine.ts';
+import { BENCH_NETWORKS, BENCH_OPTIONS } from './options.ts';
 import { startMatMulPeak } from './peak.ts';
 import { formatQuantizedTable } from './report.ts';
 import { resultsFile } from './results-file.ts';
 import { interleave, median } from './stats.ts';
-
-const NETWORKS = ['inception10', 'resnet18'] as const;
 
 export interface QuantizedRow {
   network: NetworkName;
@@ -55,6 +55,17 @@ export interface QuantizedReport {
   networks: QuantizedNetwork[];
 }
 
+const OPTIONS = {
+  networks: BENCH_OPTIONS.networks,
+  batches: { flag: 'batches', placeholder: 'LIST', kind: { type: 'int-list', min: 1, max: 4096 }, default: [1, 32, 128], help: 'comma-separated batch sizes (default {default})' },
+  warmup: { ...BENCH_OPTIONS.warmup, help: 'untimed calls per peer first (default 2; --quick: 1)' },
+  rounds: { ...BENCH_OPTIONS.rounds, help: 'interleaved timed rounds (default 11; --quick: 3)' },
+  threads: { flag: 'threads', kind: { type: 'int', min: 1, max: 256 }, help: `onnxruntime intra-op threads (default: one per core, ${availableParallelism()} here)` },
+  peakN: { flag: 'peak-n', kind: { type: 'int', min: 64, max: 8192 }, default: 2048, help: 'side of the peak MatMuls (default {default})' },
+  quick: { ...BENCH_OPTIONS.quick, help: 'fewer rounds (warm-up 1, rounds 3)' },
+  out: BENCH_OPTIONS.out,
+} as const;
+
 const help = `Usage: onnx-edge bench quantized [options]
 
 The int8 model (onnx-edge quantize, QDQ, per-channel weights) against the float32 model of each seed network
@@ -64,15 +75,7 @@ precision's limit on this CPU); then the sizes of the float32, int8 and fp16 fil
 noise images: they set scales, not speed.
 
 Options:
-  --networks LIST   comma-separated, from ${NETWORKS.join(', ')} (default: both)
-  --batches LIST    batch sizes (default 1,32,128)
-  --warmup N        untimed calls per peer first (default 2; --quick: 1)
-  --rounds N        interleaved timed rounds (default 11; --quick: 3)
-  --threads N       onnxruntime intra-op threads (default: one per core, ${availableParallelism()} here)
-  --peak-n N        side of the peak MatMuls (default 2048)
-  --quick           fewer rounds
-  --out FILE        JSON file (default bench/results/quantized-<date>-<host>.json)
-  -h, --help        show this help`;
+${formatOptions(OPTIONS)}`;
 
 export const CALIBRATION_IMAGES = 64;
 
@@ -163,18 +166,17 @@ export async function runQuantizedBench(networks: NetworkName[], settings: Quant
 }
 
 export const benchQuantizedCommand: Command = {
-  name: 'quantized',
-  summary: 'int8 vs float32 in onnxruntime-node, images/s and each precision\'s MatMul peak; file sizes',
   help,
+  options: OPTIONS,
   async run(argv) {
-    const { values } = parseFlags(argv, { networks: { type: 'string' }, batches: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, threads: { type: 'string' }, 'peak-n': { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' } });
-    const networks: NetworkName[] = listFlag('networks', values.networks, NETWORKS) ?? [...NETWORKS];
+    const { values } = parseOptions(OPTIONS, argv);
+    const networks: NetworkName[] = values.networks ?? [...BENCH_NETWORKS];
     const settings = {
-      batches: intListFlag('batches', values.batches, 1, 4096) ?? [1, 32, 128],
-      warmup: intFlag('warmup', values.warmup, 0, 100) ?? (values.quick ? 1 : 2),
-      rounds: intFlag('rounds', values.rounds, 1, 1000) ?? (values.quick ? 3 : 11),
-      threads: intFlag('threads', values.threads, 1, 256) ?? availableParallelism(),
-      peakN: intFlag('peak-n', values['peak-n'], 64, 8192) ?? 2048,
+      batches: values.batches ?? [...OPTIONS.batches.default],
+      warmup: values.warmup ?? (values.quick ? 1 : 2),
+      rounds: values.rounds ?? (values.quick ? 3 : 11),
+      threads: values.threads ?? availableParallelism(),
+      peakN: values.peakN ?? OPTIONS.peakN.default,
       calibrationImages: CALIBRATION_IMAGES,
     };
     const report = await runQuantizedBench(networks, settings, (line) => console.error(line));

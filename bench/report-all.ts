@@ -1,6 +1,6 @@
 // The Markdown of `bench all`: the machine, the headline ratios against this project's targets, then one
 // table per benchmark (from report.ts), rendered from the combined results JSON.
-import type { InferenceReport } from './inference/command.ts';
+import type { InferenceReport } from './inference/measure.ts';
 import type { MachineFacts } from './machine.ts';
 import { fmt, formatBrowserTable, formatConvWidthTable, formatExportTable, formatInferenceTable, formatQuantizedTable, formatServeTable, formatTrainTable, type BrowserRow, type ExportRow, type QuantizedNetworkLike, type ServeNetworkLike, type TrainRowLike } from './report.ts';
 

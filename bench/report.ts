@@ -1,6 +1,6 @@
 // The combined report of `bench all`: Markdown tables, one per benchmark, from the results JSON. Every
 // section takes the JSON its benchmark wrote, so a table can be re-rendered from a committed results file.
-import type { InferenceReport } from './inference/command.ts';
+import type { InferenceReport } from './inference/measure.ts';
 
 /** A GitHub-flavoured Markdown table; columns listed in `numeric` are right-aligned. */
 export function markdownTable(header: string[], rows: string[][], numeric: ReadonlySet<number> = new Set()): string {
@@ -61,11 +61,14 @@ export function formatExportTable(rows: ExportRow[]): string {
 }
 
 /** The rows of bench train's JSON that the table shows. */
-export interface TrainRowLike { backend: string; network: string; batchSize: number; workers: number; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond?: number }
+export interface TrainRowLike { backend: string; adapter?: string; network: string; variant?: string; batchSize: number; workers: number; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond?: number }
 
 export function formatTrainTable(rows: TrainRowLike[]): string {
   const header = ['backend', 'network', 'batch', 'workers', 'median step ms', 'images/s', 'images/CPU-s'];
-  const body = rows.map((r) => [r.backend, r.network, String(r.batchSize), String(r.workers), fmt(r.medianStepMs, 0), fmt(r.imagesPerSecond), fmt(r.imagesPerCpuSecond)]);
+  const body = rows.map((r) => [
+    r.adapter ? `${r.backend} (${r.adapter})` : r.backend, !r.variant || r.variant === 'seed' ? r.network : `${r.network} (${r.variant})`,
+    String(r.batchSize), String(r.workers), fmt(r.medianStepMs, 0), fmt(r.imagesPerSecond), fmt(r.imagesPerCpuSecond),
+  ]);
   return markdownTable(header, body, range(2, 6));
 }
 

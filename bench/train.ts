@@ -3,18 +3,18 @@
 // printed as a table. Random images: pixel values do not change the work a step does.
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, hostname, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { formatAdapter } from '@onnx-edge/train/backend/webgpu';
-import { buildNetwork, defaultBatchSize, releaseBackend, selectBackend, type BackendChoice, type NetworkName, type Variant } from '@onnx-edge/train';
-import { trainableVariables } from '@onnx-edge/train/training/step';
-import { dataParallelStepper } from '@onnx-edge/train/training/parallel/data-parallel';
-import { intFlag, intListFlag, listFlag, parseFlags, type Command } from '../src/cli/kit.ts';
+import { availableParallelism, loadavg } from 'node:os';
+import { dirname } from 'node:path';
+import { buildNetwork, dataParallelStepper, defaultBatchSize, formatAdapter, releaseBackend, selectBackend, trainableVariables } from '@onnx-edge/train';
+import { formatOptions, parseOptions, type Command } from '@onnx-edge/core/cli';
+import { machineFacts } from './machine.ts';
+import { formatTrainTable } from './report.ts';
+import { BENCH_NETWORKS, BENCH_OPTIONS } from './options.ts';
+import { resultsFile } from './results-file.ts';
+import { median } from './stats.ts';
+import { VARIANTS, type BackendChoice, type NetworkName, type Variant } from '@onnx-edge/core';
 
-const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const BACKENDS = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
-const NETWORKS = ['inception10', 'resnet18', 'resnet34'] as const;
 
 export interface TrainBenchRow {
   backend: string;
@@ -31,12 +31,6 @@ export interface TrainBenchRow {
   imagesPerSecond: number;
   /** Images per CPU-second of this process (all its threads): what one uncontended core reaches. */
   imagesPerCpuSecond: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Times `repeats` Adam steps of `network` on the active backend after `warmup` untimed ones. */
@@ -66,13 +60,18 @@ export async function measureTraining(backend: string, network: NetworkName, var
   return { backend, ...(adapter ? { adapter } : {}), network, variant, batchSize, workers, warmupSteps: warmup, stepMs, medianStepMs, imagesPerSecond: (batchSize * 1000) / medianStepMs, imagesPerCpuSecond: (batchSize * repeats) / cpuSeconds };
 }
 
-export function formatTable(rows: TrainBenchRow[]): string {
-  const header = ['backend', 'network', 'batch', 'workers', 'median step', 'images/s', 'images/CPU-s'];
-  const body = rows.map((r) => [r.adapter ? `${r.backend} (${r.adapter})` : r.backend, r.variant === 'seed' ? r.network : `${r.network} (${r.variant})`, String(r.batchSize), String(r.workers), `${r.medianStepMs.toFixed(0)} ms`, r.imagesPerSecond.toFixed(1), r.imagesPerCpuSecond.toFixed(1)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
-}
+const OPTIONS = {
+  backends: {
+    flag: 'backends', placeholder: 'LIST', kind: { type: 'list', choices: BACKENDS },
+    help: `comma-separated, of ${BACKENDS.join(', ')} (default: wasm, plus tensorflow and webgpu where they run; cpu only when listed — it takes minutes per step)`,
+  },
+  networks: BENCH_OPTIONS.networks,
+  variant: { flag: 'variant', kind: { type: 'choice', choices: VARIANTS }, help: 'seed (default) or standard' },
+  warmup: { ...BENCH_OPTIONS.warmup, help: 'untimed steps first (default 2)' },
+  repeats: { flag: 'repeats', kind: { type: 'int', min: 1, max: 1000 }, help: 'timed steps (default 5)' },
+  workers: { flag: 'workers', placeholder: 'LIST', kind: { type: 'int-list', min: 1, max: 64 }, help: 'gradient threads to measure on wasm/cpu, comma-separated (default 1,<cores, at most 4>)' },
+  out: BENCH_OPTIONS.out,
+} as const;
 
 const help = `Usage: onnx-edge bench train [options]
 
@@ -83,29 +82,20 @@ the JSON records the load average before and after, and images/CPU-s (images per
 process's CPU time) shows what the steps reach on an otherwise idle core.
 
 Options:
-  --backends <list>   comma-separated, of ${BACKENDS.join(', ')} (default: wasm, plus tensorflow and
-                      webgpu where they run; cpu only when listed — it takes minutes per step)
-  --networks <list>   comma-separated, of ${NETWORKS.join(', ')} (default inception10,resnet18)
-  --variant <v>       seed (default) or standard
-  --warmup <n>        untimed steps first (default 2)
-  --repeats <n>       timed steps (default 5)
-  --workers <list>    gradient threads to measure on wasm/cpu, comma-separated (default 1,<cores, at most 4>)
-  --out <file>        where to write the JSON (default bench/results/train-<date>-<host>.json)
-  -h, --help          show this help`;
+${formatOptions(OPTIONS)}`;
 
 export const benchTrainCommand: Command = {
-  name: 'train',
-  summary: 'training images/s per backend and network',
   help,
+  options: OPTIONS,
   async run(argv) {
-    const { values } = parseFlags(argv, { backends: { type: 'string' }, networks: { type: 'string' }, variant: { type: 'string' }, warmup: { type: 'string' }, repeats: { type: 'string' }, out: { type: 'string' }, workers: { type: 'string' } });
-    const explicitBackends = listFlag('backends', values.backends, BACKENDS);
-    const networks = listFlag('networks', values.networks, NETWORKS) ?? ['inception10', 'resnet18'];
-    const variant = (listFlag('variant', values.variant, ['seed', 'standard'] as const) ?? ['seed'])[0]!;
-    const warmup = intFlag('warmup', values.warmup, 0, 100) ?? 2;
-    const repeats = intFlag('repeats', values.repeats, 1, 1000) ?? 5;
+    const { values } = parseOptions(OPTIONS, argv);
+    const explicitBackends = values.backends;
+    const networks = values.networks ?? [...BENCH_NETWORKS];
+    const variant = values.variant ?? 'seed';
+    const warmup = values.warmup ?? 2;
+    const repeats = values.repeats ?? 5;
     const cores = Math.min(availableParallelism(), 4);
-    const workerCounts = intListFlag('workers', values.workers, 1, 64) ?? [...new Set([1, cores])];
+    const workerCounts = values.workers ?? [...new Set([1, cores])];
     const backends: readonly (Exclude<BackendChoice, 'auto'>)[] = explicitBackends ?? ['tensorflow', 'webgpu', 'wasm'];
     const loadBefore = loadavg();
     const rows: TrainBenchRow[] = [];
@@ -134,24 +124,19 @@ export const benchTrainCommand: Command = {
       }
       await releaseBackend(selection);
     }
-    const now = new Date();
-    const host = hostname().replace(/[^A-Za-z0-9._-]/g, '_');
-    const file = values.out ?? join(RESULTS_DIR, `train-${now.toISOString().slice(0, 10)}-${host}.json`);
     const report = {
       benchmark: 'train',
-      date: now.toISOString(),
-      host,
-      cpu: `${cpus()[0]?.model ?? '?'} × ${cpus().length}`,
-      node: process.version,
-      tfjs: tf.version.tfjs,
+      date: new Date().toISOString(),
+      machine: machineFacts(),
       loadAverageBefore: loadBefore,
       loadAverageAfter: loadavg(),
       results: rows,
       skipped,
     };
+    const file = values.out ?? resultsFile('train', report.date, report.machine.host, 'json');
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`\n${formatTable(rows)}\n\nload average before/after: ${loadBefore.map((l) => l.toFixed(2)).join(' ')} / ${report.loadAverageAfter.map((l) => l.toFixed(2)).join(' ')}\nwrote ${file}`);
+    console.log(`\n${formatTrainTable(rows)}\n\nload average before/after: ${loadBefore.map((l) => l.toFixed(2)).join(' ')} / ${report.loadAverageAfter.map((l) => l.toFixed(2)).join(' ')}\nwrote ${file}`);
     return 0;
   },
 };

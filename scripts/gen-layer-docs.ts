@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { layerHandlers } from '@onnx-edge/export/frontend/handlers/index';
+import { layerHandlers } from '@onnx-edge/export';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const LAYERS_DOC = join(REPO_ROOT, 'docs', 'LAYERS.md');

@@ -3,36 +3,39 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
-import type { NetworkName } from '@onnx-edge/train';
-import { intFlag, intListFlag, listFlag, parseFlags, UsageError, type Command } from '../../src/cli/kit.ts';
+import { formatOptions, parseOptions, UsageError, type Command } from '@onnx-edge/core/cli';
+import { BENCH_NETWORKS, BENCH_OPTIONS } from '../options.ts';
 import { machineFacts } from '../machine.ts';
 import { formatConvWidthTable, formatInferenceTable } from '../report.ts';
 import { resultsFile } from '../results-file.ts';
-import { convChainsToProbe, measureConvWidths, type ConvWidthRow } from './conv-width.ts';
-import { measureNetwork, type InferenceSettings, type NetworkInference } from './measure.ts';
-import { useBestTfjsBackend, type TfjsBackendInfo } from './tfjs-backend.ts';
+import { convChainsToProbe, measureConvWidths } from './conv-width.ts';
+import { measureNetwork, type InferenceReport, type InferenceSettings, type NetworkInference } from './measure.ts';
+import { useBestTfjsBackend } from './tfjs-backend.ts';
 import { ortSessionOptions } from './ort-options.ts';
+import type { NetworkName } from '@onnx-edge/core';
 
-const NETWORKS = ['inception10', 'resnet18'] as const;
-
-export interface InferenceReport {
-  benchmark: 'inference';
-  date: string;
-  machine: ReturnType<typeof machineFacts>;
-  tfjsBackend: TfjsBackendInfo;
-  /** onnxruntime's options with spinning on; the other onnxruntime peer differs only by allow_spinning '0'. */
-  ortOptions: ReturnType<typeof ortSessionOptions>;
-  settings: InferenceSettings;
-  method: string;
-  networks: NetworkInference[];
-  /** Conv+ReLU chains of equal FLOPs at several channel widths, with the same MatMul peak (absent in older results). */
-  convWidths?: ConvWidthRow[];
-}
 
 export interface ConvWidthProbe {
   widths: number[];
   kernels: number[];
 }
+
+const OPTIONS = {
+  networks: BENCH_OPTIONS.networks,
+  batches: { flag: 'batches', placeholder: 'LIST', kind: { type: 'int-list', min: 1, max: 4096 }, default: [1, 32, 128], help: 'comma-separated batch sizes (default {default})' },
+  warmup: { ...BENCH_OPTIONS.warmup, help: 'untimed calls per peer first (default 2; --quick: 1)' },
+  rounds: { ...BENCH_OPTIONS.rounds, help: 'interleaved timed rounds (default 11; --quick: 3)' },
+  threads: { flag: 'threads', kind: { type: 'int', min: 1, max: 256 }, help: `onnxruntime intra-op threads (default: one per core, ${availableParallelism()} here)` },
+  peakN: { flag: 'peak-n', kind: { type: 'int', min: 64, max: 8192 }, default: 2048, help: 'side of the peak MatMul (default {default})' },
+  probeWidths: {
+    flag: 'probe-widths', placeholder: 'LIST', kind: { type: 'int-list', min: 1, max: 512 }, default: [16, 32, 64],
+    help: 'channel widths of the convolution probe: chains of 12 Conv+ReLU on 16×16 maps, equal FLOPs per width, timed with the MatMul peak (default {default})',
+  },
+  probeKernels: { flag: 'probe-kernels', placeholder: 'LIST', kind: { type: 'int-list', min: 1, max: 11 }, default: [3, 5], help: 'odd kernel sizes of the probe (default {default})' },
+  noProbe: { flag: 'no-probe', kind: { type: 'boolean' }, help: 'skip the convolution probe' },
+  quick: { ...BENCH_OPTIONS.quick, help: 'fewer rounds (warm-up 1, rounds 3)' },
+  out: BENCH_OPTIONS.out,
+} as const;
 
 const help = `Usage: onnx-edge bench inference [options]
 
@@ -43,19 +46,7 @@ rounds. Peers run interleaved (ort, tfjs, MatMul, ort, …) after warm-up; figur
 is measured with its threads spinning (its default) and sleeping, and the faster one counts.
 
 Options:
-  --networks LIST   comma-separated, from ${NETWORKS.join(', ')} (default: both)
-  --batches LIST    comma-separated batch sizes (default 1,32,128)
-  --warmup N        untimed calls per peer first (default 2)
-  --rounds N        interleaved timed rounds (default 11; --quick: 3)
-  --threads N       onnxruntime intra-op threads (default: one per core, ${availableParallelism()} here)
-  --peak-n N        side of the peak MatMul (default 2048)
-  --probe-widths LIST  channel widths of the convolution probe: chains of 12 Conv+ReLU on 16×16 maps,
-                    equal FLOPs per width, timed with the MatMul peak (default 16,32,64)
-  --probe-kernels LIST  odd kernel sizes of the probe (default 3,5)
-  --no-probe        skip the convolution probe
-  --quick           fewer rounds (warm-up 1, rounds 3)
-  --out FILE        JSON file (default bench/results/inference-<date>-<host>.json)
-  -h, --help        show this help`;
+${formatOptions(OPTIONS)}`;
 
 export async function runInferenceBench(networks: NetworkName[], settings: InferenceSettings, probe: ConvWidthProbe | undefined, log: (line: string) => void): Promise<InferenceReport> {
   const tfjsBackend = await useBestTfjsBackend();
@@ -77,25 +68,24 @@ export async function runInferenceBench(networks: NetworkName[], settings: Infer
 }
 
 export const benchInferenceCommand: Command = {
-  name: 'inference',
-  summary: 'onnxruntime on the export vs tfjs, images/s and share of the MatMul peak',
   help,
+  options: OPTIONS,
   async run(argv) {
-    const { values } = parseFlags(argv, { networks: { type: 'string' }, batches: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, threads: { type: 'string' }, 'peak-n': { type: 'string' }, 'probe-widths': { type: 'string' }, 'probe-kernels': { type: 'string' }, 'no-probe': { type: 'boolean' }, quick: { type: 'boolean' }, out: { type: 'string' } });
-    const networks: NetworkName[] = listFlag('networks', values.networks, NETWORKS) ?? [...NETWORKS];
+    const { values } = parseOptions(OPTIONS, argv);
+    const networks: NetworkName[] = values.networks ?? [...BENCH_NETWORKS];
     const settings: InferenceSettings = {
-      batches: intListFlag('batches', values.batches, 1, 4096) ?? [1, 32, 128],
-      warmup: intFlag('warmup', values.warmup, 0, 100) ?? (values.quick ? 1 : 2),
-      rounds: intFlag('rounds', values.rounds, 1, 1000) ?? (values.quick ? 3 : 11),
-      threads: intFlag('threads', values.threads, 1, 256) ?? availableParallelism(),
-      peakN: intFlag('peak-n', values['peak-n'], 64, 8192) ?? 2048,
+      batches: values.batches ?? [...OPTIONS.batches.default],
+      warmup: values.warmup ?? (values.quick ? 1 : 2),
+      rounds: values.rounds ?? (values.quick ? 3 : 11),
+      threads: values.threads ?? availableParallelism(),
+      peakN: values.peakN ?? OPTIONS.peakN.default,
       minSampleMs: 20,
       settleMs: 10,
     };
-    const probeKernels = intListFlag('probe-kernels', values['probe-kernels'], 1, 11) ?? [3, 5];
+    const probeKernels = values.probeKernels ?? [...OPTIONS.probeKernels.default];
     const evenKernel = probeKernels.find((k) => k % 2 === 0);
     if (evenKernel !== undefined) throw new UsageError(`--probe-kernels: ${evenKernel} is even; 'same' padding needs odd kernel sizes`);
-    const probe = values['no-probe'] ? undefined : { widths: intListFlag('probe-widths', values['probe-widths'], 1, 512) ?? [16, 32, 64], kernels: probeKernels };
+    const probe = values.noProbe ? undefined : { widths: values.probeWidths ?? [...OPTIONS.probeWidths.default], kernels: probeKernels };
     const report = await runInferenceBench(networks, settings, probe, (line) => console.error(line));
     const file = values.out ?? resultsFile('inference', report.date, report.machine.host, 'json');
     await mkdir(dirname(file), { recursive: true });

@@ -5,12 +5,12 @@
 // apart from any graph the exporter writes (bench/NOTES.md, finding 7).
 import * as ort from 'onnxruntime-node';
 import { onnx } from '@onnx-edge/proto';
-import { seededRandom } from '@onnx-edge/train';
 import { startMatMulPeak } from '../peak.ts';
 import { interleave, median } from '../stats.ts';
 import { countFlops } from './flops.ts';
 import { ortSessionOptions } from './ort-options.ts';
-import type { InferenceSettings } from './measure.ts';
+import type { InferenceSettings } from './settings.ts';
+import { seededRandom } from '@onnx-edge/core';
 
 export interface ConvChain {
   channels: number;

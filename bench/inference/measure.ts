@@ -4,24 +4,16 @@
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { exportModel } from '@onnx-edge/export';
-import { buildNetwork, type NetworkName } from '@onnx-edge/train';
+import { buildNetwork } from '@onnx-edge/train';
 import { startMatMulPeak } from '../peak.ts';
 import { interleave, median } from '../stats.ts';
 import { countFlops, type FlopCount } from './flops.ts';
 import { ortSessionOptions } from './ort-options.ts';
-
-export interface InferenceSettings {
-  batches: number[];
-  warmup: number;
-  rounds: number;
-  threads: number;
-  /** Side of the square MatMul whose speed is the machine's peak. */
-  peakN: number;
-  /** A timed sample repeats a call until it lasts at least this long (small batches take microseconds). */
-  minSampleMs: number;
-  /** Untimed pause after each sample, so that spinning threads are idle before the next peer runs. */
-  settleMs: number;
-}
+import type { NetworkName } from '@onnx-edge/core';
+import type { MachineFacts } from '../machine.ts';
+import type { ConvWidthRow } from './conv-width.ts';
+import type { InferenceSettings } from './settings.ts';
+import type { TfjsBackendInfo } from './tfjs-backend.ts';
 
 export interface InferenceRow {
   network: NetworkName;
@@ -44,6 +36,22 @@ export interface InferenceRow {
   /** ort GFLOP/s ÷ the MatMul peak measured in the same rounds. */
   ortOfPeak: number;
   samples: { ortSpinningMs: number[]; ortSleepingMs: number[]; tfjsMs: number[]; peakMs: number[] };
+}
+
+export type { InferenceSettings };
+
+export interface InferenceReport {
+  benchmark: 'inference';
+  date: string;
+  machine: MachineFacts;
+  tfjsBackend: TfjsBackendInfo;
+  /** onnxruntime's options with spinning on; the other onnxruntime peer differs only by allow_spinning '0'. */
+  ortOptions: ReturnType<typeof ortSessionOptions>;
+  settings: InferenceSettings;
+  method: string;
+  networks: NetworkInference[];
+  /** Conv+ReLU chains of equal FLOPs at several channel widths, with the same MatMul peak (absent in older results). */
+  convWidths?: ConvWidthRow[];
 }
 
 export interface NetworkInference {

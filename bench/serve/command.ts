@@ -2,18 +2,30 @@
 // each network, beside raw onnxruntime-node throughput at the same batch sizes, in one run. Loopback only,
 // bounded by --seconds per measurement. Writes bench/results/serve-<date>-<host>.json and prints a table.
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, hostname, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { NETWORK_NAMES, type NetworkName } from '@onnx-edge/core';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { intFlag, intListFlag, listFlag, parseFlags, UsageError, type Command } from '../../src/cli/kit.ts';
+import { formatOptions, parseOptions, UsageError, type Command } from '@onnx-edge/core/cli';
+import { machineFacts } from '../machine.ts';
+import { BENCH_NETWORKS, BENCH_OPTIONS } from '../options.ts';
+import { resultsFile } from '../results-file.ts';
 import { measureServer, RawMeasurer, type RawResult, type ServerResult } from './measure.ts';
 import { formatTable } from './report.ts';
 
-const NETWORKS = ['inception10', 'resnet18'] as const;
 const FIRST_WARMUP_SECONDS = 8;
-const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url));
 const CIFAR_SAMPLE = fileURLToPath(new URL('../../../shared/data/cifar10-sample/sample_batch_000.bin', import.meta.url));
+
+const OPTIONS = {
+  networks: { ...BENCH_OPTIONS.networks, kind: { type: 'list' }, help: `comma-separated seed networks (default ${BENCH_NETWORKS.join(',')}), or with --repo the repository's model names (default: all)` },
+  repo: { flag: 'repo', placeholder: 'DIR', kind: { type: 'string' }, help: 'bench the models of this repository instead of freshly exported seed networks' },
+  concurrency: { flag: 'concurrency', placeholder: 'LIST', kind: { type: 'int-list', min: 1, max: 1024 }, default: [1, 16, 64], help: 'comma-separated concurrencies = raw batch sizes (default {default})' },
+  seconds: { flag: 'seconds', kind: { type: 'int', min: 1, max: 600 }, default: 5, help: 'seconds per measurement (default {default})' },
+  rounds: { ...BENCH_OPTIONS.rounds, kind: { type: 'int', min: 1, max: 10 }, default: 2, help: 'alternate raw and server measurements N times, keep the best of each (default {default})' },
+  instances: { flag: 'instances', kind: { type: 'int', min: 1, max: 64 }, help: 'server inference threads per model (default 1, using every core)' },
+  out: BENCH_OPTIONS.out,
+} as const;
 
 const help = `Usage: onnx-edge bench serve [options]
 
@@ -22,14 +34,7 @@ under closed-loop load at each concurrency (requests/s, p50/p99 latency, where t
 onnxruntime-node throughput at the same batch sizes. Stops by itself.
 
 Options:
-  --networks LIST      comma-separated, from ${NETWORKS.join(', ')} (default: both)
-  --repo DIR           bench the models of this repository instead of freshly exported seed networks
-  --concurrency LIST   comma-separated concurrencies = raw batch sizes (default 1,16,64)
-  --seconds N          seconds per measurement (default 5)
-  --rounds N           alternate raw and server measurements N times, keep the best of each (default 2)
-  --instances N        server inference threads per model (default 1, using every core)
-  --out DIR            where the JSON goes (default bench/results)
-  -h, --help           show this help`;
+${formatOptions(OPTIONS)}`;
 
 /** 64 real CIFAR-10 test images as PNG when ../shared has them, else 64 seeded noise images. */
 async function benchImages(): Promise<{ images: Uint8Array[]; source: string }> {
@@ -53,30 +58,31 @@ interface NetworkResult {
 }
 
 export const benchServeCommand: Command = {
-  name: 'serve',
-  summary: 'server requests/s and latency vs raw onnxruntime-node, per network and concurrency',
   help,
+  options: OPTIONS,
   async run(argv) {
-    const { values } = parseFlags(argv, { networks: { type: 'string' }, repo: { type: 'string' }, concurrency: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, instances: { type: 'string' }, out: { type: 'string' } });
-    const seconds = intFlag('seconds', values.seconds, 1, 600) ?? 5;
-    const rounds = intFlag('rounds', values.rounds, 1, 10) ?? 2;
-    const instances = intFlag('instances', values.instances, 1, 64);
-    const levels = intListFlag('concurrency', values.concurrency, 1, 1024) ?? [1, 16, 64];
+    const { values } = parseOptions(OPTIONS, argv);
+    const seconds = values.seconds ?? OPTIONS.seconds.default;
+    const rounds = values.rounds ?? OPTIONS.rounds.default;
+    const instances = values.instances;
+    const levels = values.concurrency ?? [...OPTIONS.concurrency.default];
     const { startServer, readModelRepository } = await import('@onnx-edge/serve');
     let repo = values.repo;
     let names: string[];
     let cleanup = async () => {};
     if (repo) {
       names = (await readModelRepository(repo)).map((m) => m.name);
-      const wanted = listFlag('networks', values.networks);
+      const wanted = values.networks;
       if (wanted) names = names.filter((n) => wanted.includes(n));
     } else {
-      names = listFlag('networks', values.networks, NETWORKS) ?? [...NETWORKS];
-      const { exportSeedNetwork } = await import('@onnx-edge/serve/testing/models');
+      const unknown = values.networks?.find((n) => !(NETWORK_NAMES as readonly string[]).includes(n));
+      if (unknown) throw new UsageError(`--networks: '${unknown}' is not one of ${NETWORK_NAMES.join(', ')}`);
+      names = values.networks ?? [...BENCH_NETWORKS];
+      const { exportSeedNetwork } = await import('@onnx-edge/serve/testing');
       const dir = join(tmpdir(), `onnx-edge-bench-serve-${process.pid}`);
       for (const name of names) {
         console.error(`exporting ${name} ...`);
-        await exportSeedNetwork(name as (typeof NETWORKS)[number], { repo: dir });
+        await exportSeedNetwork(name as NetworkName, { repo: dir });
       }
       repo = dir;
       cleanup = () => rm(dir, { recursive: true, force: true });
@@ -122,15 +128,10 @@ export const benchServeCommand: Command = {
       await cleanup();
     }
 
-    const date = new Date().toISOString();
-    const host = hostname().replace(/[^A-Za-z0-9_.-]/g, '_');
     const report = {
       benchmark: 'serve',
-      date,
-      host,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      cores: threads,
-      node: process.version,
+      date: new Date().toISOString(),
+      machine: machineFacts(),
       images: source,
       // Other processes' load skews every figure on a shared machine: recorded so a reader can tell.
       loadAverage1m: { before: loadBefore[0], after: loadavg()[0] },
@@ -139,9 +140,8 @@ export const benchServeCommand: Command = {
       notes: 'Loopback; the load generator runs in a worker thread of the same process and shares the cores. Server batching: max batch 64, max queue delay 2 ms (defaults). Raw = onnxruntime-node session.run in a worker thread of the same process, started before the server so it keeps the normal priority like the inference threads of the server (same graph optimisation and thread count; the better of spinning on (the onnxruntime default) and off (the server setting)). Raw and server alternate for --rounds rounds; the best of each is kept.',
       results,
     };
-    const outDir = values.out ?? RESULTS_DIR;
-    await mkdir(outDir, { recursive: true });
-    const file = join(outDir, `serve-${date.slice(0, 10)}-${host}.json`);
+    const file = values.out ?? resultsFile('serve', report.date, report.machine.host, 'json');
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(file, JSON.stringify(report, null, 2) + '\n');
     console.log(formatTable(results));
     console.log(`\nwrote ${file}`);

@@ -1,7 +1,7 @@
 // Closed-loop HTTP load in its own thread, so the client's work does not run on the server's event loop:
 // `concurrency` keep-alive connections each POST an image to /classify, wait for the answer, and send the
 // next, until the deadline. Reports every latency and the server's own timing breakdown.
-import { HttpConnection, requestBytes, type HttpAnswer } from '@onnx-edge/serve/testing/http-connection';
+import { HttpConnection, requestBytes, type HttpAnswer } from '@onnx-edge/serve/testing';
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers/promises';

@@ -2,7 +2,7 @@
 // settings as the server), and the server under closed-loop HTTP load at a concurrency.
 import { performance } from 'node:perf_hooks';
 import { createSession, runBatch, type RunningServer } from '@onnx-edge/serve';
-import { startTsWorker } from '@onnx-edge/serve/inference/ts-worker';
+import { startTsWorker } from '@onnx-edge/core/node';
 import type { LoadJob, LoadResult } from './load-worker.ts';
 
 export interface RawResult {

@@ -9,8 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
-import type { NetworkName } from '@onnx-edge/train';
 import type { TfjsPeer, TfjsPeerInfo } from './peer.ts';
+import type { NetworkName } from '@onnx-edge/core';
 
 const PEER_FOLDER = 'bench-tfjs';
 const require = createRequire(import.meta.url);

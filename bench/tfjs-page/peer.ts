@@ -4,7 +4,8 @@
 // probabilities read back. It is the page's tfjs peer, measured between the demo's own runs.
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { buildNetwork, type NetworkName } from '../../train/src/networks/build.ts';
+import { buildNetwork } from '@onnx-edge/train/networks';
+import type { NetworkName } from '@onnx-edge/core';
 
 export interface TfjsPeerInfo {
   backend: string;

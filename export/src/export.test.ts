@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { onnx } from '@onnx-edge/proto';
-import { CIFAR10_LABELS, METADATA_KEYS } from './contract.ts';
+import { CIFAR10_LABELS, METADATA_KEYS } from '@onnx-edge/core';
 import { exportModel, PRODUCER_VERSION } from './export.ts';
 import { irVersionForOpset } from './onnx/versions.ts';
-import { assertParity, randomizeWeights } from './testing/parity.ts';
+import { assertParity, randomizeWeights } from '../testing/parity.ts';
 
 function smallClassifier(): tf.LayersModel {
   const input = tf.input({ shape: [8, 8, 3] });

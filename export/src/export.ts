@@ -1,7 +1,7 @@
 // exportModel: tfjs LayersModel → front end → passes → ONNX bytes, with a report of what was produced.
 import type * as tf from '@tensorflow/tfjs';
 import pkg from '../package.json' with { type: 'json' };
-import { CIFAR10_LABELS, METADATA_KEYS, type ParityReport } from './contract.ts';
+import { CIFAR10_LABELS, METADATA_KEYS, type ParityReport } from '@onnx-edge/core';
 import { ModelWalker } from './frontend/walk.ts';
 import { sizeOf } from './ir/tensor.ts';
 import { modelSha256 } from './model-hash.ts';

@@ -5,12 +5,12 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { buildNetwork, loadCifar, registerWasmTrainingKernels, seededRandom, toNHWCFloat, type CifarDataset, type NetworkName, type Variant } from '@onnx-edge/train';
+import { buildNetwork, loadCifar, registerWasmTrainingKernels, toNHWCFloat, type CifarDataset } from '@onnx-edge/train';
 import { exportModel } from './export.ts';
-import { checkModel } from './testing/checker.ts';
-import { uniform } from './testing/random.ts';
+import { checkModel } from '../testing/checker.ts';
+import { type NetworkName, seededRandom, uniform, type Variant } from '@onnx-edge/core';
 import { useVerificationBackend } from './verify/backend.ts';
-import { sharedData, sharedDataSkip } from '@onnx-edge/train/data/test-support';
+import { sharedData, sharedDataSkip } from '@onnx-edge/core/testing';
 import { checkParity, verifyParity } from './verify/parity.ts';
 
 const sampleDir = sharedData('cifar10-sample');

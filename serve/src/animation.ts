@@ -2,8 +2,6 @@
 // would answer a question the client did not ask, so they are refused. Spotted from the container's own
 // flags, without decoding: an APNG's acTL chunk (which must come before the first IDAT), a WebP's VP8X
 // animation bit. JPEG has no animation.
-import type { ImageType } from './decode.ts';
-
 const ascii = (bytes: Uint8Array, offset: number, length: number) => String.fromCharCode(...bytes.subarray(offset, offset + length));
 
 function isAnimatedPng(bytes: Uint8Array): boolean {
@@ -25,7 +23,8 @@ function isAnimatedWebp(bytes: Uint8Array): boolean {
   return bytes.length > 20 && ascii(bytes, 12, 4) === 'VP8X' && (bytes[20]! & VP8X_ANIMATION_FLAG) !== 0;
 }
 
-export function isAnimated(bytes: Uint8Array, type: ImageType): boolean {
+/** `type` is the image's media type ('image/png', …). */
+export function isAnimated(bytes: Uint8Array, type: string): boolean {
   if (type === 'image/png') return isAnimatedPng(bytes);
   if (type === 'image/webp') return isAnimatedWebp(bytes);
   return false;

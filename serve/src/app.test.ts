@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CIFAR10_LABELS } from '@onnx-edge/export/contract';
-import { makeImage, readJson, toyApp, toyFill } from './testing/fixtures.ts';
+import { CIFAR10_LABELS } from '@onnx-edge/core';
+import { makeImage, readJson, toyApp, toyFill } from '../testing/fixtures.ts';
 
 async function webRoot(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
   const parent = await mkdtemp(join(tmpdir(), 'onnx-edge-web-'));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, settingsFromEnv } from './config.ts';
+import { ConfigError } from '@onnx-edge/core/cli';
+import { settingsFromEnv } from './config.ts';
 
 test('settingsFromEnv reads ONNX_EDGE_* variables and leaves absent ones out', () => {
   assert.deepEqual(settingsFromEnv({}), {});

@@ -1,7 +1,9 @@
-// Server settings: defaults, and the ONNX_EDGE_* environment variables (flags override them in the CLI).
-// Environment values are validated here, at the boundary, with errors that name the variable.
-import type { EpChoice } from './inference/session.ts';
-import type { LogLevel } from './logging.ts';
+// Server settings, each described once in SERVER_OPTIONS: its flag, its ONNX_EDGE_* environment variable, its
+// range, its default and its help line. The CLI's flag parsing and help, the environment parsing and the
+// defaults are all derived from that table (flags override variables).
+import { EP_CHOICES, LOG_LEVELS, type EpChoice, type LogLevel } from '@onnx-edge/core';
+import { optionDefaults, optionsFromEnv, type OptionTable } from '@onnx-edge/core/cli';
+import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_QUEUE_DELAY_MICROSECONDS } from './repository/writer.ts';
 
 export interface ServerSettings {
   /** Model repository (Triton layout); or `model`, a single .onnx file. */
@@ -34,73 +36,55 @@ export interface ServerSettings {
   httpNice: number;
 }
 
-export const DEFAULTS = {
-  port: 8080,
-  host: '127.0.0.1',
-  ep: 'auto',
-  maxQueue: 1024,
-  maxBodyBytes: 16 * 1024 * 1024,
-  maxInputPixels: 40_000_000,
-  requestTimeoutMs: 60_000,
-  cors: [],
-  logLevel: 'info',
-  httpNice: 10,
-} as const satisfies Partial<ServerSettings>;
+export const SERVER_OPTIONS = {
+  repo: {
+    flag: 'repo', env: 'ONNX_EDGE_REPO', placeholder: 'DIR', kind: { type: 'string' },
+    help: "model repository in Triton's layout: DIR/<name>/config.pbtxt, labels.txt, <version>/model.onnx (the highest version is served)",
+  },
+  model: { flag: 'model', env: 'ONNX_EDGE_MODEL', placeholder: 'FILE', kind: { type: 'string' }, help: 'serve one .onnx file instead, named after the file' },
+  port: { flag: 'port', env: 'ONNX_EDGE_PORT', kind: { type: 'int', min: 0, max: 65_535 }, default: 8080, help: 'TCP port, 0 = any free port (default {default})' },
+  host: { flag: 'host', env: 'ONNX_EDGE_HOST', placeholder: 'ADDR', kind: { type: 'string' }, default: '127.0.0.1', help: 'address to bind (default {default}; 0.0.0.0 exposes it)' },
+  ep: { flag: 'ep', env: 'ONNX_EDGE_EP', kind: { type: 'choice', choices: EP_CHOICES }, default: 'auto', help: 'execution provider; auto tries CUDA, falls back to CPU' },
+  maxBatch: {
+    flag: 'max-batch', env: 'ONNX_EDGE_MAX_BATCH', kind: { type: 'int', min: 1, max: 4096 },
+    help: `largest batch per run (default: config.pbtxt, else ${DEFAULT_MAX_BATCH_SIZE})`,
+  },
+  maxQueueDelayMs: {
+    flag: 'max-queue-delay-ms', env: 'ONNX_EDGE_MAX_QUEUE_DELAY_MS', kind: { type: 'number', min: 0, max: 10_000 },
+    help: `longest wait to fill a batch (default: config.pbtxt, else ${DEFAULT_MAX_QUEUE_DELAY_MICROSECONDS / 1000})`,
+  },
+  maxQueue: { flag: 'max-queue', env: 'ONNX_EDGE_MAX_QUEUE', kind: { type: 'int', min: 1, max: 1_000_000 }, default: 1024, help: 'inputs waiting per model before 429 (default {default})' },
+  instances: {
+    flag: 'instances', env: 'ONNX_EDGE_INSTANCES', kind: { type: 'int', min: 1, max: 64 },
+    help: "inference threads per model, sharing the cores (default: config.pbtxt's instance_group count, else 1)",
+  },
+  maxBodyBytes: {
+    flag: 'max-body-bytes', env: 'ONNX_EDGE_MAX_BODY_BYTES', kind: { type: 'int', min: 1024, max: 1024 ** 3 }, default: 16 * 1024 * 1024,
+    help: 'request body limit in bytes (default {default}, 16 MiB)',
+  },
+  maxInputPixels: {
+    flag: 'max-input-pixels', env: 'ONNX_EDGE_MAX_INPUT_PIXELS', kind: { type: 'int', min: 1024, max: 1_000_000_000 }, default: 40_000_000,
+    help: 'images above this many pixels are refused before decoding (default {default})',
+  },
+  requestTimeoutMs: {
+    flag: 'request-timeout-ms', env: 'ONNX_EDGE_REQUEST_TIMEOUT_MS', kind: { type: 'int', min: 100, max: 3_600_000 }, default: 60_000,
+    help: "answer 408 and close when a request's headers and body have not all arrived within N ms (default {default})",
+  },
+  cors: {
+    flag: 'cors', env: 'ONNX_EDGE_CORS', placeholder: 'ORIGINS', kind: { type: 'list' }, default: [] as string[],
+    help: "comma-separated allowed origins, '*' for any (default: CORS off)",
+  },
+  webRoot: { flag: 'web-root', env: 'ONNX_EDGE_WEB_ROOT', placeholder: 'DIR', kind: { type: 'string' }, help: 'built web demo (default web-demo/dist)' },
+  logLevel: { flag: 'log-level', env: 'ONNX_EDGE_LOG_LEVEL', placeholder: 'LEVEL', kind: { type: 'choice', choices: LOG_LEVELS }, default: 'info', help: '{range} (default {default})' },
+  httpNice: {
+    flag: 'http-nice', env: 'ONNX_EDGE_HTTP_NICE', kind: { type: 'int', min: 0, max: 19 }, default: 10,
+    help: 'nice value of the HTTP thread, {range} (default {default}): when the CPU is saturated the inference threads run first; 0 leaves it as is (Linux)',
+  },
+} as const satisfies OptionTable;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export const DEFAULTS = optionDefaults(SERVER_OPTIONS) satisfies Partial<ServerSettings>;
 
-function int(env: NodeJS.ProcessEnv, key: string, min: number, max: number): number | undefined {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${key} must be an integer from ${min} to ${max}, got '${raw}'`);
-  return n;
-}
-
-function num(env: NodeJS.ProcessEnv, key: string, min: number, max: number): number | undefined {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(`${key} must be a number from ${min} to ${max}, got '${raw}'`);
-  return n;
-}
-
-function choice<T extends string>(env: NodeJS.ProcessEnv, key: string, choices: readonly T[]): T | undefined {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return undefined;
-  if (!(choices as readonly string[]).includes(raw)) throw new ConfigError(`${key} must be one of ${choices.join('|')}, got '${raw}'`);
-  return raw as T;
-}
-
-export const EP_CHOICES = ['auto', 'cuda', 'cpu'] as const;
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-/** Parses a comma-separated CORS origin list ('*' allowed). */
-export function parseCorsOrigins(raw: string | undefined): string[] {
-  return (raw ?? '').split(',').map((o) => o.trim()).filter((o) => o.length > 0);
-}
-
-/** Settings given by ONNX_EDGE_* variables; absent variables are left out. */
+/** Settings given by ONNX_EDGE_* variables; absent variables are left out. A bad one is a ConfigError naming it. */
 export function settingsFromEnv(env: NodeJS.ProcessEnv): Partial<ServerSettings> {
-  const entries: Partial<ServerSettings> = {
-    repo: env.ONNX_EDGE_REPO || undefined,
-    model: env.ONNX_EDGE_MODEL || undefined,
-    port: int(env, 'ONNX_EDGE_PORT', 0, 65535),
-    host: env.ONNX_EDGE_HOST || undefined,
-    ep: choice(env, 'ONNX_EDGE_EP', EP_CHOICES),
-    maxBatch: int(env, 'ONNX_EDGE_MAX_BATCH', 1, 4096),
-    maxQueueDelayMs: num(env, 'ONNX_EDGE_MAX_QUEUE_DELAY_MS', 0, 10_000),
-    maxQueue: int(env, 'ONNX_EDGE_MAX_QUEUE', 1, 1_000_000),
-    instances: int(env, 'ONNX_EDGE_INSTANCES', 1, 64),
-    maxBodyBytes: int(env, 'ONNX_EDGE_MAX_BODY_BYTES', 1024, 1024 ** 3),
-    maxInputPixels: int(env, 'ONNX_EDGE_MAX_INPUT_PIXELS', 1024, 1_000_000_000),
-    requestTimeoutMs: int(env, 'ONNX_EDGE_REQUEST_TIMEOUT_MS', 100, 3_600_000),
-    cors: env.ONNX_EDGE_CORS ? parseCorsOrigins(env.ONNX_EDGE_CORS) : undefined,
-    webRoot: env.ONNX_EDGE_WEB_ROOT || undefined,
-    logLevel: choice(env, 'ONNX_EDGE_LOG_LEVEL', LOG_LEVELS),
-    httpNice: int(env, 'ONNX_EDGE_HTTP_NICE', 0, 19),
-  };
-  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as Partial<ServerSettings>;
+  return optionsFromEnv(SERVER_OPTIONS, env);
 }

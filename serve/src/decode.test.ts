@@ -3,8 +3,7 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { decodeImage, imageTypeOf } from './decode.ts';
 import { HttpError } from './errors.ts';
-import { resizeToNetwork } from '@onnx-edge/export/area-resize';
-import { pixelsToInput } from '@onnx-edge/export/contract';
+import { pixelsToInput, resizeToNetwork } from '@onnx-edge/core';
 
 const limits = { maxInputPixels: 1_000_000 };
 

@@ -4,8 +4,7 @@
 // same pixels.
 import sharp from 'sharp';
 import { setImmediate } from 'node:timers/promises';
-import { AreaResizer } from '@onnx-edge/export/area-resize';
-import { IMAGE_SIZE, pixelsToInput, type InputLayout } from '@onnx-edge/export/contract';
+import { AreaResizer, IMAGE_SIZE, type InputLayout, pixelsToInput } from '@onnx-edge/core';
 import { isAnimated } from './animation.ts';
 import { MAX_IMAGE_SIDE, pngSides } from './image-sides.ts';
 import { decodePlainPng } from './plain-png.ts';
@@ -43,7 +42,7 @@ export function sniffImageType(bytes: Uint8Array): ImageType | undefined {
 
 /**
  * The image's RGB bytes at IMAGE_SIZE×IMAGE_SIZE: decoded by sharp (oriented, sRGB, alpha dropped), and any
- * other size resized by the area average the web demo uses too (@onnx-edge/export/area-resize), so that both
+ * other size resized by the area average the web demo uses too (@onnx-edge/core's AreaResizer), so that both
  * see the same pixels. The resize runs in slices of rows between which other requests get the event loop.
  */
 export async function sharpRgbPixels(bytes: Uint8Array, limits: DecodeLimits): Promise<Uint8Array> {

@@ -4,6 +4,6 @@ export { readModelRepository, readModelFolder, modelFromFile, RepositoryError, t
 export { formatConfigPbtxt, parseConfigPbtxt, type ModelConfig, type TensorConfig } from './repository/config-pbtxt.ts';
 export { startServer, DEFAULT_WEB_ROOT, type StartServerOptions, type RunningServer } from './server.ts';
 export { createApp } from './app.ts';
-export { settingsFromEnv, parseCorsOrigins, DEFAULTS as SERVER_DEFAULTS, EP_CHOICES, LOG_LEVELS, ConfigError, type ServerSettings } from './config.ts';
+export { settingsFromEnv, SERVER_OPTIONS, DEFAULTS as SERVER_DEFAULTS, type ServerSettings } from './config.ts';
 export { HttpError } from './errors.ts';
-export { createSession, runBatch, cudaLibraryInstalled, type EpChoice, type ExecutionProvider } from './inference/session.ts';
+export { createSession, runBatch, cudaLibraryInstalled, type ExecutionProvider } from './inference/session.ts';

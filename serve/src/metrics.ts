@@ -19,7 +19,8 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 
 export function createMetrics(): ServerMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'onnx_edge_process_' });
+  // prom-client's default metrics are already named process_* and nodejs_*: the prefix only adds the namespace.
+  collectDefaultMetrics({ register: registry, prefix: 'onnx_edge_' });
   const registers = [registry];
   return {
     registry,

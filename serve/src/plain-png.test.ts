@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { decodeImage, sharpRgbPixels } from './decode.ts';
 import { HttpError } from './errors.ts';
 import { decodePlainPng } from './plain-png.ts';
-import { cifarSample, interleaved } from './testing/cifar.ts';
+import { cifarSample, interleaved } from '../testing/cifar.ts';
 
 const limits = { maxInputPixels: 1_000_000 };
 

@@ -4,24 +4,28 @@
 // computes from the same file.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import { CIFAR10_LABELS } from '@onnx-edge/core';
+import { sharedData, sharedDataSkip } from '@onnx-edge/core/testing';
 import { exportModel } from '@onnx-edge/export';
-import { CIFAR10_LABELS } from '@onnx-edge/export/contract';
-import { importModel } from '@onnx-edge/export/onnx/import';
 import { quantizeModel } from '@onnx-edge/export/quantize';
+import { onnx } from '@onnx-edge/proto';
 import { buildNetwork, selectBackend } from '@onnx-edge/train';
-import { sharedData, sharedDataSkip } from '@onnx-edge/train/data/test-support';
-import { tmpdir } from 'node:os';
 import { parseConfigPbtxt } from './repository/config-pbtxt.ts';
 import { writeModelToRepository } from './repository/writer.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { cifarSample, nchwOf, pngOf } from './testing/cifar.ts';
-import { readJson } from './testing/fixtures.ts';
+import { cifarSample, nchwOf, pngOf } from '../testing/cifar.ts';
+import { readJson } from '../testing/fixtures.ts';
 
 const skip = sharedDataSkip('cifar10-sample');
-const TRITON_TYPE = { float32: 'TYPE_FP32', float16: 'TYPE_FP16', int64: 'TYPE_INT64', int32: 'TYPE_INT32', uint8: 'TYPE_UINT8' } as const;
+/** ONNX element types by number → Triton's names. */
+const TRITON_TYPE: Record<number, string> = {
+  [onnx.TensorProto.DataType.FLOAT]: 'TYPE_FP32', [onnx.TensorProto.DataType.FLOAT16]: 'TYPE_FP16',
+  [onnx.TensorProto.DataType.INT64]: 'TYPE_INT64', [onnx.TensorProto.DataType.INT32]: 'TYPE_INT32', [onnx.TensorProto.DataType.UINT8]: 'TYPE_UINT8',
+};
 const NAMES = ['inception10', 'inception10-int8', 'inception10-fp16'];
 let repo: string;
 let server: RunningServer;
@@ -51,9 +55,10 @@ after(async () => {
 test('config.pbtxt declares the element types the quantized files take and give', { skip }, async () => {
   for (const name of NAMES) {
     const config = parseConfigPbtxt(await readFile(join(repo, name, 'config.pbtxt'), 'utf8'), name);
-    const { graph } = importModel(await readFile(join(repo, name, '1', 'model.onnx')));
-    assert.deepEqual(config.inputs.map((t) => [t.name, t.dataType]), graph.inputs.map((v) => [v.name, TRITON_TYPE[v.dtype as keyof typeof TRITON_TYPE]]), name);
-    assert.deepEqual(config.outputs.map((t) => [t.name, t.dataType]), graph.outputs.map((v) => [v.name, TRITON_TYPE[v.dtype as keyof typeof TRITON_TYPE]]), name);
+    const graph = onnx.ModelProto.decode(await readFile(join(repo, name, '1', 'model.onnx'))).graph!;
+    const declared = (values: onnx.IValueInfoProto[]) => values.map((v) => [v.name, TRITON_TYPE[v.type!.tensorType!.elemType!]]);
+    assert.deepEqual(config.inputs.map((t) => [t.name, t.dataType]), declared(graph.input!), name);
+    assert.deepEqual(config.outputs.map((t) => [t.name, t.dataType]), declared(graph.output!), name);
   }
 });
 

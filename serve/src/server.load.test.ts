@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { test } from 'node:test';
 import { startServer } from './server.ts';
-import { cifarSample, nchwOf, pngOf } from './testing/cifar.ts';
-import { exportSeedNetwork, tfjsProbabilities } from './testing/models.ts';
+import { cifarSample, nchwOf, pngOf } from '../testing/cifar.ts';
+import { exportSeedNetwork, tfjsProbabilities } from '../testing/models.ts';
 
 const REQUESTS = 3000;
 const CONCURRENCY = 48;

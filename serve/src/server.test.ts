@@ -7,11 +7,11 @@ import { getPriority } from 'node:os';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { startServer, type RunningServer } from './server.ts';
-import { cifarSample, nchwOf, pngOf, type CifarImage } from './testing/cifar.ts';
-import { readJson } from './testing/fixtures.ts';
-import { HttpConnection, requestBytes } from './testing/http-connection.ts';
-import { slowUpload } from './testing/slow-upload.ts';
-import { exportSeedNetwork, tfjsProbabilities, type ExportedModel } from './testing/models.ts';
+import { cifarSample, nchwOf, pngOf, type CifarImage } from '../testing/cifar.ts';
+import { readJson } from '../testing/fixtures.ts';
+import { HttpConnection, requestBytes } from '../testing/http-connection.ts';
+import { slowUpload } from '../testing/slow-upload.ts';
+import { exportSeedNetwork, tfjsProbabilities, type ExportedModel } from '../testing/models.ts';
 
 const TOLERANCE = 1e-4;
 let exported: ExportedModel;

@@ -4,7 +4,7 @@
 // repository as a second model, <name>-<precision>, served beside the float one.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@onnx-edge/export/io/atomic-write';
+import { writeFileAtomic } from '@onnx-edge/core/node';
 import { DEFAULT_MAX_ACCURACY_DROP, quantizeVerified, type Precision } from '@onnx-edge/export/quantize';
 import { writeModelToRepository, type WrittenModel } from '@onnx-edge/serve';
 import { displayPath } from './display-path.ts';

@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ParityReport } from '@onnx-edge/export/contract';
-import { writeFileAtomic } from '@onnx-edge/export/io/atomic-write';
+import type { ParityReport } from '@onnx-edge/core';
+import { writeFileAtomic } from '@onnx-edge/core/node';
 
 export const RECORD_FILE = 'pipeline.json';
 

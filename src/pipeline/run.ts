@@ -4,19 +4,17 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Precision } from '@onnx-edge/export/quantize';
 import { settingsFromEnv, startServer, writeModelToRepository, type RunningServer } from '@onnx-edge/serve';
-import {
-  createProgressPrinter, releaseBackend, selectBackend, trainModel,
-  type BackendChoice, type NetworkName, type Variant,
-} from '@onnx-edge/train';
+import { createProgressPrinter, releaseBackend, selectBackend, trainModel } from '@onnx-edge/train';
 import { resolveData, type ResolvedData } from './data-auto.ts';
 import { displayPath } from './display-path.ts';
-import { exportAndVerify } from './export-step.ts';
+import { exportAndVerify } from '../exporting/export-and-verify.ts';
 import { heldOutImages } from './held-out.ts';
 import { quantizeRun } from './quantize-step.ts';
 import { sizeTraining, type AskedSize } from './machine-sizing.ts';
 import { forgetRecord, reusableRecord, runFolderName, writeRecord, type RunOutcome, type RunRecord, type RunRequest } from './run-record.ts';
-import { formatSummary } from './summary.ts';
+import { formatPipelineSummary } from './summary.ts';
 import { ensureWebDemoBuilt } from './web-demo.ts';
+import type { BackendChoice, NetworkName, Variant } from '@onnx-edge/core';
 
 export interface PipelineOptions extends AskedSize {
   model: NetworkName;
@@ -48,7 +46,7 @@ export interface PipelineResult {
   server?: RunningServer;
 }
 
-/** Images the export is verified on (DESIGN.md: parity on real images, 100 by default). */
+/** Images the export is verified on: held-out real images where there are some, 100 by default. */
 export const VERIFY_COUNT = 100;
 /** Images a quantized model is compared with the float one on: enough that one image is 0.1 accuracy points. */
 export const QUANTIZED_VERIFY_COUNT = 1000;
@@ -91,7 +89,16 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
   const classNames = JSON.parse(readFileSync(join(runDir, 'labels.json'), 'utf8')) as string[];
   const labels = servedLabels(classNames, data);
   const heldOut = await heldOutImages({ runDir, data: data.source, valData: options.valData, limit: sizing.limit, count: VERIFY_COUNT });
-  const exported = await exportAndVerify({ runDir, labels, dataset: data.dataset, heldOut, log });
+  const exported = await exportAndVerify({
+    source: join(runDir, 'tfjs'),
+    output: join(runDir, 'model.onnx'),
+    labels,
+    dataset: data.dataset,
+    verify: { dataDir: heldOut.path, count: heldOut.count, description: heldOut.description },
+    onParity: (parity) => log(`verify: max |Δ| ${parity.maxAbsDiff.toExponential(2)}, top-1 agreement ${(parity.top1Agreement * 100).toFixed(1)}% on ${parity.count} images`),
+    log: (step, line) => log(`${step}: ${line}`),
+    displayPath,
+  });
   const outcome: RunOutcome = {
     dataset: data.dataset,
     dataDescription: data.description,
@@ -102,7 +109,7 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
     valAccuracy: best.val_accuracy,
     validationSource: trained.data.validationSource,
     imagesPerSecond: history.reduce((n, e) => n + e.images_per_second, 0) / history.length,
-    parity: exported.parity,
+    parity: exported.parity!, // verify was requested: a failed check threw
     paritySource: heldOut.description,
     onnxBytes: exported.bytes.length,
     opset: exported.report.opset,
@@ -180,7 +187,7 @@ export async function runPipeline(options: PipelineOptions, log: (line: string) 
       throw new Error(`${err.message}: another program uses port ${options.port}; pass another one (npm start -- --port 8081), or --port 0 for any free port`);
     });
   }
-  const summary = formatSummary({
+  const summary = formatPipelineSummary({
     outcome: record.outcome,
     reused,
     sizing: sizing.explanation,

@@ -2,7 +2,7 @@
 // is, how big it is, and where every file went. Plain text, aligned, no colours (it is also read by tests).
 import type { RunOutcome } from './run-record.ts';
 
-export interface SummaryFacts {
+export interface PipelineSummaryFacts {
   outcome: RunOutcome;
   reused: boolean;
   sizing: string;
@@ -16,7 +16,7 @@ export interface SummaryFacts {
 const shortList = (items: string[]) => (items.length > 4 ? `${items.slice(0, 3).join(', ')}, …, ${items.at(-1)}` : items.join(', '));
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-export function formatSummary(facts: SummaryFacts): string[] {
+export function formatPipelineSummary(facts: PipelineSummaryFacts): string[] {
   const o = facts.outcome;
   const rows: [string, string][] = [
     ['data', o.dataDescription],

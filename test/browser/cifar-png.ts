@@ -2,7 +2,7 @@
 // R, G and B planes, 32×32 row-major): the bytes a person would drop into the demo.
 import { open } from 'node:fs/promises';
 import sharp from 'sharp';
-import { CIFAR10_LABELS, IMAGE_SIZE } from '@onnx-edge/export/contract';
+import { CIFAR10_LABELS, IMAGE_SIZE } from '@onnx-edge/core';
 
 const PLANE = IMAGE_SIZE * IMAGE_SIZE;
 const RECORD_BYTES = 1 + 3 * PLANE;

@@ -13,11 +13,9 @@ import type { FileChooser, Page } from 'playwright-core';
 import { exportModel } from '@onnx-edge/export';
 import { startServer, type RunningServer } from '@onnx-edge/serve';
 import { buildNetwork, selectBackend } from '@onnx-edge/train';
-import { CIFAR10_LABELS } from '@onnx-edge/export/contract';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium.ts';
+import { CIFAR10_LABELS } from '@onnx-edge/core';
+import { barFillWidths, blurFocus, CHROMIUM_PATH, chromiumAvailable, classifyInPage, ensureDemoBuilt, executionProvider, type InputRoute, launchChromium, readPredictions, visibleError, waitForOfflineCache, waitForState } from '@onnx-edge/web-demo/testing';
 import { cifarPngs, resizedWithAlphaSweep, withAlphaSweep, type CifarPng } from './cifar-png.ts';
-import { ensureDemoBuilt } from './demo-build.ts';
-import { barFillWidths, blurFocus, classifyInPage, executionProvider, readPredictions, visibleError, waitForOfflineCache, waitForState, type InputRoute } from './demo-page.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const sampleBatch = join(repoRoot, '..', 'shared', 'data', 'cifar10-sample', 'sample_batch_000.bin');
@@ -92,7 +90,7 @@ describe('web demo in Chromium against the real server', { skip: missing && proc
   let showcase: ServerVerdict;
 
   before(async () => {
-    const webRoot = ensureDemoBuilt(repoRoot);
+    const webRoot = ensureDemoBuilt();
     workDir = mkdtempSync(join(tmpdir(), 'onnx-edge-demo-'));
     const modelPath = DEMO_MODEL ?? join(workDir, 'inception10.onnx');
     if (!DEMO_MODEL) {

@@ -9,15 +9,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { CIFAR10_LABELS } from '@onnx-edge/core';
 import { exportModel } from '@onnx-edge/export';
-import { CIFAR10_LABELS } from '@onnx-edge/export/contract';
 import { quantizeModel } from '@onnx-edge/export/quantize';
 import { startServer, writeModelToRepository, type RunningServer } from '@onnx-edge/serve';
 import { buildNetwork, selectBackend } from '@onnx-edge/train';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './chromium.ts';
+import {
+  CHROMIUM_PATH, chromiumAvailable, classifyInPage, ensureDemoBuilt, executionProvider, launchChromium, readPredictions, visibleError, waitForState,
+} from '@onnx-edge/web-demo/testing';
 import { cifarPngs, type CifarPng } from './cifar-png.ts';
-import { ensureDemoBuilt } from './demo-build.ts';
-import { classifyInPage, executionProvider, readPredictions, visibleError, waitForState } from './demo-page.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const sampleDir = join(repoRoot, '..', 'shared', 'data', 'cifar10-sample');
@@ -35,7 +35,7 @@ describe('quantized models in the web demo', { skip: missing && process.env.CI !
   let images: CifarPng[];
 
   before(async () => {
-    const webRoot = ensureDemoBuilt(repoRoot);
+    const webRoot = ensureDemoBuilt();
     await selectBackend('cpu', () => {});
     const network = buildNetwork('inception10', { seed: 7 });
     const classifier = network.layers.filter((layer) => layer.getClassName() === 'Dense').at(-1)!;

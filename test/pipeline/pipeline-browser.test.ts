@@ -7,10 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from '../browser/chromium.ts';
-import { ensureDemoBuilt } from '../browser/demo-build.ts';
-import { classifyInPage, readPredictions, visibleError, waitForState } from '../browser/demo-page.ts';
-import { cleanEnv, REPO_ROOT, startCli, URL_LINE } from './cli-process.ts';
+import { CHROMIUM_PATH, chromiumAvailable, classifyInPage, ensureDemoBuilt, launchChromium, readPredictions, visibleError, waitForState } from '@onnx-edge/web-demo/testing';
+import { cleanEnv, startCli, URL_LINE } from './cli-process.ts';
 
 const TOLERANCE = 1e-4;
 const missing = chromiumAvailable() ? undefined : `${CHROMIUM_PATH} is missing: install Debian's chromium (scripts/install-system-deps.sh)`;
@@ -20,7 +18,7 @@ const work = mkdtempSync(join(tmpdir(), 'onnx-edge-pipeline-browser-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 test('the demo page served by onnx-edge pipeline classifies a dropped image like /classify', { skip: missing && process.env.CI !== 'true' ? missing : false }, async () => {
-  ensureDemoBuilt(REPO_ROOT); // the same fresh build the browser tests use; the pipeline then finds it
+  ensureDemoBuilt(); // the same fresh build the browser tests use; the pipeline then finds it
   const env = cleanEnv({ XDG_CACHE_HOME: join(work, 'cache') });
   const run = startCli(['pipeline', '--data', 'synthetic', '--limit', '100', '--val-limit', '20', '--epochs', '1', '--out', join(work, 'runs'), '--port', '0'], env);
   const browser = await launchChromium({ webgpu: false });

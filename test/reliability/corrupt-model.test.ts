@@ -6,7 +6,7 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { startServer, type RunningServer } from '@onnx-edge/serve';
-import { exportSeedNetwork } from '@onnx-edge/serve/testing/models';
+import { exportSeedNetwork } from '@onnx-edge/serve/testing';
 import * as corpus from './corpus.ts';
 import { assertErrorAnswer, CaseLog, observe, rawRequest, REPO_ROOT, reliabilityCase } from './harness.ts';
 

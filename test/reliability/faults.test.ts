@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, before } from 'node:test';
-import { exportSeedNetwork } from '@onnx-edge/serve/testing/models';
+import { exportSeedNetwork } from '@onnx-edge/serve/testing';
 import { cleanEnv, runCli, startCli, type CliRun } from '../pipeline/cli-process.ts';
 import { startChildServer } from './child-server.ts';
 import * as corpus from './corpus.ts';

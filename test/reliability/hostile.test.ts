@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { startServer, type RunningServer } from '@onnx-edge/serve';
-import { exportSeedNetwork } from '@onnx-edge/serve/testing/models';
+import { exportSeedNetwork } from '@onnx-edge/serve/testing';
 import * as corpus from './corpus.ts';
 import { asResponse, assertErrorAnswer, assertNoLeak, bytes, CaseLog, observe, rawRequest, REPO_ROOT, reliabilityCase, socketExchange, type CaseDraft, type RawRequest, type RawResponse } from './harness.ts';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { rm } from 'node:fs/promises';
 import { after, before } from 'node:test';
-import { exportSeedNetwork } from '@onnx-edge/serve/testing/models';
+import { exportSeedNetwork } from '@onnx-edge/serve/testing';
 import { startChildServer, type ChildServer } from './child-server.ts';
 import * as corpus from './corpus.ts';
 import { asResponse, assertErrorAnswer, CaseLog, observe, rawRequest, REPO_ROOT, reliabilityCase, socketExchange, type RawResponse } from './harness.ts';

@@ -7,7 +7,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { SERVER_DEFAULTS, startServer, type RunningServer } from '@onnx-edge/serve';
-import { exportSeedNetwork } from '@onnx-edge/serve/testing/models';
+import { exportSeedNetwork } from '@onnx-edge/serve/testing';
 import * as corpus from './corpus.ts';
 import { assertErrorAnswer, CaseLog, observe, rawRequest, REPO_ROOT, reliabilityCase } from './harness.ts';
 

@@ -11,10 +11,9 @@ import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { loadModelFromDir } from '@onnx-edge/train';
-import { sharedData, sharedDataSkip, unavailableInCi } from '@onnx-edge/train/data/test-support';
-import { setupWebgpu, teardownWebgpu } from '@onnx-edge/train/backend/webgpu';
-import { checkSvgWellFormed } from '@onnx-edge/train/training/svg-check';
+import { loadModelFromDir, setupWebgpu, teardownWebgpu } from '@onnx-edge/train';
+import { sharedData, sharedDataSkip, unavailableInCi } from '@onnx-edge/core/testing';
+import { checkSvgWellFormed } from '@onnx-edge/train/testing';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

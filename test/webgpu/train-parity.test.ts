@@ -6,11 +6,9 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { batches, buildNetwork, loadCifar, type CifarDataset } from '@onnx-edge/train';
-import { registerWasmTrainingKernels } from '@onnx-edge/train/kernels/register';
+import { batches, buildNetwork, type CifarDataset, formatAdapter, loadCifar, moveWeightsToActiveBackend, registerWasmTrainingKernels, setupWebgpu, teardownWebgpu, type WebgpuSetup } from '@onnx-edge/train';
 import { checkParity, exportModel, useVerificationBackend, verifyParity } from '@onnx-edge/export';
-import { sharedData, sharedDataSkip, unavailableInCi } from '@onnx-edge/train/data/test-support';
-import { formatAdapter, moveWeightsToActiveBackend, setupWebgpu, teardownWebgpu, type WebgpuSetup } from '@onnx-edge/train/backend/webgpu';
+import { sharedData, sharedDataSkip, unavailableInCi } from '@onnx-edge/core/testing';
 
 const trainData = sharedData('cifar10-train');
 const testData = sharedData('cifar10-sample');

@@ -1,18 +1,21 @@
 // Public API of @onnx-edge/train: a plain list of re-exports.
-export { buildNetwork, NETWORK_NAMES, VARIANTS, INPUT_SHAPE, type NetworkName, type Variant, type BuildOptions } from './networks/build.ts';
-export { formatSummary, countParams, formatCount, type ParamCounts } from './networks/summary.ts';
+export { buildNetwork, INPUT_SHAPE, type BuildOptions } from './networks/build.ts';
+export { formatModelSummary, countParams, formatCount, type ParamCounts } from './networks/summary.ts';
 export { saveModelToDir, loadModelFromDir, dirHandler, MODEL_JSON, WEIGHTS_FILE } from './networks/model-io.ts';
 export { loadCifar, OFFICIAL_FOLDER, type LoadCifarOptions, type CifarSplit } from './data/reader.ts';
-export { CIFAR10_CLASS_NAMES, CifarFormatError, classCounts, RECORD_BYTES, IMAGE_BYTES, type CifarDataset, type CifarFileInfo } from './data/format.ts';
+export { CifarFormatError, classCounts, RECORD_BYTES, IMAGE_BYTES, type CifarDataset, type CifarFileInfo } from './data/format.ts';
 export { batches, toNHWCFloat, toNCHWFloat, type Batch, type BatchOptions } from './data/batches.ts';
 export { syntheticCifar, SYNTHETIC_CLASS_NAMES, type SyntheticOptions } from './data/synthetic.ts';
-export { seededRandom, permutation } from './data/random.ts';
+export { seededRandom, permutation } from '@onnx-edge/core';
 export { ArchiveError } from './data/tar.ts';
 export { downloadCifar, defaultDataDir, md5File, DownloadError, CIFAR10_URL, CIFAR10_MD5, ARCHIVE_NAME, type DownloadOptions, type DownloadProgress, type DownloadResult } from './data/download.ts';
 export { progressPrinter } from './data/progress.ts';
-export { selectBackend, releaseBackend, BACKEND_CHOICES, type BackendChoice, type BackendSelection } from './backend/select.ts';
+export { selectBackend, releaseBackend, type BackendSelection } from './backend/select.ts';
+export { setupWebgpu, teardownWebgpu, formatAdapter, moveWeightsToActiveBackend, type WebgpuSetup } from './backend/webgpu.ts';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/register.ts';
 export { trainModel, type TrainHooks, type TrainResult } from './training/loop.ts';
+export { trainableVariables } from './training/step.ts';
+export { dataParallelStepper, type Stepper } from './training/parallel/data-parallel.ts';
 export { DEFAULT_EPOCHS, DEFAULT_LEARNING_RATE, defaultBatchSize, type TrainOptions, type RunRecipe } from './training/options.ts';
 export { createProgressPrinter, formatDuration, type ProgressEvent } from './training/progress.ts';
 export { TrainingInterrupted, INTERRUPTED_EXIT_CODE } from './training/interrupt.ts';

@@ -2,9 +2,7 @@
 // management, no alpha premultiplication) and read back exactly; a 32×32 image is used pixel for pixel, any
 // other size is resized by the area average the server uses too (@onnx-edge/export/area-resize), so the
 // page's input tensor is the server's for the same decoded pixels.
-import { AreaResizer } from '@onnx-edge/export/area-resize';
-import { IMAGE_SIZE } from '@onnx-edge/export/contract';
-import { readImageHeader, type ImageFormat } from './image-header.ts';
+import { AreaResizer, IMAGE_SIZE, type ImageFormat, readImageHeader } from '@onnx-edge/core';
 
 /** Refuse images above this many pixels before decoding them (a decoded 40 MP image is 160 MB of RGBA). */
 export const MAX_MEGAPIXELS = 40;

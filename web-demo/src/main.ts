@@ -1,7 +1,6 @@
 // The demo's controller: loads the chosen model, takes images (drop, picker, paste), classifies them in the
 // browser and hands everything to the view. Every failure ends in a message on the page and a usable demo.
-import { IMAGE_SIZE, labelsFromMetadata, METADATA_KEYS, topK, type InputLayout } from '@onnx-edge/export/contract';
-import { readOnnxMetadata } from '@onnx-edge/export/onnx/metadata';
+import { IMAGE_SIZE, type InputLayout, labelsFromMetadata, METADATA_KEYS, readOnnxMetadata, topK } from '@onnx-edge/core';
 import { decodeForNetwork, InputError, type NetworkImage } from './decode.ts';
 import { listModels, loadModelBytes, ModelError, type ModelEntry } from './model-store.ts';
 import { enableOfflineReload } from './offline.ts';

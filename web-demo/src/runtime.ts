@@ -4,7 +4,7 @@
 import type * as OrtWeb from 'onnxruntime-web';
 import {
   IMAGE_CHANNELS, IMAGE_SIZE, METADATA_KEYS, PROBABILITIES_NAME, pixelsToInput, softmax, type InputLayout,
-} from '@onnx-edge/export/contract';
+} from '@onnx-edge/core';
 
 type Ort = typeof OrtWeb;
 

@@ -1,6 +1,6 @@
 // Everything the page shows. The DOM carries machine-readable state for the end-to-end test: body
 // data-state, data-ep on the runtime list, and per bar data-label/data-index/data-probability (full precision).
-import type { Prediction } from '@onnx-edge/export/contract';
+import type { Prediction } from '@onnx-edge/core';
 import type { ModelEntry } from './model-store.ts';
 import type { ProviderReport } from './runtime.ts';
 

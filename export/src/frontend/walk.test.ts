@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { exportModel } from '../export.ts';
-import { assertParity, randomizeWeights } from '../testing/parity.ts';
+import { assertParity, randomizeWeights } from '../../testing/parity.ts';
 import { UnsupportedLayerError } from './errors.ts';
 
 test('a nested Sequential inside a functional model is flattened into one graph', async () => {

@@ -3,7 +3,7 @@
 // and flattens nested Sequential/functional models into the same graph. Shared layers (one layer called
 // several times) get one set of nodes per call; their weights are read once.
 import * as tf from '@tensorflow/tfjs';
-import { INPUT_NAME } from '../contract.ts';
+import { INPUT_NAME } from '@onnx-edge/core';
 import { Graph } from '../ir/graph.ts';
 import { floatTensor, type ConstTensor } from '../ir/tensor.ts';
 import { LayerContext, type ExportSettings, type LayerView } from './context.ts';

@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { saveModelToDir } from '@onnx-edge/train';
-import { writeFileAtomic } from './atomic-write.ts';
 import { loadLayersModelFromDir, loadLayersModelFromFile, ModelFileError } from './load-model.ts';
 
 async function savedModel(dir: string): Promise<tf.LayersModel> {
@@ -69,53 +67,6 @@ test('corrupt model.json, missing or truncated weights, and folders without a mo
 
     await mkdir(join(root, 'empty'));
     await assert.rejects(loadLayersModelFromDir(join(root, 'empty')), /holds neither model.json nor tfjs\/model.json/);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-});
-
-test('writeFileAtomic replaces the file whole and leaves no temporary file, also when the write fails', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'onnx-edge-io-'));
-  try {
-    const target = join(root, 'model.onnx');
-    await writeFileAtomic(target, 'old');
-    await writeFileAtomic(target, new Uint8Array([1, 2, 3]));
-    assert.deepEqual([...await readFile(target)], [1, 2, 3]);
-    assert.deepEqual(await readdir(root), ['model.onnx']);
-    // A folder where the file should be: rename fails, the temp file is cleaned up.
-    await mkdir(join(root, 'taken.onnx'));
-    await assert.rejects(writeFileAtomic(join(root, 'taken.onnx'), 'x'));
-    assert.deepEqual((await readdir(root)).sort(), ['model.onnx', 'taken.onnx']);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-});
-
-test('a writer killed in the middle of writeFileAtomic leaves no partial target file', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'onnx-edge-io-'));
-  const size = 256 << 20;
-  try {
-    const target = join(root, 'model.onnx');
-    const module = new URL('./atomic-write.ts', import.meta.url).href;
-    const script = `import { writeFileAtomic } from ${JSON.stringify(module)};
-      const data = new Uint8Array(${size}).fill(7);
-      process.stdout.write('writing\\n');
-      await writeFileAtomic(${JSON.stringify(target)}, data);`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    // Kill it 20 ms into the write.
-    await new Promise<void>((resolve) => child.stdout.once('data', () => setTimeout(resolve, 20)));
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('close', resolve));
-    const written = await stat(target).catch(() => undefined);
-    // Either the rename never happened (no target), or the file is whole: never a truncated model.onnx.
-    if (written) assert.equal(written.size, size);
-    assert.ok((await readdir(root)).every((f) => f === 'model.onnx' || /^model\.onnx\.tmp-\d+-[0-9a-f]{8}$/.test(f)));
-    // The next write to the same target removes what the killed writer left; a live writer's temp stays.
-    const live = `model.onnx.tmp-${process.ppid}-0badf00d`;
-    await writeFile(join(root, live), 'a live writer');
-    await writeFile(join(root, 'model.onnx.tmp-notes'), 'not a temp name of ours');
-    await writeFileAtomic(target, 'next');
-    assert.deepEqual((await readdir(root)).sort(), ['model.onnx.tmp-notes', live, 'model.onnx'].sort());
   } finally {
     await rm(root, { recursive: true, force: true });
   }

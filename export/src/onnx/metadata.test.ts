@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { onnx } from '@onnx-edge/proto';
-import { METADATA_KEYS } from '../contract.ts';
-import { readOnnxMetadata } from './metadata.ts';
+import { METADATA_KEYS, readOnnxMetadata } from '@onnx-edge/core';
 
 /** A real ModelProto (encoded by the generated protobuf code) whose large graph comes before its metadata. */
 function encodeModel(metadata: Record<string, string>): Uint8Array {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Graph } from '../ir/graph.ts';
 import { floatTensor } from '../ir/tensor.ts';
-import { assertParity } from '../testing/parity.ts';
+import { assertParity } from '../../testing/parity.ts';
 import { run } from './stride-before-pool.ts';
 
 function poolThenConvs(strides: number[][], poolAttrs: Record<string, number[]> = { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }) {

@@ -2,7 +2,7 @@
 // onnxruntime-node on the same real images; reported are top-1 agreement, the largest probability difference
 // and, on labelled data, both accuracies. checkAccuracyDrop turns that into pass/fail: never a warning.
 import * as ort from 'onnxruntime-node';
-import { PROBABILITIES_NAME, softmax } from '../contract.ts';
+import { PROBABILITIES_NAME, softmax } from '@onnx-edge/core';
 import { QuantizeError } from './errors.ts';
 import { toModelInput, type ImageSet } from './images.ts';
 import type { ImageInput } from './model-input.ts';

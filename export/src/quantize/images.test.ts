@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { seededRandom } from '@onnx-edge/train';
-import { sharedData, sharedDataSkip, withTempDir } from '@onnx-edge/train/data/test-support';
-import { resizeToNetwork } from '../area-resize.ts';
-import { CIFAR10_LABELS } from '../contract.ts';
+import { sharedData, sharedDataSkip, withTempDir } from '@onnx-edge/core/testing';
+import { CIFAR10_LABELS, resizeToNetwork } from '@onnx-edge/core';
 import { openImages, toModelInput } from './images.ts';
 
 const randomPixels = (random: () => number, n: number) => Uint8Array.from({ length: n }, () => Math.floor(random() * 256));

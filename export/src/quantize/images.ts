@@ -7,8 +7,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { loadCifar } from '@onnx-edge/train';
 import sharp from 'sharp';
-import { resizeToNetwork } from '../area-resize.ts';
-import { CIFAR10_LABELS, IMAGE_CHANNELS, IMAGE_SIZE, pixelsToInput, type InputLayout } from '../contract.ts';
+import { CIFAR10_LABELS, IMAGE_CHANNELS, IMAGE_SIZE, pixelsToInput, resizeToNetwork, type InputLayout } from '@onnx-edge/core';
 import { QuantizeError } from './errors.ts';
 
 const IMAGE_BYTES = IMAGE_SIZE * IMAGE_SIZE * IMAGE_CHANNELS;

@@ -2,7 +2,8 @@
 // (the layout from the model's metadata, else from where its 3 channels sit). Data that does not fit is refused
 // here, before anything runs.
 import type { Dim, Graph } from '../ir/graph.ts';
-import { IMAGE_CHANNELS, IMAGE_SIZE, METADATA_KEYS, type InputLayout } from '../contract.ts';
+import { importModel } from '../onnx/import.ts';
+import { IMAGE_CHANNELS, IMAGE_SIZE, METADATA_KEYS, type InputLayout } from '@onnx-edge/core';
 import { QuantizeError } from './errors.ts';
 
 export interface ImageInput {
@@ -30,4 +31,10 @@ export function imageInputOf(graph: Graph, metadata: Readonly<Record<string, str
     layout,
     dims: layout === 'NCHW' ? [IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE] : [IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS],
   };
+}
+
+/** The image input of a model file, read through the importer (for callers holding bytes, not a graph). */
+export function imageInputOfModel(bytes: Uint8Array): ImageInput {
+  const { graph, metadata } = importModel(bytes);
+  return imageInputOf(graph, Object.fromEntries(metadata));
 }

@@ -3,7 +3,7 @@
 // keeps its metadata contract (labels, input layout and scale, …) and records how it was quantized under
 // METADATA_KEYS.quantization; the parity report of the float export is dropped (it described another file).
 import { createHash } from 'node:crypto';
-import { labelsFromMetadata, METADATA_KEYS } from '../contract.ts';
+import { labelsFromMetadata, METADATA_KEYS } from '@onnx-edge/core';
 import { PRODUCER_VERSION } from '../export.ts';
 import type { Graph } from '../ir/graph.ts';
 import { importModel } from '../onnx/import.ts';

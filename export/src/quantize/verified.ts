@@ -1,8 +1,7 @@
 // Quantization with its verification, as the CLI and the export path run it: quantize, compare with the float
 // original on real images, fail when the accuracy drop is too large (nothing is returned to write), else
 // serialize again with the verified numbers in the quantization record.
-import { labelsFromMetadata } from '../contract.ts';
-import { readOnnxMetadata } from '../onnx/metadata.ts';
+import { labelsFromMetadata, readOnnxMetadata } from '@onnx-edge/core';
 import { checkAccuracyDrop, compareWithFloat, type QuantizedVerification } from './compare.ts';
 import { openImages } from './images.ts';
 import { imageInputOf } from './model-input.ts';

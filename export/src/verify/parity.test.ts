@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { exportModel } from '../export.ts';
-import { randomizeWeights } from '../testing/parity.ts';
+import { randomizeWeights } from '../../testing/parity.ts';
 import { checkParity, ParityError, verifyParity } from './parity.ts';
 
 function classifier(seed: number): tf.LayersModel {

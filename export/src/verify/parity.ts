@@ -2,9 +2,8 @@
 // folder in the official binary format, else seeded random images — and measures the disagreement.
 // checkParity turns a report into a pass/fail: a failed check is an error, never a warning.
 import * as tf from '@tensorflow/tfjs';
-import { loadCifar, seededRandom, toNHWCFloat } from '@onnx-edge/train';
-import type { ParityReport } from '../contract.ts';
-import { uniform } from '../testing/random.ts';
+import { loadCifar, toNHWCFloat } from '@onnx-edge/train';
+import { type ParityReport, seededRandom, uniform } from '@onnx-edge/core';
 import { toGraphInput } from './layout.ts';
 import { createOnnxRunner } from './onnx-runtime.ts';
 

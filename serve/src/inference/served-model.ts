@@ -1,10 +1,10 @@
 // A model as the HTTP layer sees it: its contract (names, dims, labels) plus a batcher to run it. Built from
 // a repository entry by loading worker threads; tests build one around any BatchRunner.
 import { availableParallelism } from 'node:os';
-import { IMAGE_CHANNELS, IMAGE_SIZE, INPUT_NAME, PROBABILITIES_NAME, type InputLayout } from '@onnx-edge/export/contract';
+import { IMAGE_CHANNELS, IMAGE_SIZE, INPUT_NAME, PROBABILITIES_NAME, type EpChoice, type InputLayout } from '@onnx-edge/core';
 import type { RepositoryModel } from '../repository/reader.ts';
+import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_QUEUE_DELAY_MICROSECONDS } from '../repository/writer.ts';
 import { Batcher, type BatchObserver, type BatchRunner } from './batcher.ts';
-import type { EpChoice } from './session.ts';
 import { WorkerRunner } from './worker-runner.ts';
 
 export interface ServedModel {
@@ -37,9 +37,6 @@ export interface BatchingSettings {
   instances?: number;
 }
 
-export const DEFAULT_MAX_BATCH = 64;
-export const DEFAULT_MAX_QUEUE_DELAY_MS = 2;
-
 export function defaultInputDims(layout: InputLayout): number[] {
   return layout === 'NHWC' ? [IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS] : [IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE];
 }
@@ -48,8 +45,8 @@ export function batcherOptions(entry: RepositoryModel, settings: BatchingSetting
   const configDelayMs = entry.config?.maxQueueDelayMicroseconds !== undefined ? entry.config.maxQueueDelayMicroseconds / 1000 : undefined;
   const configBatch = entry.config && entry.config.maxBatchSize > 0 ? entry.config.maxBatchSize : undefined;
   return {
-    maxBatch: settings.maxBatch ?? configBatch ?? DEFAULT_MAX_BATCH,
-    maxDelayMs: settings.maxQueueDelayMs ?? configDelayMs ?? DEFAULT_MAX_QUEUE_DELAY_MS,
+    maxBatch: settings.maxBatch ?? configBatch ?? DEFAULT_MAX_BATCH_SIZE,
+    maxDelayMs: settings.maxQueueDelayMs ?? configDelayMs ?? DEFAULT_MAX_QUEUE_DELAY_MICROSECONDS / 1000,
     maxQueue: settings.maxQueue,
     itemSize,
   };

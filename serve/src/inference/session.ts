@@ -5,9 +5,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { EpChoice } from '@onnx-edge/core';
 import * as ort from 'onnxruntime-node';
 
-export type EpChoice = 'auto' | 'cuda' | 'cpu';
 export type ExecutionProvider = 'cuda' | 'cpu';
 
 export interface LoadedSession {

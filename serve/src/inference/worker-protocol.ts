@@ -1,5 +1,6 @@
 // Messages between the server and its inference worker threads.
-import type { EpChoice, ExecutionProvider } from './session.ts';
+import type { EpChoice } from '@onnx-edge/core';
+import type { ExecutionProvider } from './session.ts';
 
 export interface WorkerSetup {
   modelPath: string;

@@ -1,7 +1,7 @@
 // Main-thread side of an inference worker: starts the thread, waits until its session is loaded and turns
 // runs into promises. A worker that dies fails its pending runs instead of leaving requests hanging.
 import type { Worker } from 'node:worker_threads';
-import { startTsWorker } from './ts-worker.ts';
+import { startTsWorker } from '@onnx-edge/core/node';
 import type { BatchRunResult } from './batcher.ts';
 import type { ExecutionProvider } from './session.ts';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol.ts';

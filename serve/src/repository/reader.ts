@@ -4,8 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { labelsFromMetadata, METADATA_KEYS, type InputLayout } from '@onnx-edge/export/contract';
-import { readOnnxMetadata } from '@onnx-edge/export/onnx/metadata';
+import { type InputLayout, labelsFromMetadata, METADATA_KEYS, readOnnxMetadata } from '@onnx-edge/core';
 import { parseConfigPbtxt, type ModelConfig } from './config-pbtxt.ts';
 import { MODEL_NAME_PATTERN } from './writer.ts';
 

@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CIFAR10_LABELS, METADATA_KEYS } from '@onnx-edge/export/contract';
+import { CIFAR10_LABELS, METADATA_KEYS } from '@onnx-edge/core';
 import { parseConfigPbtxt, parseTextFormat, type TextMessage } from './config-pbtxt.ts';
 import { modelFromFile, readModelRepository } from './reader.ts';
 import { writeModelToRepository } from './writer.ts';

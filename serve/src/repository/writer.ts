@@ -4,8 +4,8 @@
 // half-written model; config.pbtxt goes last because its presence is what marks the folder as complete.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IMAGE_CHANNELS, IMAGE_SIZE, PROBABILITIES_NAME } from '@onnx-edge/export/contract';
-import { writeFileAtomic } from '@onnx-edge/export/io/atomic-write';
+import { IMAGE_CHANNELS, IMAGE_SIZE, PROBABILITIES_NAME } from '@onnx-edge/core';
+import { writeFileAtomic } from '@onnx-edge/core/node';
 import { formatConfigPbtxt, type ModelConfig } from './config-pbtxt.ts';
 
 /** Model names become folder names and URL segments: keep them to a safe alphabet. */

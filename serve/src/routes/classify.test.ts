@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expectedToy, makeImage, readJson, toyApp, toyFill, toyRunner } from '../testing/fixtures.ts';
+import { expectedToy, makeImage, readJson, toyApp, toyFill, toyRunner } from '../../testing/fixtures.ts';
 import type { BatchRunner } from '../inference/batcher.ts';
 
 function assertToyAnswer(predictions: { index: number; probability: number; label: string }[], seed: number): void {

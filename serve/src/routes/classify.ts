@@ -2,7 +2,7 @@
 // loop) before the images join the batching queue, so decoding never sits on the inference path.
 import { performance } from 'node:perf_hooks';
 import { Hono, type Context } from 'hono';
-import { topK } from '@onnx-edge/export/contract';
+import { topK } from '@onnx-edge/core';
 import { findModel, type AppDeps, type AppEnv } from '../context.ts';
 import { decodeImage, imageTypeOf, type ImageType } from '../decode.ts';
 import { readBody } from '../body.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ITEM_SIZE, readJson, toyApp, toyProbabilities } from '../testing/fixtures.ts';
+import { ITEM_SIZE, readJson, toyApp, toyProbabilities } from '../../testing/fixtures.ts';
 
 function item(seed: number): Float32Array {
   return Float32Array.from({ length: ITEM_SIZE }, (_, i) => ((i * 31 + seed * 17) % 97) / 97);

@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { copyFile, readdir, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { requireSharedData, withTempDir } from '@onnx-edge/train/data/test-support';
-import { buildArchive, md5, serve } from '@onnx-edge/train/data/test-server';
+import { requireSharedData, withTempDir } from '@onnx-edge/core/testing';
+import { buildArchive, md5, serve } from '@onnx-edge/train/testing';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 

@@ -9,12 +9,10 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
-import { exportModel, PRODUCER_VERSION, readOnnxMetadata, useVerificationBackend } from '@onnx-edge/export';
-import { METADATA_KEYS } from '@onnx-edge/export/contract';
-import { Graph } from '@onnx-edge/export/ir/graph';
-import { serializeModel } from '@onnx-edge/export/onnx/serialize';
-import { seededRandom } from '@onnx-edge/train';
-import { sharedData, sharedDataSkip } from '@onnx-edge/train/data/test-support';
+import { METADATA_KEYS, readOnnxMetadata, seededRandom } from '@onnx-edge/core';
+import { sharedData, sharedDataSkip } from '@onnx-edge/core/testing';
+import { exportModel, useVerificationBackend } from '@onnx-edge/export';
+import { onnx } from '@onnx-edge/proto';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const sample = sharedData('cifar10-sample');
@@ -100,12 +98,18 @@ test('bad input: one line, exit 1, no output file', { skip }, async () => {
   const quantized = join(dir, 'quantized.onnx');
   assert.equal((await cli([floatModel, '-o', quantized, '--fp16'])).status, 0);
 
-  const graph = new Graph('relu');
-  const relu = graph.addNode('Relu', [graph.addInput('input', 'float32', ['N', 3, 32, 32])]);
-  relu.outputs[0]!.shape = ['N', 3, 32, 32];
-  graph.markOutput(relu.outputs[0]!, 'probabilities');
+  const image = { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'N' }, { dimValue: 3 }, { dimValue: 32 }, { dimValue: 32 }] } };
   const noConv = join(dir, 'relu.onnx');
-  await writeFile(noConv, serializeModel(graph, { opset: 17, producerVersion: PRODUCER_VERSION, metadata: [] }));
+  await writeFile(noConv, onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'relu',
+      node: [{ opType: 'Relu', input: ['input'], output: ['probabilities'], name: 'relu' }],
+      input: [{ name: 'input', type: { tensorType: image } }],
+      output: [{ name: 'probabilities', type: { tensorType: image } }],
+    },
+  }).finish());
 
   const small = tf.input({ shape: [28, 28, 1] });
   const grey = tf.model({ inputs: small, outputs: tf.layers.conv2d({ filters: 2, kernelSize: 3 }).apply(small) as tf.SymbolicTensor });

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { exportSeedNetwork } from '@onnx-edge/serve/testing/models';
-import { slowUpload } from '@onnx-edge/serve/testing/slow-upload';
+import { exportSeedNetwork, slowUpload } from '@onnx-edge/serve/testing';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
@@ -16,7 +15,7 @@ test('onnx-edge serve refuses bad flags and environment with exit code 2, a miss
   assert.equal(cli(['serve']).status, 2);
   const port = cli(['serve', '--repo', 'x', '--port', '99999']);
   assert.equal(port.status, 2);
-  assert.match(port.stderr, /--port must be an integer between 0 and 65535/);
+  assert.match(port.stderr, /--port must be an integer from 0 to 65535/);
   assert.match(cli(['serve', '--repo', 'x', '--ep', 'tpu']).stderr, /--ep must be one of auto\|cuda\|cpu/);
   const env = cli(['serve', '--repo', 'x'], { ONNX_EDGE_MAX_QUEUE: 'lots' });
   assert.equal(env.status, 2);

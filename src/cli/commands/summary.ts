@@ -1,38 +1,33 @@
 // `onnx-edge summary`: prints the Keras-like summary of a seed network (built with fresh weights).
-import { choiceFlag, parseFlags, UsageError, type Command } from '../kit.ts';
+import { formatOptions, parseOptions, type Command } from '@onnx-edge/core/cli';
+import { TRAINING_OPTIONS } from '../options/training.ts';
 
-const NETWORKS = ['inception10', 'resnet18', 'resnet34'] as const;
-const VARIANTS = ['seed', 'standard'] as const;
+const OPTIONS = {
+  model: { ...TRAINING_OPTIONS.model, required: true, help: '{range} (required)' },
+  variant: {
+    ...TRAINING_OPTIONS.variant,
+    help: 'seed (default): as the tutorial behaves — every ResNet stage, the first included, is strided with a projection shortcut; standard: the usual CIFAR ResNet (first stage stride 1, identity shortcut, the final 4×4 map averaged). Inception10 is the same in both variants.',
+  },
+} as const;
 
-const help = `Usage: onnx-edge summary --model <${NETWORKS.join('|')}> [--variant seed|standard]
+const help = `Usage: onnx-edge summary --model <${TRAINING_OPTIONS.model.kind.choices.join('|')}> [--variant seed|standard]
 
 Prints a Keras-like table of the network (layer, output shape, parameters, inputs), ending with
 Total / Trainable / Non-trainable params as Keras counts them.
 
 Options:
-  --model <name>      ${NETWORKS.join(', ')} (required)
-  --variant <v>       seed (default): as the tutorial behaves — every ResNet stage, the first included, is
-                      strided with a projection shortcut; standard: the usual CIFAR ResNet (first stage
-                      stride 1, identity shortcut, the final 4×4 map averaged). Inception10 is the
-                      same in both variants.
-  -h, --help          show this help`;
+${formatOptions(OPTIONS)}`;
 
-export const summaryCommand: Command = {
-  name: 'summary',
-  summary: 'print a Keras-like summary of a seed network',
-  help,
-  async run(argv) {
-    const { values } = parseFlags(argv, { model: { type: 'string' }, variant: { type: 'string' } });
-    const model = choiceFlag('model', values.model, NETWORKS);
-    if (model === undefined) throw new UsageError('--model is required');
-    const variant = choiceFlag('variant', values.variant, VARIANTS) ?? 'seed';
-    const { buildNetwork, formatSummary } = await import('@onnx-edge/train');
-    const tf = await import('@tensorflow/tfjs');
-    // Building the layers initialises tfjs' cpu backend, whose banner recommending tfjs-node is noise here.
-    tf.env().set('PROD', true);
-    const network = buildNetwork(model, { variant, seed: 0 });
-    console.log(formatSummary(network));
-    network.dispose();
-    return 0;
-  },
-};
+async function run(argv: string[]): Promise<number> {
+  const { values } = parseOptions(OPTIONS, argv);
+  const { buildNetwork, formatModelSummary } = await import('@onnx-edge/train');
+  const tf = await import('@tensorflow/tfjs');
+  // Building the layers initialises tfjs' cpu backend, whose banner recommending tfjs-node is noise here.
+  tf.env().set('PROD', true);
+  const network = buildNetwork(values.model!, { variant: values.variant ?? 'seed', seed: 0 });
+  console.log(formatModelSummary(network));
+  network.dispose();
+  return 0;
+}
+
+export const summaryCommand: Command = { help, options: OPTIONS, run };

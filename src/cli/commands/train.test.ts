@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { requireSharedData } from '../../../train/src/data/test-support.ts';
+import { requireSharedData } from '@onnx-edge/core/testing';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 

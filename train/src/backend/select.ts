@@ -4,10 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { registerWasmTrainingKernels } from '../kernels/register.ts';
+import { BACKEND_CHOICES, type BackendChoice } from '@onnx-edge/core';
 import type { WebgpuAdapterInfo } from './webgpu.ts';
-
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export interface BackendSelection {
   /** The tfjs backend name now active: 'tensorflow', 'webgpu', 'wasm' or 'cpu'. */

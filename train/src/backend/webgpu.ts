@@ -3,7 +3,7 @@
 // libtensorflow, no CUDA download. This module owns every piece of global state that takes: setupWebgpu() installs
 // navigator.gpu and the WebGPU globals and registers the tfjs 'webgpu' backend on the adapter it vetted;
 // teardownWebgpu() removes them again, because Node does not exit while a Dawn instance is reachable.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -61,8 +61,16 @@ export async function setupWebgpu(options: { allowSoftwareAdapter: boolean }): P
   // adapter vetted here (the package's would request one again).
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
 
-  const gpu = dawn.create([]);
   const powerPreference = tf.env().getBool('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance';
+  if (!options.allowSoftwareAdapter) {
+    // Only a hardware adapter would do: ask in a child first, so a machine without one hears nothing from Dawn.
+    const probed = probeAdapterInChild(powerPreference);
+    if (probed === null) return { ok: false, reason: explainMissingAdapter() };
+    if ('reason' in probed) return { ok: false, reason: probed.reason };
+    const verdict = vet(probed, false);
+    if (!verdict.ok) return verdict;
+  }
+  const gpu = dawn.create([]);
   const adapter = await gpu.requestAdapter({ powerPreference });
   if (!adapter) return { ok: false, reason: explainMissingAdapter() };
   const info = readAdapterInfo(adapter);
@@ -167,6 +175,34 @@ function installGlobals(state: ActiveWebgpu, globals: object): void {
   } else {
     holder.navigator = { gpu: state.gpu };
     state.createdNavigator = true;
+  }
+}
+
+/**
+ * Asks Dawn for an adapter in a child process and returns what it found (null: none). Dawn writes its own
+ * diagnostics straight to the process's stderr, where JavaScript cannot catch them — a missing Vulkan loader
+ * with a C++ source location, device limits it lowered — so `--backend auto` on a machine without a GPU would
+ * print them at every start for an adapter it then skips. The child's stderr is dropped: the backend line
+ * already says why webgpu was skipped.
+ */
+function probeAdapterInChild(powerPreference: GPUPowerPreference): WebgpuAdapterInfo | null | { reason: string } {
+  const script = `
+    const { create } = await import('webgpu');
+    const adapter = await create([]).requestAdapter({ powerPreference: ${JSON.stringify(powerPreference)} });
+    const info = adapter?.info ?? {};
+    process.stdout.write(JSON.stringify(adapter ? {
+      vendor: info.vendor ?? '', architecture: info.architecture ?? '', device: info.device ?? '', description: info.description ?? '',
+      isFallbackAdapter: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter),
+    } : null));
+    process.exit(0); // a live Dawn instance keeps Node running`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: join(import.meta.dirname, '..', '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000,
+  });
+  try {
+    if (child.status !== 0) throw new Error(child.error?.message ?? `exit ${child.status ?? child.signal}`);
+    return JSON.parse(child.stdout) as WebgpuAdapterInfo | null;
+  } catch (error) {
+    return { reason: `webgpu: asking Dawn for an adapter failed (${(error as Error).message.split('\n')[0]})` };
   }
 }
 

@@ -1,7 +1,7 @@
 // Float views of a dataset, made one batch at a time: pixels ÷255, NHWC for tfjs (NCHW for ONNX parity).
 import * as tf from '@tensorflow/tfjs';
 import { IMAGE_BYTES, IMAGE_CHANNELS, PLANE_BYTES, type CifarDataset } from './format.ts';
-import { permutation, seededRandom } from './random.ts';
+import { permutation, seededRandom } from '@onnx-edge/core';
 
 /** Writes image `index` as NHWC floats /255 into `out` at `offset` (planar bytes → interleaved). */
 function writeNHWC(images: Uint8Array, index: number, out: Float32Array, offset: number): void {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { defaultDataDir, downloadCifar } from './download.ts';
 import { classCounts } from './format.ts';
 import { loadCifar } from './reader.ts';
-import { requireSharedData, withTempDir } from './test-support.ts';
-import { buildArchive, md5, serve } from './test-server.ts';
+import { requireSharedData, withTempDir } from '@onnx-edge/core/testing';
+import { buildArchive, md5, serve } from '../../testing/cifar-archive-server.ts';
 
 test('served → verified → extracted → readable; a second call finds it in place', async (t) => {
   const sample = requireSharedData(t, 'cifar10-sample');

@@ -8,8 +8,6 @@ export const PLANE_BYTES = IMAGE_SIDE * IMAGE_SIDE;
 export const IMAGE_BYTES = PLANE_BYTES * IMAGE_CHANNELS;
 export const RECORD_BYTES = 1 + IMAGE_BYTES;
 
-/** The official class names in label order (batches.meta.txt). */
-export const CIFAR10_CLASS_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
 export interface CifarFileInfo {
   name: string;

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import * as tarStream from 'tar-stream';
-import { CIFAR10_CLASS_NAMES, classCounts, IMAGE_BYTES, RECORD_BYTES } from './format.ts';
+import { CIFAR10_LABELS } from '@onnx-edge/core';
+import { classCounts, IMAGE_BYTES, RECORD_BYTES } from './format.ts';
 import { loadCifar } from './reader.ts';
-import { requireSharedData, withTempDir } from './test-support.ts';
+import { requireSharedData, withTempDir } from '@onnx-edge/core/testing';
 
 test('the sample folder reads as 10,000 records, 1,000 per class, in file order', async (t) => {
   const dir = requireSharedData(t, 'cifar10-sample');
@@ -17,7 +18,7 @@ test('the sample folder reads as 10,000 records, 1,000 per class, in file order'
   assert.equal(data.count, 10_000);
   assert.equal(data.images.byteLength, 10_000 * IMAGE_BYTES);
   assert.deepEqual(classCounts(data), new Array(10).fill(1000));
-  assert.deepEqual(data.classNames, CIFAR10_CLASS_NAMES);
+  assert.deepEqual(data.classNames, CIFAR10_LABELS);
   assert.equal(data.files.length, 10);
   assert.ok(data.files[0]!.name.endsWith('sample_batch_000.bin'));
   // The README: record 0 is a cat, 1 and 2 ships, 3 an airplane (official test order).
@@ -94,7 +95,7 @@ test('the official tar.gz reads like its folder', async (t) => {
     const written = pipeline(pack, createGzip(), createWriteStream(archive));
     pack.entry({ name: 'cifar-10-batches-bin/', type: 'directory' });
     pack.entry({ name: 'cifar-10-batches-bin/test_batch.bin' }, source.subarray(0, 30 * RECORD_BYTES));
-    pack.entry({ name: 'cifar-10-batches-bin/batches.meta.txt' }, CIFAR10_CLASS_NAMES.join('\n'));
+    pack.entry({ name: 'cifar-10-batches-bin/batches.meta.txt' }, CIFAR10_LABELS.join('\n'));
     pack.entry({ name: 'cifar-10-batches-bin/data_batch_1.bin' }, source.subarray(30 * RECORD_BYTES, 50 * RECORD_BYTES));
     pack.finalize();
     await written;

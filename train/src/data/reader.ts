@@ -4,7 +4,8 @@
 // (data_batch_*) and the test file (test_batch); any other *.bin file belongs to every split.
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { CIFAR10_CLASS_NAMES, checkFileSize, copyRecords, CifarFormatError, emptyDataset, RECORD_BYTES, type CifarDataset } from './format.ts';
+import { CIFAR10_LABELS } from '@onnx-edge/core';
+import { checkFileSize, copyRecords, CifarFormatError, emptyDataset, RECORD_BYTES, type CifarDataset } from './format.ts';
 import { forEachTarFile } from './tar.ts';
 
 export type CifarSplit = 'train' | 'test' | 'all';
@@ -66,12 +67,12 @@ export async function loadCifar(source: string, options: LoadCifarOptions = {}):
 
 async function assemble(files: SourceFile[], limit: number): Promise<CifarDataset> {
   const total = Math.min(limit, files.reduce((sum, f) => sum + f.records, 0));
-  const dataset = emptyDataset(total, [...CIFAR10_CLASS_NAMES]);
+  const dataset = emptyDataset(total, [...CIFAR10_LABELS]);
   let at = 0;
   for (const file of files) {
     if (at === total) break;
     const records = Math.min(file.records, total - at);
-    copyRecords(file.name, await file.read(records), records, dataset, at, CIFAR10_CLASS_NAMES.length);
+    copyRecords(file.name, await file.read(records), records, dataset, at, CIFAR10_LABELS.length);
     dataset.files.push({ name: file.name, records });
     at += records;
   }

@@ -2,7 +2,7 @@
 // classes. Each class has its own shape or pattern and its own hue; position, size, phase, colours and
 // pixel noise vary per image, so the task is easy to learn but not a lookup. Deterministic by seed.
 import { emptyDataset, IMAGE_BYTES, IMAGE_SIDE, PLANE_BYTES, type CifarDataset } from './format.ts';
-import { seededRandom, type Random } from './random.ts';
+import { seededRandom, type Random } from '@onnx-edge/core';
 
 interface Geometry {
   cx: number;

@@ -1,18 +1,10 @@
 // buildNetwork: the one entry point that names the seed networks and their variants.
 import * as tf from '@tensorflow/tfjs';
+import { NETWORK_NAMES, VARIANTS, type NetworkName, type Variant } from '@onnx-edge/core';
 import { SeedSequence } from './blocks.ts';
 import { buildInception10 } from './inception.ts';
 import { buildResNet } from './resnet.ts';
 
-export const NETWORK_NAMES = ['inception10', 'resnet18', 'resnet34'] as const;
-export type NetworkName = (typeof NETWORK_NAMES)[number];
-
-/**
- * 'seed' = as the tutorial behaves (default); 'standard' = the textbook CIFAR form. For Inception10 both
- * are the same architecture; for ResNet 'standard' keeps the first stage at stride 1 without projection.
- */
-export const VARIANTS = ['seed', 'standard'] as const;
-export type Variant = (typeof VARIANTS)[number];
 
 export interface BuildOptions {
   variant?: Variant;

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../training/atomic-files.ts';
+import { writeFileAtomicSync } from '@onnx-edge/core/node';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_FILE = 'group1-shard1of1.bin';
@@ -32,8 +32,8 @@ export function dirHandler(dir: string): tf.io.IOHandler {
       if (artifacts.signature) modelJson.signature = artifacts.signature;
       if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
       await mkdir(dir, { recursive: true });
-      writeFileAtomic(join(dir, WEIGHTS_FILE), new Uint8Array(weights));
-      writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(modelJson));
+      writeFileAtomicSync(join(dir, WEIGHTS_FILE), new Uint8Array(weights));
+      writeFileAtomicSync(join(dir, MODEL_JSON), JSON.stringify(modelJson));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
 

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { buildNetwork, countParams, type NetworkName, type Variant } from '../index.ts';
+import { buildNetwork, countParams } from '../index.ts';
+import type { NetworkName, Variant } from '@onnx-edge/core';
 
 // Expected parameter totals computed here from the architecture, independently of the code under test.
 // Keras counts BatchNorm as 4 parameters per channel (gamma, beta trainable; moving mean/variance not).

@@ -35,7 +35,7 @@ function inboundNames(layer: tf.layers.Layer): string[] {
   return layer.inboundNodes.flatMap((node) => node.inboundLayers.map((l) => l.name));
 }
 
-export function formatSummary(model: tf.LayersModel): string {
+export function formatModelSummary(model: tf.LayersModel): string {
   const header = ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
   // As Keras does, a layer with several inputs lists each on its own line under 'Connected to'.
   const rows = model.layers.flatMap((layer) => {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModelFromDir, saveModelToDir } from '../networks/model-io.ts';
-import { readFolderVersion, replaceFolderAtomic } from './atomic-files.ts';
+import { readFolderVersion, replaceFolderAtomic } from '@onnx-edge/core/node';
 import type { EpochRecord } from './history.ts';
 import type { RunRecipe } from './options.ts';
 

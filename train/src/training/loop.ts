@@ -8,8 +8,8 @@ import { releaseBackend, selectBackend, type BackendSelection } from '../backend
 import { batches } from '../data/batches.ts';
 import { buildNetwork } from '../networks/build.ts';
 import { loadModelFromDir, saveModelToDir } from '../networks/model-io.ts';
-import { formatSummary } from '../networks/summary.ts';
-import { replaceFolderAtomic } from './atomic-files.ts';
+import { formatModelSummary } from '../networks/summary.ts';
+import { replaceFolderAtomic } from '@onnx-edge/core/node';
 import { readCheckpointState, restoreCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.ts';
 import { loadRunData } from './data-source.ts';
 import { bestEpoch, toHistoryFile, type EpochRecord, type HistoryFile } from './history.ts';
@@ -201,7 +201,7 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
   const imagesPerSecond = trainedImages.seconds > 0 ? trainedImages.count / trainedImages.seconds : best.images_per_second;
   writeSummary(paths, {
     title,
-    modelSummary: formatSummary(model),
+    modelSummary: formatModelSummary(model),
     settings: {
       model: recipe.model,
       variant: recipe.variant,

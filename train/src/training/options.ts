@@ -1,6 +1,5 @@
+import type { BackendChoice, NetworkName, Variant } from '@onnx-edge/core';
 // What a training run is asked to do, and the tutorial's defaults for what is left out.
-import type { BackendChoice } from '../backend/select.ts';
-import type { NetworkName, Variant } from '../networks/build.ts';
 
 export interface TrainOptions {
   model: NetworkName;

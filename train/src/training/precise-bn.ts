@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batches } from '../data/batches.ts';
 import { IMAGE_BYTES, type CifarDataset } from '../data/format.ts';
-import { permutation, seededRandom } from '../data/random.ts';
+import { permutation, seededRandom } from '@onnx-edge/core';
 
 /** Training images whose statistics replace the moving averages after each epoch (0: Keras' moving averages). */
 export const DEFAULT_PRECISE_BN_IMAGES = 2048;

@@ -1,6 +1,7 @@
-// The files of a run folder (layout in DESIGN.md) and the small writers for the ones that are plain text.
+// The files of a run folder (tfjs/, checkpoint/, history.json, curves.svg, weights.txt, labels.json, summary.txt)
+// and the small writers for the ones that are plain text.
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-files.ts';
+import { writeFileAtomicSync } from '@onnx-edge/core/node';
 import { curvesSvg } from './curves-svg.ts';
 import { toHistoryFile, type EpochRecord } from './history.ts';
 
@@ -31,22 +32,22 @@ export function runPaths(root: string): RunPaths {
 
 /** history.json and curves.svg, rewritten after every epoch so that a killed run still has both. */
 export function writeHistoryAndCurves(paths: RunPaths, epochs: EpochRecord[], title: string): void {
-  writeFileAtomic(paths.history, `${JSON.stringify(toHistoryFile(epochs), null, 2)}\n`);
-  writeFileAtomic(paths.curves, curvesSvg(epochs, title));
+  writeFileAtomicSync(paths.history, `${JSON.stringify(toHistoryFile(epochs), null, 2)}\n`);
+  writeFileAtomicSync(paths.curves, curvesSvg(epochs, title));
 }
 
 export function writeLabels(paths: RunPaths, classNames: string[]): void {
-  writeFileAtomic(paths.labels, `${JSON.stringify(classNames)}\n`);
+  writeFileAtomicSync(paths.labels, `${JSON.stringify(classNames)}\n`);
 }
 
-export interface SummaryFacts {
+export interface RunSummaryFacts {
   title: string;
   modelSummary: string;
   settings: Record<string, string | number>;
   epochs: EpochRecord[];
 }
 
-export function writeSummary(paths: RunPaths, facts: SummaryFacts): void {
+export function writeSummary(paths: RunPaths, facts: RunSummaryFacts): void {
   const width = Math.max(...Object.keys(facts.settings).map((k) => k.length));
   const settings = Object.entries(facts.settings).map(([k, v]) => `${k.padEnd(width)}  ${v}`);
   const header = 'epoch      loss  accuracy  val_loss  val_accuracy   img/s  seconds';
@@ -56,5 +57,5 @@ export function writeSummary(paths: RunPaths, facts: SummaryFacts): void {
       `${e.val_accuracy.toFixed(4).padStart(12)}  ${e.images_per_second.toFixed(1).padStart(6)}  ${e.seconds.toFixed(0).padStart(7)}`,
   );
   const text = [facts.title, '', ...settings, '', header, ...rows, '', facts.modelSummary, ''].join('\n');
-  writeFileAtomic(paths.summary, text);
+  writeFileAtomicSync(paths.summary, text);
 }

@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { requireSharedData } from '../data/test-support.ts';
+import { requireSharedData } from '@onnx-edge/core/testing';
 import { dirHandler, loadModelFromDir } from '../networks/model-io.ts';
 import { trainModel } from './loop.ts';
 import type { TrainOptions } from './options.ts';
-import { checkSvgWellFormed } from './svg-check.ts';
+import { checkSvgWellFormed } from '../../testing/svg-check.ts';
 
 const quiet = { log: () => {} };
 

@@ -2,7 +2,7 @@
 // printed the way numpy's str() prints an array (nested brackets; arrays over 1000 values summarised with
 // the first and last 3 entries of each axis, as numpy's default print options do).
 import type * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic } from './atomic-files.ts';
+import { writeFileAtomicSync } from '@onnx-edge/core/node';
 
 const SUMMARY_THRESHOLD = 1000;
 const EDGE_ITEMS = 3;
@@ -39,5 +39,5 @@ export async function formatWeights(variables: tf.LayerVariable[]): Promise<stri
 }
 
 export async function writeWeightsFile(path: string, model: tf.LayersModel): Promise<void> {
-  writeFileAtomic(path, await formatWeights(model.trainableWeights));
+  writeFileAtomicSync(path, await formatWeights(model.trainableWeights));
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, randomizeWeights } from '../../testing/parity.ts';
+import { assertParity, randomizeWeights } from '../../../testing/parity.ts';
 
 type ActivationName = Parameters<typeof tf.layers.activation>[0]['activation'];
 

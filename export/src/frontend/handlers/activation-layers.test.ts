@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, randomizeWeights, singleLayerModel } from '../../testing/parity.ts';
+import { assertParity, randomizeWeights, singleLayerModel } from '../../../testing/parity.ts';
 
 const elementwiseCases: [string, tf.layers.Layer, string][] = [
   ['LeakyReLU (default alpha)', tf.layers.leakyReLU(), 'LeakyRelu'],

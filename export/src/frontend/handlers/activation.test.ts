@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, singleLayerModel } from '../../testing/parity.ts';
+import { assertParity, singleLayerModel } from '../../../testing/parity.ts';
 
 for (const activation of ['relu', 'sigmoid', 'tanh', 'softmax', 'linear'] as const) {
   test(`Activation '${activation}' parity on an image tensor`, async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, randomizeWeights, singleLayerModel } from '../../testing/parity.ts';
+import { assertParity, randomizeWeights, singleLayerModel } from '../../../testing/parity.ts';
 
 const cases: [string, tf.layers.Layer, number[]][] = [
   ['same, stride 1, bias', tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same' }), [7, 7, 3]],

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, randomizeWeights, singleLayerModel } from '../../testing/parity.ts';
+import { assertParity, randomizeWeights, singleLayerModel } from '../../../testing/parity.ts';
 
 const convCases: [string, tf.layers.Layer, number[]][] = [
   ['same, bias', tf.layers.conv1d({ filters: 4, kernelSize: 3, padding: 'same' }), [7, 3]],

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, randomizeWeights, singleLayerModel } from '../../testing/parity.ts';
+import { assertParity, randomizeWeights, singleLayerModel } from '../../../testing/parity.ts';
 
 test('Dense on rank 2 is one Gemm', async () => {
   const model = singleLayerModel(tf.layers.dense({ units: 4 }), [[6]]);

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { exportModel } from '../../export.ts';
-import { checkModel } from '../../testing/checker.ts';
-import { ABS_TOLERANCE, REL_TOLERANCE, assertParity, randomizeWeights, singleLayerModel } from '../../testing/parity.ts';
+import { checkModel } from '../../../testing/checker.ts';
+import { ABS_TOLERANCE, REL_TOLERANCE, assertParity, randomizeWeights, singleLayerModel } from '../../../testing/parity.ts';
 
 test('Embedding of float indices (truncated like tfjs) gives [N, steps, dim]', async () => {
   const model = singleLayerModel(tf.layers.embedding({ inputDim: 7, outputDim: 4 }), [[5]]);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, randomizeWeights, singleLayerModel } from '../../testing/parity.ts';
+import { assertParity, randomizeWeights, singleLayerModel } from '../../../testing/parity.ts';
 
 function normModel(args: Parameters<typeof tf.layers.layerNormalization>[0], shape: number[]): tf.LayersModel {
   const model = singleLayerModel(tf.layers.layerNormalization(args), [shape]);

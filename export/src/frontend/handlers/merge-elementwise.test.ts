@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, randomizeWeights } from '../../testing/parity.ts';
+import { assertParity, randomizeWeights } from '../../../testing/parity.ts';
 
 /** Three conv branches of one image merged by `merge`: channels-first inputs, no Transpose between. */
 function threeBranches(merge: tf.layers.Layer): tf.LayersModel {

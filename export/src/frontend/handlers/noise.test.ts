@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, randomizeWeights } from '../../testing/parity.ts';
+import { assertParity, randomizeWeights } from '../../../testing/parity.ts';
 
 const cases: [string, () => tf.layers.Layer, number[]][] = [
   ['SpatialDropout1D', () => tf.layers.spatialDropout1d({ rate: 0.5 }), [5, 3]],

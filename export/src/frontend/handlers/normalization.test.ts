@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { exportModel } from '../../export.ts';
-import { checkModel } from '../../testing/checker.ts';
-import { ABS_TOLERANCE, REL_TOLERANCE, assertParity, randomizeWeights, singleLayerModel } from '../../testing/parity.ts';
+import { checkModel } from '../../../testing/checker.ts';
+import { ABS_TOLERANCE, REL_TOLERANCE, assertParity, randomizeWeights, singleLayerModel } from '../../../testing/parity.ts';
 import { createOnnxRunner } from '../../verify/onnx-runtime.ts';
 import { toGraphInput } from '../../verify/layout.ts';
 

@@ -2,7 +2,7 @@
 // lowest accepted), 18 (Reduce* axes become an input, Mish appears), 21 (the highest; Gelu since 20).
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, randomizeWeights } from '../../testing/parity.ts';
+import { assertParity, randomizeWeights } from '../../../testing/parity.ts';
 
 function chain(shape: number[], layers: tf.layers.Layer[]): tf.LayersModel {
   const input = tf.input({ shape });

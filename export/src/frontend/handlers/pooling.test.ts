@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, singleLayerModel } from '../../testing/parity.ts';
+import { assertParity, singleLayerModel } from '../../../testing/parity.ts';
 
 const cases: [string, tf.layers.Layer, number[], string][] = [
   ['MaxPooling2D 2x2 valid', tf.layers.maxPooling2d({ poolSize: 2 }), [8, 8, 3], 'MaxPool'],

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, randomizeWeights, singleLayerModel } from '../../testing/parity.ts';
+import { assertParity, randomizeWeights, singleLayerModel } from '../../../testing/parity.ts';
 
 test('Rescaling (1/255, no offset) on an image input is one Mul', async () => {
   const { report } = await assertParity(singleLayerModel(tf.layers.rescaling({ scale: 1 / 255 }), [[3, 4, 3]]), { inputRange: [0, 255] });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, randomizeWeights } from '../../testing/parity.ts';
+import { assertParity, randomizeWeights } from '../../../testing/parity.ts';
 
 /** input [steps, features] → layer (→ more layers), every output of the last one a model output. */
 function sequenceModel(layers: tf.layers.Layer[], shape = [5, 3], seed = 31): tf.LayersModel {

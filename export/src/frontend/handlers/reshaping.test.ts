@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, randomizeWeights, singleLayerModel } from '../../testing/parity.ts';
+import { assertParity, randomizeWeights, singleLayerModel } from '../../../testing/parity.ts';
 
 /** conv → layer → conv: the layer sits between channels-first tensors, as in a real CNN. */
 function betweenConvs(layer: tf.layers.Layer, shape: number[]): tf.LayersModel {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, randomizeWeights } from '../../testing/parity.ts';
+import { assertParity, randomizeWeights } from '../../../testing/parity.ts';
 
 function model(shape: number[], layers: tf.layers.Layer[]): tf.LayersModel {
   const input = tf.input({ shape });

@@ -5,7 +5,8 @@
 // request carries the current weights. BatchNorm uses per-shard batch statistics (as Keras' MirroredStrategy
 // does) and the moving averages are this thread's, so the result differs slightly from one-thread training,
 // but is just as deterministic for a given seed and worker count.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '@onnx-edge/core/node';
 import * as tf from '@tensorflow/tfjs';
 import type { RunRecipe } from '../options.ts';
 import { batchObjective, trainStep, type BatchResult } from '../step.ts';
@@ -23,8 +24,7 @@ export function singleThreadStepper(model: tf.LayersModel, optimizer: tf.Optimiz
   return { replicas: 1, step: (xs, ys) => trainStep(model, optimizer, variables, xs, ys), close: async () => {} };
 }
 
-const TSX_API = import.meta.resolve('tsx/esm/api');
-const WORKER_URL = new URL('./replica-worker.ts', import.meta.url).href;
+const WORKER_URL = new URL('./replica-worker.ts', import.meta.url);
 
 class Replica {
   private pending: { resolve: (r: ShardResult) => void; reject: (e: Error) => void } | null = null;
@@ -39,9 +39,7 @@ class Replica {
   }
 
   static start(recipe: RunRecipe, backend: string): Promise<Replica> {
-    // The worker loads TypeScript through tsx, registered by a tiny bootstrap (workers do not take --import).
-    const bootstrap = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL)}); });`;
-    const worker = new Worker(bootstrap, { eval: true, workerData: { recipe, backend } });
+    const worker = startTsWorker(WORKER_URL, { workerData: { recipe, backend } });
     return new Promise((resolve, reject) => {
       worker.once('message', (message: ReplicaMessage) => {
         if (message.type === 'ready') resolve(new Replica(worker));

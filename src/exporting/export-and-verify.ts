@@ -1,0 +1,107 @@
+// Export and verification as one step, shared by `onnx-edge export` and the pipeline: load the tfjs model,
+// compile it, check the ONNX file against tfjs (a failed check throws ParityError before anything is written),
+// compile again with the verified figures in the metadata, then write model.onnx and parity.json atomically.
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { ParityReport } from '@onnx-edge/core';
+import { writeFileAtomic } from '@onnx-edge/core/node';
+import {
+  checkParity, exportModel, loadLayersModelFromFile, ModelFileError, resolveModelJson, useVerificationBackend, verifyParity,
+  type ExportReport, type VerifyOptions,
+} from '@onnx-edge/export';
+import { quantizeVerified, type QuantizeOptions, type VerifyQuantizedOptions } from '@onnx-edge/export/quantize';
+
+export interface ExportRequest {
+  /** model.json, its folder, or a training run folder (tfjs/model.json). */
+  source: string;
+  /** The ONNX file to write; parity.json goes beside it when verified. Nothing is written without it. */
+  output?: string;
+  opset?: number;
+  inputLayout?: 'nchw' | 'nhwc';
+  /** Class names; default: the run's labels.json beside the model, else CIFAR-10's for 10 classes. */
+  labels?: string[];
+  /** What the model was trained on ('cifar10', 'synthetic'), for the metadata. */
+  dataset?: string;
+  /** Verify against tfjs on these images (absent: no verification). */
+  verify?: Pick<VerifyOptions, 'dataDir' | 'count'> & { description?: string };
+  /** Called with the parity report before it is checked, so a failing one is still shown. */
+  onParity?: (report: ParityReport) => void;
+  /** Progress lines, by step: the CLI prints them as they are, the pipeline prefixes the step. */
+  log: (step: 'verify' | 'export', line: string) => void;
+  /** How written paths are shown (default: as given). */
+  displayPath?: (path: string) => string;
+  /** Write an int8 or fp16 version of the verified float export instead, verified against it on `verify.data`. */
+  quantize?: { options: QuantizeOptions; verify?: VerifyQuantizedOptions };
+}
+
+export interface ExportOutcome {
+  bytes: Uint8Array;
+  report: ExportReport;
+  parity?: ParityReport;
+}
+
+/** labels.json of a training run (a JSON array of names), next to tfjs/ or to model.json. */
+async function runLabels(modelJson: string): Promise<string[] | undefined> {
+  for (const candidate of [join(dirname(modelJson), 'labels.json'), join(dirname(dirname(modelJson)), 'labels.json')]) {
+    const text = await readFile(candidate, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    let labels: unknown;
+    try {
+      labels = JSON.parse(text);
+    } catch {
+      throw new ModelFileError(`${candidate} is not valid JSON: expected an array of class names`);
+    }
+    if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string')) throw new ModelFileError(`${candidate} must be a JSON array of class names`);
+    return labels;
+  }
+  return undefined;
+}
+
+export async function exportAndVerify(request: ExportRequest): Promise<ExportOutcome> {
+  const { output, log } = request;
+  const shown = request.displayPath ?? ((path: string) => path);
+  if (output) {
+    const folder = dirname(resolve(output));
+    if (!(await stat(folder).then((s) => s.isDirectory(), () => false))) throw new ModelFileError(`output folder ${folder} does not exist`);
+  }
+  const backend = await useVerificationBackend();
+  const modelJson = await resolveModelJson(request.source);
+  const model = await loadLayersModelFromFile(modelJson);
+  try {
+    const exportOptions = {
+      opset: request.opset,
+      inputLayout: request.inputLayout,
+      labels: request.labels ?? await runLabels(modelJson),
+      dataset: request.dataset,
+    };
+    let { bytes, report } = exportModel(model, exportOptions);
+    let parity: ParityReport | undefined;
+    if (request.verify) {
+      log('verify', `tfjs (${backend}) against onnxruntime-node on ${request.verify.description ?? request.verify.dataDir ?? 'seeded random images'}`);
+      parity = await verifyParity(model, bytes, { ...request.verify, inputLayout: request.inputLayout });
+      request.onParity?.(parity);
+      checkParity(parity);
+      // The verified figures travel inside the file; the graph and weights are the same bytes as before.
+      ({ bytes, report } = exportModel(model, { ...exportOptions, parity }));
+    }
+    if (request.quantize) {
+      const quantized = await quantizeVerified(bytes, request.quantize.options, request.quantize.verify);
+      bytes = quantized.bytes;
+      for (const warning of quantized.warnings) log('export', `warning: ${warning}`);
+    }
+    if (output) {
+      await writeFileAtomic(output, bytes);
+      const nodes = Object.values(report.opCounts).reduce((a, b) => a + b, 0);
+      const precision = request.quantize ? `${request.quantize.options.precision}, ` : '';
+      log('export', `wrote ${shown(output)} (${precision}${(bytes.length / 1e6).toFixed(2)} MB, ${nodes} nodes, ${report.parameters.toLocaleString('en-US')} parameters, opset ${report.opset}, exported in ${report.timings.totalMs.toFixed(0)} ms)`);
+      if (parity) {
+        const parityPath = join(dirname(output), 'parity.json');
+        await writeFileAtomic(parityPath, `${JSON.stringify(parity, null, 2)}\n`);
+        log('export', `wrote ${shown(parityPath)}`);
+      }
+    }
+    return { bytes, report, parity };
+  } finally {
+    model.dispose();
+  }
+}
