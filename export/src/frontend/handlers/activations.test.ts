@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { assertParity, randomizeWeights } from '../../../testing/parity.ts';
+import { assertParity, randomizeWeights, singleLayerModel } from '../../../testing/parity.ts';
+
+for (const activation of ['relu', 'sigmoid', 'tanh', 'softmax', 'linear'] as const) {
+  test(`Activation '${activation}' parity on an image tensor`, async () => {
+    await assertParity(singleLayerModel(tf.layers.activation({ activation }), [[3, 4, 5]]), { inputRange: [-3, 3] });
+  });
+}
 
 type ActivationName = Parameters<typeof tf.layers.activation>[0]['activation'];
 

@@ -3,6 +3,12 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { assertParity, randomizeWeights, singleLayerModel } from '../../../testing/parity.ts';
 
+test('ReLU layer, plain and with maxValue', async () => {
+  await assertParity(singleLayerModel(tf.layers.reLU({}), [[6]]), { inputRange: [-3, 3] });
+  const { report } = await assertParity(singleLayerModel(tf.layers.reLU({ maxValue: 1.5 }), [[6]]), { inputRange: [-3, 3] });
+  assert.deepEqual(report.opCounts, { Clip: 1 });
+});
+
 const elementwiseCases: [string, tf.layers.Layer, string][] = [
   ['LeakyReLU (default alpha)', tf.layers.leakyReLU(), 'LeakyRelu'],
   ['LeakyReLU (alpha 0.1)', tf.layers.leakyReLU({ alpha: 0.1 }), 'LeakyRelu'],
@@ -41,6 +47,12 @@ test('PReLU after a Flatten of channels-first data follows the pending feature o
   const { report } = await assertParity(model, { inputRange: [-3, 3] });
   assert.equal(report.opCounts['Transpose'], undefined);
   assert.equal(report.opCounts['Gather'], undefined);
+});
+
+// tfjs only implements softmax on the last axis, which is the channel axis (1) of the NCHW graph.
+test('Softmax layer on an image tensor', async () => {
+  const { bytes } = await assertParity(singleLayerModel(tf.layers.softmax({ axis: -1 }), [[3, 4, 5]]), { inputRange: [-3, 3] });
+  assert.ok(bytes.length > 0);
 });
 
 // tfjs itself only runs a single-axis softmax on the last axis; a list of axes is a joint softmax.

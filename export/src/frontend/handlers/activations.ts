@@ -1,16 +1,16 @@
-// The activation functions beyond the core set (tfjs names → ONNX nodes). The core table in activation.ts
-// spreads this one in, so they work both as Activation('name') and as a fused `activation` of Conv/Dense.
+// tfjs' activation functions (its `activations` module: names → ONNX nodes), shared by the Activation layer,
+// every layer with a fused `activation` setting (Conv*, Dense, ...) and the layers built on them.
 // Functions whose ONNX op only exists in a later opset (Mish 18, Gelu 20) are decomposed below it.
-// Every intermediate value gets the activation's shape here: shape inference has no rules for these ops.
+// Every intermediate value of a decomposition gets the activation's shape: shape inference has no rules
+// for these ops.
 import type { AttributeInput, Value } from '../../ir/graph.ts';
 import { floatTensor } from '../../ir/tensor.ts';
 import type { LayerContext } from '../context.ts';
+import { floatAttribute as float, shaped } from '../emit.ts';
 import { irAxis, type TensorRef } from '../layout.ts';
 
+/** Emits the activation on `x`; `ref` gives the layout (softmax works on the tfjs last axis). */
 type ActivationEmitter = (ctx: LayerContext, x: Value, ref: Pick<TensorRef, 'perm'>) => Value;
-
-/** Float attributes must be tagged: the IR writes integer-valued numbers as ints. */
-const float = (value: number) => ({ kind: 'float' as const, value });
 
 /**
  * The shape of the activation's output: its input's when known (the Activation layer), else the layer's
@@ -22,9 +22,7 @@ function activationShape(ctx: LayerContext, x: Value, ref: Pick<TensorRef, 'perm
 
 /** A node computing an elementwise function of same-shaped inputs (and scalar constants). */
 function elementwise(ctx: LayerContext, shape: Value['shape'], op: string, inputs: Value[], attrs: Record<string, AttributeInput> = {}, suffix = op): Value {
-  const y = ctx.node(op, inputs, attrs, suffix);
-  y.shape = shape;
-  return y;
+  return shaped(ctx.node(op, inputs, attrs, suffix), shape);
 }
 
 function scalar(ctx: LayerContext, name: string, value: number): Value {
@@ -65,7 +63,13 @@ const geluTanh: ActivationEmitter = (ctx, x, ref) => {
   return elementwise(ctx, shape, 'Mul', [half, elementwise(ctx, shape, 'Add', [tanh, scalar(ctx, 'one', 1)])], {}, 'gelu_new');
 };
 
-export const extraActivationFunctions: Record<string, ActivationEmitter> = {
+const activationFunctions: Record<string, ActivationEmitter> = {
+  // Layers keep a node per layer call so every layer output has a name; the no-op pass removes it.
+  linear: (ctx, x) => ctx.node('Identity', [x], {}, 'linear'),
+  relu: (ctx, x) => ctx.node('Relu', [x]),
+  sigmoid: (ctx, x) => ctx.node('Sigmoid', [x]),
+  tanh: (ctx, x) => ctx.node('Tanh', [x]),
+  softmax: (ctx, x, ref) => ctx.node('Softmax', [x], { axis: irAxis(ref.perm, -1) }),
   relu6: (ctx, x, ref) => elementwise(ctx, activationShape(ctx, x, ref), 'Clip', [x, scalar(ctx, 'min', 0), scalar(ctx, 'max', 6)], {}, 'relu6'),
   // tfjs' elu activation always uses alpha 1; selu's constants are ONNX Selu's defaults.
   elu: (ctx, x, ref) => elementwise(ctx, activationShape(ctx, x, ref), 'Elu', [x], { alpha: float(1) }),
@@ -81,18 +85,19 @@ export const extraActivationFunctions: Record<string, ActivationEmitter> = {
   logSoftmax: (ctx, x, ref) => elementwise(ctx, activationShape(ctx, x, ref), 'LogSoftmax', [x], { axis: irAxis(ref.perm, -1) }),
 };
 
-/**
- * tfjs' Softmax layer over several axes at once: exp(x − logSumExp(x, axes)), computed here as
- * e = exp(x − max) and e / Σe over the axes (ONNX Softmax takes a single axis).
- */
-export function softmaxOverAxes(ctx: LayerContext, x: Value, ref: Pick<TensorRef, 'perm'>, tfAxes: number[]): Value {
-  const shape = x.shape;
-  const axes = tfAxes.map((a) => irAxis(ref.perm, a)).sort((a, b) => a - b);
-  const reduced = shape?.map((d, i) => (axes.includes(i) ? 1 : d));
-  const max = ctx.reduce('ReduceMax', x, axes, true, 'max');
-  max.shape = reduced;
-  const exp = elementwise(ctx, shape, 'Exp', [elementwise(ctx, shape, 'Sub', [x, max], {}, 'shifted')]);
-  const sum = ctx.reduce('ReduceSum', exp, axes, true, 'sum');
-  sum.shape = reduced;
-  return ctx.node('Div', [exp, sum], {}, 'softmax');
+function supportedActivations(): string[] {
+  return Object.keys(activationFunctions);
+}
+
+/** Applies a tfjs activation by name to `x`; a layer whose activation is unknown is unsupported. */
+export function applyActivation(ctx: LayerContext, name: string, x: Value, ref: Pick<TensorRef, 'perm'>): Value {
+  const emit = Object.hasOwn(activationFunctions, name) ? activationFunctions[name] : undefined;
+  if (!emit) ctx.unsupported(`activation '${name}' is not supported — supported: ${supportedActivations().join(', ')}`);
+  return emit(ctx, x, ref);
+}
+
+/** A layer's fused activation (Conv2D, Dense, ...), skipped entirely when linear. */
+export function fusedActivation(ctx: LayerContext, x: Value, ref: Pick<TensorRef, 'perm'>): Value {
+  const name = ctx.config<string>('activation', 'linear');
+  return name === 'linear' ? x : applyActivation(ctx, name, x, ref);
 }
