@@ -90,7 +90,7 @@ test('export --precision int8: the verified float export, quantized and verified
   await rm(out);
   const usage = await cli(['export', join(dir, 'run'), '-o', out, '--method', 'entropy']);
   assert.equal(usage.status, 2);
-  assert.match(usage.stderr, /the quantization flags need --precision int8 or fp16/);
+  assert.match(usage.stderr, /the quantization options need --precision int8 or fp16/);
 });
 
 test('export --repo writes a Triton-layout model folder', async () => {
