@@ -78,8 +78,9 @@ export function planInt8(graph: Graph, keepFloat: KeepFloat): Int8Plan {
   /** Nodes whose output is quantized (a folded Relu counts: its output is its producer's, quantized). */
   const quantized = new Set<Node>();
   const passThrough = new Set<Node>();
+  const eligible = new Set(candidates);
   for (const node of graph.nodes) {
-    if (candidates.includes(node) && !kept.has(node)) {
+    if (eligible.has(node) && !kept.has(node)) {
       const inputChannelAxis = node.opType === 'Conv' ? 1 : node.opType === 'Gemm' ? (node.attr('transA')?.value === 1 ? 0 : 1) : undefined;
       weighted.push({ node, channelAxis: weightAxis(node)!, input: node.inputs[0]!, inputChannelAxis });
       quantized.add(node);
