@@ -40,7 +40,8 @@ export interface Fp16Report {
   warnings: string[];
 }
 
-export function convertToFp16(graph: Graph): Fp16Report {
+/** `keep`: nodes kept in float32 besides the block list's (the first or last layer, when asked). */
+export function convertToFp16(graph: Graph, keep: ReadonlySet<Node> = new Set()): Fp16Report {
   const halfOf = new Map<Value, Value>();
   const floatOf = new Map<Value, Value>();
   const report: Fp16Report = { keptFloat32: [], warnings: [] };
@@ -75,7 +76,7 @@ export function convertToFp16(graph: Graph): Fp16Report {
   };
 
   for (const node of [...graph.nodes]) {
-    if (FLOAT32_OPS[node.opType] !== undefined) {
+    if (FLOAT32_OPS[node.opType] !== undefined || keep.has(node)) {
       if (node.inputs.some((v) => v.dtype === 'float16') || node.outputs.some((v) => v.dtype === 'float32')) report.keptFloat32.push(node.name);
       rewire(node, (input) => (input.dtype === 'float16' && !input.constant ? float(input) : undefined));
       continue;

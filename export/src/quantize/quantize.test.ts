@@ -161,3 +161,14 @@ test('fp16: weights and activations in float16, float32 inputs and outputs, Soft
   assert.ok(report.top1Agreement >= 0.99, `top-1 agreement ${report.top1Agreement}`);
   assert.ok(report.maxAbsDiff < 5e-3, `max |Δp| ${report.maxAbsDiff}`);
 });
+
+test('fp16: the first weighted layer can stay float32 (it reads the raw pixels)', { skip }, async () => {
+  const bytes = (await quantizeModel(floatBytes, { precision: 'fp16', keepFloat: { first: true, last: false } })).serialize();
+  checkModel(bytes);
+  const { graph } = importModel(bytes);
+  const [first, ...rest] = graph.nodes.filter((n) => n.opType === 'Conv');
+  assert.deepEqual(first!.inputs.map((v) => v.dtype), first!.inputs.map(() => 'float32'));
+  assert.ok(rest.every((conv) => conv.inputs.every((v) => v.dtype === 'float16')));
+  assert.ok(JSON.parse(readOnnxMetadata(bytes)[METADATA_KEYS.quantization]!).keptFloat.includes(first!.name));
+  assert.ok((await agreement(bytes)).top1Agreement >= 0.99);
+});

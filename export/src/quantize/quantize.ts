@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { labelsFromMetadata, METADATA_KEYS } from '@onnx-edge/core';
 import { PRODUCER_VERSION } from '../export.ts';
-import type { Graph } from '../ir/graph.ts';
+import type { Graph, Node } from '../ir/graph.ts';
 import { importModel } from '../onnx/import.ts';
 import { serializeModel } from '../onnx/serialize.ts';
 import { MAX_OPSET } from '../onnx/versions.ts';
@@ -40,6 +40,8 @@ export interface Int8Options {
 
 export interface Fp16Options {
   precision: 'fp16';
+  /** Keep the first/last Conv, Gemm or MatMul in float32 too (the first reads the raw pixels). */
+  keepFloat?: KeepFloat;
 }
 
 export type QuantizeOptions = Int8Options | Fp16Options;
@@ -81,6 +83,12 @@ function refuseUnfit(graph: Graph, opset: number, floatBytes: Uint8Array): void 
   if (opset < MIN_QUANTIZE_OPSET || opset > MAX_OPSET) throw new QuantizeError(`the model uses opset ${opset}; quantization writes opsets ${MIN_QUANTIZE_OPSET}..${MAX_OPSET} (re-export with --opset ${MIN_QUANTIZE_OPSET} or later)`);
 }
 
+/** The first and/or last Conv, Gemm or MatMul, as asked. */
+function firstAndLast(graph: Graph, keep: KeepFloat | undefined): Set<Node> {
+  const weighted = graph.nodes.filter((n) => (WEIGHTED_OPS as readonly string[]).includes(n.opType));
+  return new Set([...(keep?.first ? weighted.slice(0, 1) : []), ...(keep?.last ? weighted.slice(-1) : [])]);
+}
+
 export async function quantizeModel(floatBytes: Uint8Array, options: QuantizeOptions): Promise<QuantizeResult> {
   const { graph, opset, metadata } = importModel(floatBytes);
   refuseUnfit(graph, opset, floatBytes);
@@ -119,7 +127,7 @@ export async function quantizeModel(floatBytes: Uint8Array, options: QuantizeOpt
       calibrationData: images.description,
     };
   } else {
-    const fp16 = convertToFp16(graph);
+    const fp16 = convertToFp16(graph, firstAndLast(graph, options.keepFloat));
     warnings.push(...fp16.warnings);
     record = { precision: 'fp16', floatModelSha256, keptFloat: fp16.keptFloat32, weights: 'float16', activations: 'float16; graph inputs and outputs float32' };
   }

@@ -22,7 +22,7 @@ export const QUANTIZATION_OPTIONS = {
   },
   perChannel: { flag: 'per-channel', kind: { type: 'boolean' }, help: 'int8: one weight scale per output channel (default)' },
   perTensor: { flag: 'per-tensor', kind: { type: 'boolean' }, help: 'int8: one weight scale per weight tensor' },
-  keepFloat: { flag: 'keep-float', placeholder: 'LIST', kind: { type: 'list', choices: ['first', 'last'] }, help: 'int8: first, last or first,last: keep the first/last Conv/Gemm/MatMul float' },
+  keepFloat: { flag: 'keep-float', placeholder: 'LIST', kind: { type: 'list', choices: ['first', 'last'] }, help: 'first, last or first,last: keep the first/last Conv/Gemm/MatMul in float32 (int8 and fp16; the first reads the raw pixels)' },
   noBiasCorrection: {
     flag: 'no-bias-correction', kind: { type: 'boolean' },
     help: 'int8: keep the biases as they are (by default each Conv/Gemm bias absorbs the mean error its rounded weights add, measured on the calibration images)',
@@ -31,21 +31,22 @@ export const QUANTIZATION_OPTIONS = {
 
 /** Validated options for quantizeModel; int8 needs --calibration, fp16 takes none of the int8 options. */
 export function quantizationOptions(precision: 'int8' | 'fp16', values: OptionValues<typeof QUANTIZATION_OPTIONS>): Int8Options | Fp16Options {
+  const keep = values.keepFloat ?? [];
+  const keepFloat = { first: keep.includes('first'), last: keep.includes('last') };
   if (precision === 'fp16') {
-    const given = Object.entries(QUANTIZATION_OPTIONS).find(([key]) => values[key as keyof typeof values] !== undefined);
+    const given = Object.entries(QUANTIZATION_OPTIONS).find(([key]) => key !== 'keepFloat' && values[key as keyof typeof values] !== undefined);
     if (given) throw new UsageError(`--${given[1].flag} applies to int8; fp16 needs no calibration`);
-    return { precision };
+    return { precision, keepFloat };
   }
   if (!values.calibration) throw new UsageError('int8 needs --calibration <DATA>: real images to measure the activation ranges on');
   if (values.perChannel && values.perTensor) throw new UsageError('--per-channel and --per-tensor exclude each other');
-  const keep = values.keepFloat ?? [];
   return {
     precision,
     calibration: values.calibration,
     calibrationCount: values.calibrationCount,
     method: values.method,
     perChannel: !values.perTensor,
-    keepFloat: { first: keep.includes('first'), last: keep.includes('last') },
+    keepFloat,
     biasCorrection: !values.noBiasCorrection,
   };
 }
