@@ -2,9 +2,12 @@
 // table per benchmark (from report.ts), rendered from the combined results JSON.
 import type { InferenceReport } from './inference/measure.ts';
 import type { MachineFacts } from './machine.ts';
-import { fmt, formatBrowserTable, formatConvWidthTable, formatExportTable, formatInferenceTable, formatQuantizedTable, formatServeTable, formatTrainTable, type BrowserRow, type ExportRow, type QuantizedNetworkLike, type ServeNetworkLike, type TrainRowLike } from './report.ts';
+import {
+  fmt, formatBrowserTable, formatConvWidthTable, formatExportTable, formatInferenceTable, formatGraphModelsTable, formatQuantizedTable, formatServeTable, formatTrainTable,
+  type BrowserRow, type ExportRow, type GraphModelRow, type QuantizedNetworkLike, type ServeNetworkLike, type TrainRowLike,
+} from './report.ts';
 
-export type BenchName = 'inference' | 'quantized' | 'export' | 'train' | 'serve' | 'browser';
+export type BenchName = 'inference' | 'quantized' | 'graph-models' | 'export' | 'train' | 'serve' | 'browser';
 
 export interface AllReport {
   benchmark: 'all';
@@ -62,6 +65,18 @@ export function formatAllReport(report: AllReport): string {
   }
   const quantized = r.quantized as { networks: QuantizedNetworkLike[]; settings: { rounds: number } } | undefined;
   if (quantized) out.push(...formatQuantizedHeadlines(quantized.networks), '', `#### int8 vs float32 (onnxruntime-node, ${quantized.settings.rounds} interleaved rounds with each precision's MatMul peak, medians)`, '', formatQuantizedTable(quantized.networks), '');
+  const graphModels = r['graph-models'] as { rows: GraphModelRow[]; geometricMeanOrtOverTfjs: number; settings: { tfjsBackend: string; rounds: number } } | undefined;
+  if (graphModels) {
+    const measured = graphModels.rows.filter((m) => m.ortOverTfjs !== undefined);
+    out.push(
+      `#### Graph models (published tfjs graph models, @vladmandic/human: onnxruntime-node on the export vs tfjs-${graphModels.settings.tfjsBackend} on the original, batch 1; ${graphModels.settings.rounds} interleaved rounds, medians)`,
+      '',
+      `- onnxruntime ÷ tfjs-${graphModels.settings.tfjsBackend}: **${fmt(graphModels.geometricMeanOrtOverTfjs, 2)}×** geometric mean over ${measured.length} models (from ${fmt(Math.min(...measured.map((m) => m.ortOverTfjs!)), 2)}× to ${fmt(Math.max(...measured.map((m) => m.ortOverTfjs!)), 2)}×)`,
+      '',
+      formatGraphModelsTable(graphModels),
+      '',
+    );
+  }
   const exported = r.export as { rows: ExportRow[] } | undefined;
   if (exported) out.push('#### Export (each network in a fresh process)', '', formatExportTable(exported.rows), '');
   const train = r.train as { results: TrainRowLike[] } | undefined;

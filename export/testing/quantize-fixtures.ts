@@ -42,7 +42,7 @@ export function smallClassifier(seed = 1): tf.LayersModel {
 export function smallClassifierOnnx(seed = 1): Uint8Array {
   const model = smallClassifier(seed);
   try {
-    return exportModel(model, { dataset: 'cifar10' }).bytes;
+    return exportModel(model, { contract: { dataset: 'cifar10' } }).bytes;
   } finally {
     model.dispose();
   }
@@ -60,7 +60,7 @@ export async function trainedSmallClassifierOnnx(images: Float32Array, labels: U
     const y = tf.tensor1d(Float32Array.from(labels));
     await model.fit(x, y, { batchSize: 32, epochs: 2, shuffle: false, verbose: 0 });
     tf.dispose([x, y]);
-    return exportModel(model, { dataset: 'cifar10' }).bytes;
+    return exportModel(model, { contract: { dataset: 'cifar10' } }).bytes;
   } finally {
     model.dispose();
   }

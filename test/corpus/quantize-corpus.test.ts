@@ -11,12 +11,13 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { exportModel, loadLayersModelFromFile, useVerificationBackend } from '@onnx-edge/export';
 import { sharedData, sharedDataSkip } from '@onnx-edge/core/testing';
-import { imageInputOfModel, openImages, QuantizeError, quantizeModel, toModelInput, type QuantizeOptions } from '@onnx-edge/export/quantize';
+import { imageInputOfModel, modelBatches, openImages, QuantizeError, quantizeModel, type QuantizeOptions } from '@onnx-edge/export/quantize';
 import { checkModel } from '@onnx-edge/export/testing';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const sample = sharedData('cifar10-sample');
-const skip = sharedDataSkip('cifar10-sample');
+const train = sharedData('cifar10-train');
+const skip = sharedDataSkip('cifar10-sample', 'cifar10-train');
 /** Corpus packages holding tfjs layers models (model.json with a modelTopology). */
 const PACKAGES = ['node_modules/@upscalerjs/esrgan-slim/models', 'node_modules/@upscalerjs/models/models'];
 
@@ -43,10 +44,10 @@ async function floatExport(file: string): Promise<Uint8Array | string> {
 /** Largest |Δ| over the reference's value range, and the PSNR of the quantized output against the float one. */
 async function follow(floatBytes: Uint8Array, quantizedBytes: Uint8Array): Promise<{ relative: number; psnr: number }> {
   const input = imageInputOfModel(floatBytes);
-  // Images the calibration did not see.
-  const images = await openImages(sample, { limit: 264, labels: [] });
-  const data = toModelInput(await images.pixels(256, 8), 8, input.layout);
-  const feeds = { [input.name]: new ort.Tensor('float32', data, [8, ...input.dims]) };
+  // The test images: calibration ran on training images.
+  const images = await openImages(sample, { limit: 8, labels: [] });
+  const { value: batch } = await modelBatches(input, images, 8).next();
+  const feeds = { [input.name]: new ort.Tensor('float32', batch!.data, batch!.dims) };
   const outputs: Float32Array[] = [];
   for (const bytes of [floatBytes, quantizedBytes]) {
     const session = await ort.InferenceSession.create(bytes);
@@ -79,7 +80,7 @@ for (const file of PACKAGES.flatMap((dir) => modelFiles(join(root, dir)))) {
     const floatBytes = await floatExport(file);
     if (typeof floatBytes === 'string') return t.skip(`not exported by the compiler: ${floatBytes.split('\n')[0]}`);
     const precisions: [QuantizeOptions, number][] = [
-      [{ precision: 'int8', calibration: sample, calibrationCount: 32 }, 40],
+      [{ precision: 'int8', calibration: train, calibrationCount: 32 }, 40],
       [{ precision: 'fp16' }, 60],
     ];
     for (const [options, minPsnr] of precisions) {

@@ -16,7 +16,7 @@ function reserialize(bytes: Uint8Array): Uint8Array {
 test('export → import → serialize gives the same bytes (both seed networks)', () => {
   for (const name of ['inception10', 'resnet18'] as const) {
     const model = buildNetwork(name, { seed: 3 });
-    const { bytes } = exportModel(model, { dataset: 'cifar10' });
+    const { bytes } = exportModel(model, { contract: { dataset: 'cifar10' } });
     model.dispose();
     assert.ok(Buffer.from(reserialize(bytes)).equals(Buffer.from(bytes)), `${name}: the round trip changed the file`);
   }

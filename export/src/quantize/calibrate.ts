@@ -9,8 +9,7 @@ import type { Value } from '../ir/graph.ts';
 import { importModel } from '../onnx/import.ts';
 import { serializeModel } from '../onnx/serialize.ts';
 import type { ImageSet } from './images.ts';
-import { toModelInput } from './images.ts';
-import type { ImageInput } from './model-input.ts';
+import { modelBatches, type ModelImageInput } from './model-input.ts';
 import { ChannelMeans } from './bias-correction.ts';
 import { TensorStatistics, type CalibrationMethod, type Range } from './ranges.ts';
 
@@ -46,7 +45,7 @@ function withExposedOutputs(floatBytes: Uint8Array, names: readonly string[]): U
   return serializeModel(graph, { opset, producerVersion, metadata });
 }
 
-export async function calibrate(floatBytes: Uint8Array, tensors: readonly string[], input: ImageInput, images: ImageSet, options: CalibrationOptions): Promise<Calibration> {
+export async function calibrate(floatBytes: Uint8Array, tensors: readonly string[], input: ModelImageInput, images: ImageSet, options: CalibrationOptions): Promise<Calibration> {
   const batchSize = options.batchSize ?? DEFAULT_CALIBRATION_BATCH;
   const withHistogram = options.method !== 'minmax';
   const statistics = new Map(tensors.map((name) => [name, new TensorStatistics(withHistogram)]));
@@ -56,12 +55,8 @@ export async function calibrate(floatBytes: Uint8Array, tensors: readonly string
   const fetches = observed.filter((name) => name !== input.name);
   const hash = createHash('sha256');
   try {
-    for (let start = 0; start < images.count; start += batchSize) {
-      const n = Math.min(batchSize, images.count - start);
-      const pixels = await images.pixels(start, n);
+    for await (const { start, n, pixels, data, dims } of modelBatches(input, images, batchSize)) {
       hash.update(pixels);
-      const data = toModelInput(pixels, n, input.layout);
-      const dims = [n, ...input.dims];
       const results = await session.run({ [input.name]: new ort.Tensor('float32', data, dims) }, fetches);
       statistics.get(input.name)?.add(data);
       channelMeans.get(input.name)?.add(data, dims);

@@ -4,8 +4,8 @@
 import * as ort from 'onnxruntime-node';
 import { PROBABILITIES_NAME, softmax } from '@onnx-edge/core';
 import { QuantizeError } from './errors.ts';
-import { toModelInput, type ImageSet } from './images.ts';
-import type { ImageInput } from './model-input.ts';
+import type { ImageSet } from './images.ts';
+import { modelBatches, type ModelImageInput } from './model-input.ts';
 
 export interface QuantizedVerification {
   /** What the models ran on. */
@@ -34,8 +34,9 @@ async function classifier(bytes: Uint8Array): Promise<Classifier> {
 }
 
 /** Class probabilities of one batch: the probabilities output as is, any other output through a softmax. */
-async function probabilities(model: Classifier, input: ImageInput, data: Float32Array, n: number): Promise<Float32Array> {
-  const result = (await model.session.run({ [input.name]: new ort.Tensor('float32', data, [n, ...input.dims]) }, [model.output]))[model.output]!;
+async function probabilities(model: Classifier, input: ModelImageInput, data: Float32Array, dims: number[]): Promise<Float32Array> {
+  const n = dims[0]!;
+  const result = (await model.session.run({ [input.name]: new ort.Tensor('float32', data, dims) }, [model.output]))[model.output]!;
   if (result.dims.length !== 2) throw new QuantizeError(`verification compares classifiers: output '${model.output}' is [${result.dims.join(',')}], not [N, classes]`);
   const values = result.data as Float32Array;
   if (model.output === PROBABILITIES_NAME) return values;
@@ -51,7 +52,7 @@ function argmax(values: Float32Array, offset: number, length: number): number {
   return best;
 }
 
-export async function compareWithFloat(floatBytes: Uint8Array, quantizedBytes: Uint8Array, input: ImageInput, images: ImageSet, options: { batchSize?: number } = {}): Promise<QuantizedVerification> {
+export async function compareWithFloat(floatBytes: Uint8Array, quantizedBytes: Uint8Array, input: ModelImageInput, images: ImageSet, options: { batchSize?: number } = {}): Promise<QuantizedVerification> {
   const batchSize = options.batchSize ?? 100;
   const float = await classifier(floatBytes);
   const quantized = await classifier(quantizedBytes);
@@ -60,11 +61,9 @@ export async function compareWithFloat(floatBytes: Uint8Array, quantizedBytes: U
   let floatCorrect = 0;
   let quantizedCorrect = 0;
   try {
-    for (let start = 0; start < images.count; start += batchSize) {
-      const n = Math.min(batchSize, images.count - start);
-      const data = toModelInput(await images.pixels(start, n), n, input.layout);
-      const expected = await probabilities(float, input, data, n);
-      const actual = await probabilities(quantized, input, data, n);
+    for await (const { start, n, data, dims } of modelBatches(input, images, batchSize)) {
+      const expected = await probabilities(float, input, data, dims);
+      const actual = await probabilities(quantized, input, data, dims);
       if (expected.length !== actual.length) throw new QuantizeError(`the quantized model gives ${actual.length / n} classes per image, its float original ${expected.length / n}`);
       for (let i = 0; i < expected.length; i++) {
         const diff = Math.abs(actual[i]! - expected[i]!);

@@ -1,16 +1,18 @@
-// Real images for calibration and verification, read through the model's contract: CIFAR-10 in the official
-// binary format (a folder of *.bin, one .bin file, or cifar-10-binary.tar.gz, read by @onnx-edge/train) or a
-// folder of PNG/JPEG/WebP images decoded by sharp and area-resized to the contract's 32×32 as the server does.
+// Real images for calibration and verification: CIFAR-10 in the official binary format (a folder of *.bin, one
+// .bin file, or cifar-10-binary.tar.gz, read by @onnx-edge/train) or a folder of PNG/JPEG/WebP images decoded
+// by sharp. Pixels come out one batch at a time as RGB bytes at the size asked for, area-resized as the server
+// does where an image has another size; model-input.ts turns them into the model's input through its contract.
 // Images in a folder named after one of the model's labels are labelled with it (an ImageFolder layout).
-// Pixels come out one batch at a time as RGB bytes; toModelInput turns them into the model's input.
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { loadCifar } from '@onnx-edge/train';
 import sharp from 'sharp';
-import { CIFAR10_LABELS, IMAGE_CHANNELS, IMAGE_SIZE, pixelsToInput, resizeToNetwork, type InputLayout } from '@onnx-edge/core';
+import { CIFAR10_LABELS, resizeByArea, type PixelSize } from '@onnx-edge/core';
 import { QuantizeError } from './errors.ts';
 
-const IMAGE_BYTES = IMAGE_SIZE * IMAGE_SIZE * IMAGE_CHANNELS;
+/** CIFAR-10 records: 32×32 RGB, planar. */
+const CIFAR_SIZE: PixelSize = { width: 32, height: 32 };
+const CIFAR_PLANE = 32 * 32;
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp']);
 
 export interface ImageSet {
@@ -19,8 +21,17 @@ export interface ImageSet {
   description: string;
   /** Class index of every image when the data is labelled with the model's classes. */
   labels: Int32Array | undefined;
-  /** Images [start, start + n) as IMAGE_SIZE×IMAGE_SIZE RGB bytes, pixel-interleaved, row-major. */
-  pixels(start: number, n: number): Promise<Uint8Array>;
+  /** The first image's size: what a model taking any size gets every image at (a batch has one size). */
+  firstSize(): Promise<PixelSize>;
+  /** Images [start, start + n) as RGB bytes at `size`, pixel-interleaved, row-major. */
+  pixels(start: number, n: number, size: PixelSize): Promise<Uint8Array>;
+}
+
+const sameSize = (a: PixelSize, b: PixelSize) => a.width === b.width && a.height === b.height;
+
+/** RGB bytes of one image at `size`: as they are, or area-resized. */
+function atSize(rgb: Uint8Array, own: PixelSize, size: PixelSize): Uint8Array {
+  return sameSize(own, size) ? rgb : resizeByArea(rgb, own.width, own.height, 3, { ...size, channels: 3 });
 }
 
 function isCifarSource(path: string, entries: string[] | undefined): boolean {
@@ -35,13 +46,16 @@ async function cifarImages(source: string, limit: number, modelLabels: readonly 
     count: dataset.count,
     description: `${dataset.count.toLocaleString('en-US')} CIFAR-10 images from ${source}`,
     labels: labelled ? Int32Array.from(dataset.labels) : undefined,
-    async pixels(start, n) {
-      // The records are planar (R plane, G plane, B plane); the contract takes interleaved RGB.
-      const out = new Uint8Array(n * IMAGE_BYTES);
-      const plane = IMAGE_SIZE * IMAGE_SIZE;
+    firstSize: async () => CIFAR_SIZE,
+    async pixels(start, n, size) {
+      // The records are planar (R plane, G plane, B plane); images are interleaved RGB.
+      const each = size.width * size.height * 3;
+      const out = new Uint8Array(n * each);
+      const rgb = new Uint8Array(CIFAR_PLANE * 3);
       for (let i = 0; i < n; i++) {
-        const record = dataset.images.subarray((start + i) * IMAGE_BYTES, (start + i + 1) * IMAGE_BYTES);
-        for (let p = 0; p < plane; p++) for (let c = 0; c < IMAGE_CHANNELS; c++) out[i * IMAGE_BYTES + p * IMAGE_CHANNELS + c] = record[c * plane + p]!;
+        const record = dataset.images.subarray((start + i) * CIFAR_PLANE * 3, (start + i + 1) * CIFAR_PLANE * 3);
+        for (let p = 0; p < CIFAR_PLANE; p++) for (let c = 0; c < 3; c++) rgb[p * 3 + c] = record[c * CIFAR_PLANE + p]!;
+        out.set(atSize(rgb, CIFAR_SIZE, size), i * each);
       }
       return out;
     },
@@ -58,10 +72,10 @@ async function listImages(dir: string): Promise<string[]> {
   return found;
 }
 
-async function decodeFile(path: string): Promise<Uint8Array> {
+async function decodeFile(path: string): Promise<{ rgb: Uint8Array; size: PixelSize }> {
   try {
     const { data, info } = await sharp(path, { failOn: 'error' }).autoOrient().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    return info.width === IMAGE_SIZE && info.height === IMAGE_SIZE ? data : resizeToNetwork(data, info.width, info.height, 3);
+    return { rgb: data, size: { width: info.width, height: info.height } };
   } catch (err) {
     throw new QuantizeError(`cannot decode image ${path}: ${(err as Error).message}`);
   }
@@ -75,9 +89,14 @@ async function folderImages(dir: string, limit: number, modelLabels: readonly st
     count: files.length,
     description: `${files.length.toLocaleString('en-US')} images from ${dir}${labelled ? ' (labelled by folder)' : ''}`,
     labels: labelled ? Int32Array.from(files, classOf) : undefined,
-    async pixels(start, n) {
-      const out = new Uint8Array(n * IMAGE_BYTES);
-      for (let i = 0; i < n; i++) out.set(await decodeFile(files[start + i]!), i * IMAGE_BYTES);
+    firstSize: async () => (await decodeFile(files[0]!)).size,
+    async pixels(start, n, size) {
+      const each = size.width * size.height * 3;
+      const out = new Uint8Array(n * each);
+      for (let i = 0; i < n; i++) {
+        const image = await decodeFile(files[start + i]!);
+        out.set(atSize(image.rgb, image.size, size), i * each);
+      }
       return out;
     },
   };
@@ -92,11 +111,4 @@ export async function openImages(source: string, options: { limit?: number; labe
   const images = isCifarSource(source, entries) ? await cifarImages(source, limit, options.labels) : await folderImages(source, limit, options.labels);
   if (images.count === 0) throw new QuantizeError(`${source} holds no images (CIFAR-10 *.bin records or PNG/JPEG/WebP files)`);
   return images;
-}
-
-/** RGB bytes of n images → float32 model input in the model's layout, scaled as the contract says (1/255). */
-export function toModelInput(pixels: Uint8Array, n: number, layout: InputLayout): Float32Array {
-  const out = new Float32Array(n * IMAGE_BYTES);
-  for (let i = 0; i < n; i++) pixelsToInput(pixels.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES), 3, layout, out, i * IMAGE_BYTES);
-  return out;
 }

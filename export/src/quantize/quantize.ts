@@ -3,7 +3,7 @@
 // keeps its metadata contract (labels, input layout and scale, …) and records how it was quantized under
 // METADATA_KEYS.quantization; the parity report of the float export is dropped (it described another file).
 import { createHash } from 'node:crypto';
-import { labelsFromMetadata, METADATA_KEYS } from '@onnx-edge/core';
+import { METADATA_KEYS } from '@onnx-edge/core';
 import { PRODUCER_VERSION } from '../export.ts';
 import type { Graph, Node } from '../ir/graph.ts';
 import { importModel } from '../onnx/import.ts';
@@ -102,7 +102,7 @@ export async function quantizeModel(floatBytes: Uint8Array, options: QuantizeOpt
     if (plan.weighted.length === 0) {
       throw new QuantizeError(`none of the model's Conv/Gemm/MatMul nodes can be quantized (constant float32 weights needed${plan.keptFloat.length > 0 ? `; kept float: ${plan.keptFloat.join(', ')}` : ''})`);
     }
-    const images = await openImages(options.calibration, { limit: options.calibrationCount ?? DEFAULT_CALIBRATION_COUNT, labels: labelsFromMetadata(metadataObject) });
+    const images = await openImages(options.calibration, { limit: options.calibrationCount ?? DEFAULT_CALIBRATION_COUNT, labels: input.labels ?? [] });
     const method = options.method ?? 'minmax';
     const observed = tensorsToCalibrate(plan);
     const biasCorrection = options.biasCorrection ?? true;

@@ -1,7 +1,7 @@
 // Quantization with its verification, as the CLI and the export path run it: quantize, compare with the float
 // original on real images, fail when the accuracy drop is too large (nothing is returned to write), else
 // serialize again with the verified numbers in the quantization record.
-import { labelsFromMetadata, readOnnxMetadata } from '@onnx-edge/core';
+import { readOnnxMetadata } from '@onnx-edge/core';
 import { checkAccuracyDrop, compareWithFloat, type QuantizedVerification } from './compare.ts';
 import { openImages } from './images.ts';
 import { imageInputOf } from './model-input.ts';
@@ -31,7 +31,7 @@ export async function quantizeVerified(floatBytes: Uint8Array, options: Quantize
   if (!verify) return { bytes, record: result.record, warnings: result.warnings };
   const metadata = readOnnxMetadata(floatBytes);
   const input = imageInputOf(result.graph, metadata);
-  const images = await openImages(verify.data, { limit: verify.count, labels: labelsFromMetadata(metadata) });
+  const images = await openImages(verify.data, { limit: verify.count, labels: input.labels ?? [] });
   const verification = await compareWithFloat(floatBytes, bytes, input, images);
   verify.onReport?.(verification);
   checkAccuracyDrop(verification, verify.maxAccuracyDrop, options.precision);

@@ -54,7 +54,7 @@ before(async () => {
   await useVerificationBackend();
   const model = colourClassifier();
   floatModel = join(dir, 'float.onnx');
-  await writeFile(floatModel, exportModel(model, { dataset: 'cifar10' }).bytes);
+  await writeFile(floatModel, exportModel(model, { contract: { dataset: 'cifar10' } }).bytes);
   model.dispose();
 });
 after(() => rm(dir, { recursive: true, force: true }));
