@@ -23,7 +23,7 @@ const fits = (dim: Dim | undefined, size: number | undefined) => typeof dim === 
 export function imageInputOf(graph: Graph, metadata: Readonly<Record<string, string>>): ModelImageInput {
   const contract = contractFromMetadata(metadata);
   const describe = () => graph.inputs.map((v) => `'${v.name}' ${v.dtype} [${(v.shape ?? []).join(',')}]`).join(', ');
-  if (contract.input.kind !== 'image') throw new QuantizeError(`the model takes ${describeInput(contract.input)} (its contract), not images: calibration and verification feed images`);
+  if (contract.input.kind !== 'image') throw new QuantizeError(`the model's contract says its input is ${describeInput(contract.input)}: calibration and verification feed it images; give it an image contract when exporting (--input-kind image)`);
   const image = contract.input;
   const refuse = () => new QuantizeError(`images do not fit the model's input ${describe()}: its contract says ${describeInput(image)}`);
   if (graph.inputs.length !== 1) throw refuse();
