@@ -13,12 +13,13 @@ import { formatAllReport, type AllReport, type BenchName } from './report-all.ts
 import { resultsFile } from './results-file.ts';
 
 const BIN = fileURLToPath(new URL('../bin/onnx-edge.js', import.meta.url));
-const ORDER: BenchName[] = ['inference', 'graph-models', 'export', 'real-models', 'train', 'serve', 'browser'];
+const ORDER: BenchName[] = ['inference', 'quantized', 'graph-models', 'export', 'real-models', 'train', 'serve', 'browser'];
 
 /** Each benchmark's flags for a full and a quick run; `out` is where its JSON goes. */
 function argumentsFor(name: BenchName, quick: boolean, out: string): string[] {
   switch (name) {
     case 'inference': return [...(quick ? ['--quick'] : []), '--out', join(out, 'inference.json')];
+    case 'quantized': return [...(quick ? ['--quick'] : []), '--out', join(out, 'quantized.json')];
     case 'export': return [...(quick ? ['--quick'] : []), '--out', join(out, 'export.json')];
     case 'graph-models': return [...(quick ? ['--quick'] : []), '--out', join(out, 'graph-models.json')];
     case 'real-models': return [...(quick ? ['--quick'] : []), '--out', join(out, 'real-models.json')];

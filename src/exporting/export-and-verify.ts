@@ -9,6 +9,7 @@ import {
   checkParity, describeParity, exportModel, loadPlugins, ModelFileError, rangeFromContract, readLayersModel, refuseOutputOverInput,
   resolveModelJson, useVerificationBackend, verifyParity, type ContractHints, type ExportReport, type VerifyOptions,
 } from '@onnx-edge/export';
+import { quantizeVerified, type QuantizeOptions, type VerifyQuantizedOptions } from '@onnx-edge/export/quantize';
 import { readLabelsFile } from './labels-file.ts';
 
 export type VerificationRequest = Pick<VerifyOptions, 'dataDir' | 'count' | 'shapes' | 'range' | 'atol' | 'rtol'> & { description?: string };
@@ -37,6 +38,8 @@ export interface ExportRequest {
   log: (step: 'verify' | 'export', line: string) => void;
   /** How written paths are shown (default: as given). */
   displayPath?: (path: string) => string;
+  /** Write an int8 or fp16 version of the verified float export instead, verified against it on `verify.data`. */
+  quantize?: { options: QuantizeOptions; verify?: VerifyQuantizedOptions };
 }
 
 export interface ExportOutcome {
@@ -94,10 +97,16 @@ export async function exportAndVerify(request: ExportRequest): Promise<ExportOut
       // The verified figures travel inside the file; the graph and weights are the same bytes as before.
       ({ bytes, report } = exportModel(model, { ...exportOptions, parity }));
     }
+    if (request.quantize) {
+      const quantized = await quantizeVerified(bytes, request.quantize.options, request.quantize.verify);
+      bytes = quantized.bytes;
+      for (const warning of quantized.warnings) log('export', `warning: ${warning}`);
+    }
     if (output) {
       await writeFileAtomic(output, bytes);
       const nodes = Object.values(report.opCounts).reduce((a, b) => a + b, 0);
-      log('export', `wrote ${shown(output)} (${(bytes.length / 1e6).toFixed(2)} MB, ${nodes} nodes, ${report.parameters.toLocaleString('en-US')} parameters, opset ${report.opset}, exported in ${report.timings.totalMs.toFixed(0)} ms)`);
+      const precision = request.quantize ? `${request.quantize.options.precision}, ` : '';
+      log('export', `wrote ${shown(output)} (${precision}${(bytes.length / 1e6).toFixed(2)} MB, ${nodes} nodes, ${report.parameters.toLocaleString('en-US')} parameters, opset ${report.opset}, exported in ${report.timings.totalMs.toFixed(0)} ms)`);
       if (parity) {
         const parityPath = join(dirname(output), 'parity.json');
         await writeFileAtomic(parityPath, `${JSON.stringify(parity, null, 2)}\n`);

@@ -14,12 +14,14 @@ export interface SerializeOptions {
   docString?: string;
 }
 
-const ELEM_TYPE: Record<DataType, number> = {
+export const ELEM_TYPE: Record<DataType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
+  float16: onnx.TensorProto.DataType.FLOAT16,
   int64: onnx.TensorProto.DataType.INT64,
   int32: onnx.TensorProto.DataType.INT32,
-  bool: onnx.TensorProto.DataType.BOOL,
+  int8: onnx.TensorProto.DataType.INT8,
   uint8: onnx.TensorProto.DataType.UINT8,
+  bool: onnx.TensorProto.DataType.BOOL,
 };
 
 const ATTRIBUTE_TYPE = onnx.AttributeProto.AttributeType;

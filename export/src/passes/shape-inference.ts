@@ -215,7 +215,7 @@ const rules: Record<string, Rule> = {
   ...Object.fromEntries([
     'Identity', 'Dropout', 'Cast', 'Relu', 'Sigmoid', 'Tanh', 'Softmax', 'LogSoftmax', 'Clip', 'BatchNormalization', 'LayerNormalization',
     'LeakyRelu', 'Elu', 'Selu', 'ThresholdedRelu', 'HardSigmoid', 'HardSwish', 'Softplus', 'Softsign', 'Mish', 'Gelu', 'Erf', 'Exp', 'Log',
-    'Sqrt', 'Neg', 'Abs', 'Reciprocal', 'Floor', 'Ceil', 'Round', 'Sign', 'Sin', 'Cos', 'Not',
+    'QuantizeLinear', 'DequantizeLinear', 'Sqrt', 'Neg', 'Abs', 'Reciprocal', 'Floor', 'Ceil', 'Round', 'Sign', 'Sin', 'Cos', 'Not',
   ].map((op) => [op, sameAsInput])),
 };
 

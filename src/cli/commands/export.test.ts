@@ -72,6 +72,29 @@ test('export --verify on a run folder writes the ONNX file and parity.json and p
   assert.equal(JSON.parse(verified.stdout).count, 20);
 });
 
+test('export --precision int8: the verified float export, quantized and verified against it, into the repository', async (t) => {
+  const sample = requireSharedData(t, 'cifar10-sample');
+  if (!sample) return;
+  const repo = join(dir, 'repo-int8');
+  const out = join(dir, 'run-int8.onnx');
+  const args = ['--precision', 'int8', '--calibration', sample, '--calibration-count', '32', '--verify-data', sample, '--verify-count', '40'];
+  const result = await cli(['export', join(dir, 'run'), '-o', out, '--repo', repo, '--name', 'tiny-int8', ...args]);
+  assert.equal(result.status, 0, result.stderr);
+  const [parity, quantized] = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+  assert.equal(parity.top1Agreement, 1, 'first the float export against tfjs');
+  assert.equal(quantized.count, 40, 'then the int8 model against the float export');
+  for (const file of [out, join(repo, 'tiny-int8', '1', 'model.onnx')]) {
+    const meta = Object.fromEntries(onnx.ModelProto.decode(await readFile(file)).metadataProps.map((p) => [p.key, p.value]));
+    assert.equal(JSON.parse(meta[METADATA_KEYS.quantization]!).precision, 'int8');
+    assert.deepEqual(JSON.parse(meta[METADATA_KEYS.quantization]!).verification, quantized);
+  }
+  assert.match(result.stderr, /wrote .*run-int8\.onnx \(int8, /);
+  await rm(out);
+  const usage = await cli(['export', join(dir, 'run'), '-o', out, '--method', 'entropy']);
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /the quantization options need --precision int8 or fp16/);
+});
+
 test('export --repo writes a Triton-layout model folder', async () => {
   const repo = join(dir, 'repo');
   const result = await cli(['export', join(dir, 'run', 'tfjs', 'model.json'), '--repo', repo, '--name', 'tiny']);

@@ -5,6 +5,7 @@
 import { INPUT_KINDS, OUTPUT_KINDS, parseColor, parseNumberList, parseRange } from '@onnx-edge/core';
 import { formatOptions, parseOptions, UsageError, type Command, type OptionValues } from '@onnx-edge/core/cli';
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '@onnx-edge/export/versions';
+import { MAX_ACCURACY_DROP_OPTION, progressBar, QUANTIZATION_OPTIONS, quantizationOptions } from './quantize.ts';
 import type { ContractHints } from '@onnx-edge/export';
 import { refuseForGraphModels, verificationOptions, verificationRequest } from '../options/verification.ts';
 
@@ -20,6 +21,12 @@ const OPTIONS = {
   ...verificationOptions('verify-'),
   repo: { flag: 'repo', placeholder: 'DIR', kind: { type: 'string' }, help: 'also write the model into a model repository (Triton layout) ...' },
   name: { flag: 'name', placeholder: 'NAME', kind: { type: 'string' }, help: '... under this model name (required with --repo)' },
+  precision: {
+    flag: 'precision', placeholder: 'P', kind: { type: 'choice', choices: ['fp32', 'int8', 'fp16'] },
+    help: "fp32 (default), int8 or fp16: write a quantized version of the (verified) float export, as 'onnx-edge quantize' makes it; with --verify-data it is verified against the float export too (one more JSON line)",
+  },
+  ...QUANTIZATION_OPTIONS,
+  maxAccuracyDrop: MAX_ACCURACY_DROP_OPTION,
   labels: {
     flag: 'labels', placeholder: 'FILE', kind: { type: 'string' },
     help: "class names, a JSON array or one per line (default: a run folder's labels.json; CIFAR-10's for a 32x32 RGB ten-class model; else class indexes)",
@@ -87,12 +94,19 @@ async function run(argv: string[]): Promise<number> {
   if (!values.output && !values.repo) throw new UsageError('give an output file with -o (or a model repository with --repo)');
   if ((values.repo === undefined) !== (values.name === undefined)) throw new UsageError('--repo and --name go together');
 
+  const precision = values.precision ?? 'fp32';
+  const quantizationGiven = Object.keys(QUANTIZATION_OPTIONS).some((key) => values[key as keyof typeof values] !== undefined) || values.maxAccuracyDrop !== undefined;
+  if (precision === 'fp32' && quantizationGiven) throw new UsageError('the quantization options need --precision int8 or fp16');
+  const chosen = precision === 'fp32' ? undefined : quantizationOptions(precision, values);
+  const bar = progressBar('calibrating');
+
   const hints = contractHints(values);
   const { exportAndVerifyGraph, graphModelJson, refuseClassifierOptions } = await import('../../exporting/export-graph.ts');
   const graphModel = await graphModelJson(positionals[0]!);
   if (graphModel) {
     refuseClassifierOptions(graphModel, { verifyData: values.data, repo: values.repo });
     refuseForGraphModels({ plugin: values.plugin, 'verify-shape': values.shape, 'verify-range': values.range });
+    if (chosen) throw new UsageError(`--precision takes a layers model here; quantize the graph model's export with 'onnx-edge quantize'`);
     await exportAndVerifyGraph({
       source: graphModel,
       output: values.output!,
@@ -107,6 +121,7 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const { exportAndVerify } = await import('../../exporting/export-and-verify.ts');
+  const { DEFAULT_MAX_ACCURACY_DROP } = await import('@onnx-edge/export/quantize');
   const { bytes, report } = await exportAndVerify({
     source: positionals[0]!,
     output: values.output,
@@ -119,7 +134,16 @@ async function run(argv: string[]): Promise<number> {
     // Printed before the check, so a failed verification still shows its numbers.
     onParity: (parity) => console.log(JSON.stringify(parity)),
     log: (_step, line) => console.error(line),
-  });
+    quantize: chosen && {
+      options: chosen.precision === 'int8' ? { ...chosen, onProgress: bar.update } : chosen,
+      verify: values.data === undefined ? undefined : {
+        data: values.data,
+        count: values.count,
+        maxAccuracyDrop: values.maxAccuracyDrop ?? DEFAULT_MAX_ACCURACY_DROP,
+        onReport: (report) => console.log(JSON.stringify(report)),
+      },
+    },
+  }).finally(() => bar.done());
   if (values.repo) {
     const { writeExportToRepository } = await import('../../exporting/repository.ts');
     const written = await writeExportToRepository({ repo: values.repo, name: values.name!, bytes, report });
