@@ -2,7 +2,7 @@
 // table per benchmark (from report.ts), rendered from the combined results JSON.
 import type { InferenceReport } from './inference/measure.ts';
 import type { MachineFacts } from './machine.ts';
-import { fmt, formatBrowserTable, formatConvWidthTable, formatExportTable, formatInferenceTable, formatServeTable, formatTrainTable, type BrowserRow, type ExportRow, type ServeNetworkLike, type TrainRowLike } from './report.ts';
+import { fmt, formatBrowserTable, formatConvWidthTable, formatExportTable, formatInferenceTable, formatServeTable, formatTrainPeerTable, formatTrainTable, type BrowserRow, type ExportRow, type ServeNetworkLike, type TrainPeerRowLike, type TrainRowLike } from './report.ts';
 
 export type BenchName = 'inference' | 'export' | 'train' | 'serve' | 'browser';
 
@@ -54,8 +54,12 @@ export function formatAllReport(report: AllReport): string {
   }
   const exported = r.export as { rows: ExportRow[] } | undefined;
   if (exported) out.push('#### Export (each network in a fresh process)', '', formatExportTable(exported.rows), '');
-  const train = r.train as { results: TrainRowLike[] } | undefined;
-  if (train) out.push('#### Training (tfjs, Adam steps at the tutorial batch sizes)', '', formatTrainTable(train.results), '');
+  const train = r.train as { results: TrainRowLike[]; peer?: { version?: string; rows?: TrainPeerRowLike[]; skipped?: string } | null } | undefined;
+  if (train) {
+    out.push('#### Training (tfjs, Adam steps at the tutorial batch sizes)', '', formatTrainTable(train.results), '');
+    if (train.peer?.rows?.length) out.push(`#### Training against PyTorch ${train.peer.version ?? ''} (same architectures from the tfjs layer configs, one step of each in turn)`, '', formatTrainPeerTable(train.peer.rows), '');
+    else if (train.peer?.skipped) out.push(`No PyTorch peer: ${train.peer.skipped}.`, '');
+  }
   const serve = r.serve as { results: ServeNetworkLike[]; secondsPerMeasurement?: number } | undefined;
   if (serve) out.push(`#### Server (POST /classify, closed loop over loopback${serve.secondsPerMeasurement ? `, ${serve.secondsPerMeasurement} s per level` : ''}) vs raw onnxruntime`, '', formatServeTable(serve.results), '');
   const browser = r.browser as { rows: BrowserRow[] } | undefined;
