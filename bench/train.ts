@@ -156,7 +156,7 @@ const OPTIONS = {
   variant: { flag: 'variant', kind: { type: 'choice', choices: VARIANTS }, help: 'seed (default) or standard' },
   warmup: { ...BENCH_OPTIONS.warmup, help: 'untimed steps first (default 2)' },
   repeats: { flag: 'repeats', kind: { type: 'int', min: 1, max: 1000 }, help: 'timed steps, and interleaved rounds with a peer (default 5)' },
-  workers: { flag: 'workers', placeholder: 'LIST', kind: { type: 'int-list', min: 1, max: 64 }, help: 'gradient threads to measure on wasm kernels and cpu, comma-separated (default 1,<cores, at most 4>); ort kernels use every core with one' },
+  workers: { flag: 'workers', placeholder: 'LIST', kind: { type: 'int-list', min: 1, max: 64 }, help: 'gradient threads to measure on wasm and cpu, comma-separated (default 1,<cores, at most 4>); with ort kernels each thread\'s onnxruntime gets cores ÷ threads' },
   peer: { flag: 'peer', kind: { type: 'choice', choices: PEERS }, help: `pytorch: also train each network in PyTorch (${'/usr/bin/python3'} with torch), interleaved with ours, and print the ratio; auto: the same when torch is installed, else one line saying how; none (default)` },
   out: BENCH_OPTIONS.out,
 } as const;
@@ -211,7 +211,7 @@ export const benchTrainCommand: Command = {
       const adapter = selection.adapter ? formatAdapter(selection.adapter) : undefined;
       type Configuration = { kernels: Kernels | null; workers: number };
       const configurations: Configuration[] = selection.name === 'wasm'
-        ? kernelChoices.flatMap((k): Configuration[] => (k === 'ort' ? [{ kernels: k, workers: 1 }] : workerCounts.map((w) => ({ kernels: k, workers: w }))))
+        ? kernelChoices.flatMap((k): Configuration[] => workerCounts.map((w) => ({ kernels: k, workers: w })))
         : (selection.name === 'cpu' ? workerCounts : [1]).map((w) => ({ kernels: null, workers: w }));
       for (const network of networks) {
         for (const { kernels, workers } of configurations) {

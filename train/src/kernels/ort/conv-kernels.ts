@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { heapBackend } from '../heap.ts';
 import type { TensorInfo } from '../kernel-scope.ts';
-import { filterGradientGraph, forwardGraph, FUSED_ACTIVATIONS, inputGradientGraph, type ConvGeometry, type FusedActivation } from './conv-graphs.ts';
+import { filterGradientGraph, forwardGraph, FUSED_ACTIVATIONS, inputGradientGraph, type ConvGeometry, type ForwardOptions, type FusedActivation } from './conv-graphs.ts';
+import { patchFilterGradientGraph, patchForwardGraph, patchInputGradientGraph, prefersPatches } from './patch-graphs.ts';
 import { isPointwise, pointwiseFilterGradientGraph, pointwiseForwardGraph, pointwiseInputGradientGraph } from './pointwise-graphs.ts';
 import { nativeTensor, type NativeSession } from './native-runtime.ts';
 import type { SessionCache } from './session-cache.ts';
@@ -34,7 +35,7 @@ function convInfo(xShape: readonly number[], filterShape: readonly number[], att
   return tf.backend_util.computeConv2DInfo(xShape as Shape4, filterShape as Shape4, attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
 }
 
-function geometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
+export function convGeometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
   const { top, left, bottom, right } = info.padInfo;
   return {
     inHeight: info.inHeight, inWidth: info.inWidth, inChannels: info.inChannels,
@@ -45,6 +46,29 @@ function geometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
     pads: { top, left, bottom, right },
   };
 }
+
+interface Formulation {
+  name: 'pointwise' | 'patches' | 'conv';
+  forward: (g: ConvGeometry, options: ForwardOptions) => Uint8Array;
+  inputGradient: (g: ConvGeometry) => Uint8Array;
+  filterGradient: (g: ConvGeometry) => Uint8Array;
+}
+
+const POINTWISE: Formulation = { name: 'pointwise', forward: pointwiseForwardGraph, inputGradient: pointwiseInputGradientGraph, filterGradient: pointwiseFilterGradientGraph };
+const PATCHES: Formulation = { name: 'patches', forward: patchForwardGraph, inputGradient: patchInputGradientGraph, filterGradient: patchFilterGradientGraph };
+const CONV: Formulation = { name: 'conv', forward: forwardGraph, inputGradient: inputGradientGraph, filterGradient: filterGradientGraph };
+
+/** How a convolution is computed: 1×1 as plain products, a filter larger than its maps by patches, else Conv. */
+export function formulationOf(g: ConvGeometry): Formulation {
+  return isPointwise(g) ? POINTWISE : prefersPatches(g) ? PATCHES : CONV;
+}
+
+/**
+ * A forward convolution whose windows sum fewer than this many products (kh·kw·Ci: an RGB stem's 27) stays
+ * on XNNPACK, which writes NHWC directly: through Conv the output's transpose costs more than the product
+ * (Inception10's stem: 10 ms of CPU against 4.9 on wasm, bench/NOTES.md finding 10).
+ */
+const MIN_FORWARD_REDUCTION = 32;
 
 /** Multiply-adds ×2 of the convolution; each gradient does the same work as the forward pass. */
 function convFlops(info: tf.backend_util.Conv2DInfo): number {
@@ -73,15 +97,16 @@ export function runOnHeap(args: KernelArgs, session: NativeSession, inputs: Reco
 
 export function convKernels(sessions: SessionCache, minFlops: number): Record<'Conv2D' | 'FusedConv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter', KernelFactory> {
   const worthRunning = (info: tf.backend_util.Conv2DInfo, ...tensors: TensorInfo[]) => convFlops(info) >= minFlops && plainFloats(...tensors);
+  const worthForward = (g: ConvGeometry) => formulationOf(g).name !== 'conv' || g.filterHeight * g.filterWidth * g.inChannels >= MIN_FORWARD_REDUCTION;
 
   const conv2d: KernelFactory = (previous) => (args) => {
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
     const attrs = args.attrs as unknown as ConvAttrs;
     const info = convInfo(x.shape, filter.shape, attrs);
-    if (attrs.dataFormat === 'NCHW' || !worthRunning(info, x, filter)) return previous(args);
-    const g = geometry(info);
+    if (attrs.dataFormat === 'NCHW' || !worthRunning(info, x, filter) || !worthForward(convGeometry(info))) return previous(args);
+    const g = convGeometry(info);
     const options = { bias: false, activation: 'linear', leakyReluAlpha: 0 } as const;
-    const session = sessions.get(`Conv2D ${JSON.stringify(g)}`, () => (isPointwise(g) ? pointwiseForwardGraph : forwardGraph)(g, options));
+    const session = sessions.get(`Conv2D ${JSON.stringify(g)}`, () => formulationOf(g).forward(g, options));
     return runOnHeap(args, session, { x, filter }, 'y', [info.batchSize, info.outHeight, info.outWidth, info.outChannels]);
   };
 
@@ -91,12 +116,12 @@ export function convKernels(sessions: SessionCache, minFlops: number): Record<'C
     const activation = attrs.activation ?? 'linear';
     const info = convInfo(x.shape, filter.shape, attrs);
     const biasPerChannel = !bias || (bias.shape.reduce((a, b) => a * b, 1) === info.outChannels && bias.dtype === 'float32');
-    if (attrs.dataFormat === 'NCHW' || preluActivationWeights || !(FUSED_ACTIVATIONS as readonly string[]).includes(activation) || !biasPerChannel || !worthRunning(info, x, filter)) {
+    if (attrs.dataFormat === 'NCHW' || preluActivationWeights || !(FUSED_ACTIVATIONS as readonly string[]).includes(activation) || !biasPerChannel || !worthRunning(info, x, filter) || !worthForward(convGeometry(info))) {
       return previous(args);
     }
-    const g = geometry(info);
+    const g = convGeometry(info);
     const options = { bias: bias !== undefined, activation: activation as FusedActivation, leakyReluAlpha: attrs.leakyreluAlpha ?? 0.2 };
-    const session = sessions.get(`FusedConv2D ${JSON.stringify(g)} ${JSON.stringify(options)}`, () => (isPointwise(g) ? pointwiseForwardGraph : forwardGraph)(g, options));
+    const session = sessions.get(`FusedConv2D ${JSON.stringify(g)} ${JSON.stringify(options)}`, () => formulationOf(g).forward(g, options));
     const inputs: Record<string, TensorInfo> = { x, filter };
     if (bias) inputs.bias = { ...bias, shape: [info.outChannels] };
     return runOnHeap(args, session, inputs, 'y', [info.batchSize, info.outHeight, info.outWidth, info.outChannels]);
@@ -107,8 +132,8 @@ export function convKernels(sessions: SessionCache, minFlops: number): Record<'C
     const attrs = args.attrs as unknown as ConvAttrs & { inputShape: Shape4 };
     const info = convInfo(attrs.inputShape, filter.shape, attrs);
     if (attrs.dataFormat === 'NCHW' || !worthRunning(info, dy, filter)) return previous(args);
-    const g = geometry(info);
-    const session = sessions.get(`Conv2DBackpropInput ${JSON.stringify(g)}`, () => (isPointwise(g) ? pointwiseInputGradientGraph : inputGradientGraph)(g));
+    const g = convGeometry(info);
+    const session = sessions.get(`Conv2DBackpropInput ${JSON.stringify(g)}`, () => formulationOf(g).inputGradient(g));
     return runOnHeap(args, session, { dy, filter }, 'dx', [...attrs.inputShape]);
   };
 
@@ -117,8 +142,8 @@ export function convKernels(sessions: SessionCache, minFlops: number): Record<'C
     const attrs = args.attrs as unknown as ConvAttrs & { filterShape: Shape4 };
     const info = convInfo(x.shape, attrs.filterShape, attrs);
     if (attrs.dataFormat === 'NCHW' || !worthRunning(info, x, dy)) return previous(args);
-    const g = geometry(info);
-    const session = sessions.get(`Conv2DBackpropFilter ${JSON.stringify(g)}`, () => (isPointwise(g) ? pointwiseFilterGradientGraph : filterGradientGraph)(g));
+    const g = convGeometry(info);
+    const session = sessions.get(`Conv2DBackpropFilter ${JSON.stringify(g)}`, () => formulationOf(g).filterGradient(g));
     return runOnHeap(args, session, { x, dy }, 'dfilter', [...attrs.filterShape]);
   };
 

@@ -8,9 +8,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { assertMatchesCpu, convCases, convGradients, describeConv, randomArrays } from '../../../testing/gradient-parity.ts';
+import { assertMatchesCpu, convCases, convGradients, describeConv, randomArrays, type ConvCase } from '../../../testing/gradient-parity.ts';
 import { registerWasmTrainingKernels } from '../register.ts';
 import { activateOrtKernels, type OrtKernels } from './activate.ts';
+import { convGeometry, formulationOf } from './conv-kernels.ts';
 import { startNativeRuntime, type NativeRuntime } from './native-runtime.ts';
 
 const MAX_RELATIVE_ERROR = 1e-5;
@@ -48,6 +49,27 @@ test('convolution gradients on onnxruntime match the cpu gradient (kernel 1/3/5,
   assert.equal(cases, 12);
 });
 
+test('each formulation (Conv, patches, 1×1 products) gives the cpu gradient, strides 1-2, same/valid', () => {
+  useKernels(0);
+  const cases: (ConvCase & { formulation: string })[] = [
+    { formulation: 'patches', kernel: 3, stride: 1, padding: 'same', batch: 2, height: 3, width: 4, inChannels: 3, outChannels: 49 },
+    { formulation: 'patches', kernel: 3, stride: 2, padding: 'same', batch: 3, height: 4, width: 3, inChannels: 5, outChannels: 17 },
+    { formulation: 'patches', kernel: 5, stride: 1, padding: 'valid', batch: 2, height: 6, width: 7, inChannels: 2, outChannels: 25 },
+    { formulation: 'patches', kernel: 3, stride: 2, padding: 'valid', batch: 2, height: 7, width: 6, inChannels: 4, outChannels: 24 },
+    { formulation: 'conv', kernel: 3, stride: 2, padding: 'same', batch: 2, height: 9, width: 8, inChannels: 3, outChannels: 4 },
+    { formulation: 'conv', kernel: 5, stride: 1, padding: 'valid', batch: 1, height: 9, width: 10, inChannels: 2, outChannels: 3 },
+    { formulation: 'pointwise', kernel: 1, stride: 2, padding: 'same', batch: 2, height: 7, width: 6, inChannels: 5, outChannels: 9 },
+    { formulation: 'pointwise', kernel: 1, stride: 1, padding: 'valid', batch: 2, height: 3, width: 5, inChannels: 4, outChannels: 3 },
+  ];
+  cases.forEach((c, i) => {
+    const info = tf.backend_util.computeConv2DInfo([c.batch, c.height, c.width, c.inChannels], [c.kernel, c.kernel, c.inChannels, c.outChannels], c.stride, 1, c.padding);
+    assert.equal(formulationOf(convGeometry(info)).name, c.formulation, describeConv(c));
+    const { x, filter } = randomArrays(c, 40 + i);
+    assertMatchesCpu(`${c.formulation}: ${describeConv(c)}`, () => convGradients(c, x, filter), MAX_RELATIVE_ERROR);
+    assertMatchesCpu(`${c.formulation} forward: ${describeConv(c)}`, () => [tf.conv2d(tf.tensor4d(x), tf.tensor4d(filter), c.stride, c.padding)], MAX_RELATIVE_ERROR);
+  });
+});
+
 test('the forward convolution on onnxruntime matches cpu with each fused bias and activation, and with dilation', () => {
   useKernels(0);
   const x = tf.tidy(() => tf.randomNormal([2, 9, 7, 5], 0, 1, 'float32', 3).arraySync()) as number[][][][];
@@ -62,6 +84,10 @@ test('the forward convolution on onnxruntime matches cpu with each fused bias an
     }
   }
   assertMatchesCpu('3x3 dilation 2, valid', () => [tf.conv2d(tf.tensor4d(x), tf.tensor4d(filter), 1, 'valid', 'NHWC', 2)], MAX_RELATIVE_ERROR);
+  const wide = tf.tidy(() => tf.randomNormal([3, 3, 5, 252], 0, 1, 'float32', 8).arraySync()) as number[][][][];
+  assertMatchesCpu('3x3 dilation 2 by patches (4 × 63 pixels ≤ 252 channels), same, + bias + relu', () => [
+    tf.fused.conv2d({ x: tf.tensor4d(x), filter: tf.tensor4d(wide), strides: 1, pad: 'same', dilations: 2, bias: tf.randomNormal([252], 0, 1, 'float32', 9), activation: 'relu' }),
+  ], MAX_RELATIVE_ERROR);
 });
 
 test('matrix products on onnxruntime match cpu: transposes, batches, fused bias and activation', () => {
