@@ -76,16 +76,16 @@ export function formatTrainTable(rows: TrainRowLike[]): string {
 export interface TrainPeerRowLike {
   network: string;
   batchSize: number;
-  ours: { kernels: string; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond: number };
+  ours: { kernels: string; workers?: number; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond: number };
   pytorch: { threads: number; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond: number };
   ratio: number;
   cpuRatio: number;
 }
 
 export function formatTrainPeerTable(rows: TrainPeerRowLike[]): string {
-  const header = ['network', 'batch', 'ours (kernels)', 'ours step ms', 'ours images/s', 'PyTorch step ms', 'PyTorch images/s', 'ours ÷ PyTorch', 'per CPU-s: ours ÷ PyTorch'];
+  const header = ['network', 'batch', 'ours (kernels, workers)', 'ours step ms', 'ours images/s', 'PyTorch step ms', 'PyTorch images/s', 'ours ÷ PyTorch', 'per CPU-s: ours ÷ PyTorch'];
   const body = rows.map((r) => [
-    r.network, String(r.batchSize), `wasm (${r.ours.kernels})`, fmt(r.ours.medianStepMs, 0), fmt(r.ours.imagesPerSecond),
+    r.network, String(r.batchSize), `wasm (${r.ours.kernels}, ${r.ours.workers ?? 1})`, fmt(r.ours.medianStepMs, 0), fmt(r.ours.imagesPerSecond),
     fmt(r.pytorch.medianStepMs, 0), fmt(r.pytorch.imagesPerSecond), `${fmt(r.ratio, 2)}×`, `${fmt(r.cpuRatio, 2)}×`,
   ]);
   return markdownTable(header, body, new Set([1, 3, 4, 5, 6, 7, 8]));

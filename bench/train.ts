@@ -51,8 +51,8 @@ export interface PeerSide {
 export interface TrainPeerRow {
   network: NetworkName;
   batchSize: number;
-  /** What our side ran: backend and kernels. */
-  ours: PeerSide & { backend: string; kernels: string };
+  /** What our side ran: backend, kernels and gradient threads (the fastest of the rows measured before). */
+  ours: PeerSide & { backend: string; kernels: string; workers: number };
   pytorch: PeerSide & { threads: number };
   /** Our images/s ÷ PyTorch's (medians of interleaved steps). */
   ratio: number;
@@ -116,9 +116,9 @@ export async function measureTraining(backend: string, kernels: Kernels | null, 
   return { backend, ...(adapter ? { adapter } : {}), kernels: kernels ?? backend, network, variant, batchSize, workers, warmupSteps: warmup, stepMs: ms, medianStepMs: s.medianStepMs, imagesPerSecond: s.imagesPerSecond, imagesPerCpuSecond: s.imagesPerCpuSecond };
 }
 
-/** Our fastest configuration and PyTorch on the same network and batch, one step each in turn, `rounds` times. */
-async function measureAgainstPeer(peer: PytorchPeer, kernels: Kernels, network: NetworkName, variant: Variant, batchSize: number, warmup: number, rounds: number): Promise<TrainPeerRow> {
-  const trainer = await prepareTrainer('wasm', network, variant, batchSize, 1, kernels);
+/** One of our configurations and PyTorch on the same network and batch, one step each in turn, `rounds` times. */
+async function measureAgainstPeer(peer: PytorchPeer, kernels: Kernels, workers: number, network: NetworkName, variant: Variant, batchSize: number, warmup: number, rounds: number): Promise<TrainPeerRow> {
+  const trainer = await prepareTrainer('wasm', network, variant, batchSize, workers, kernels);
   await peer.build(buildNetwork(network, { variant, seed: 1 }), batchSize);
   for (let i = 0; i < warmup; i++) {
     await trainer.step();
@@ -139,7 +139,7 @@ async function measureAgainstPeer(peer: PytorchPeer, kernels: Kernels, network: 
   const peerSide = side(batchSize, theirs.ms, theirs.cpuMs);
   return {
     network, batchSize,
-    ours: { ...oursSide, backend: 'wasm', kernels },
+    ours: { ...oursSide, backend: 'wasm', kernels, workers },
     pytorch: { ...peerSide, threads: peer.threads },
     ratio: oursSide.imagesPerSecond / peerSide.imagesPerSecond,
     cpuRatio: oursSide.imagesPerCpuSecond / peerSide.imagesPerCpuSecond,
@@ -232,12 +232,14 @@ export const benchTrainCommand: Command = {
       }
       if (selection.name === 'wasm' && torch?.ok) {
         const peer = await startPytorchPeer(availableParallelism());
-        const kernels: Kernels = rows.some((r) => r.kernels === 'ort') ? 'ort' : 'wasm';
         try {
           for (const network of networks) {
             const batchSize = defaultBatchSize(network);
-            console.log(`bench: ${network} batch ${batchSize}, ours (wasm, ${kernels} kernels) and PyTorch ${torch.version} in turn: ${warmup} warm-up + ${repeats} timed steps each…`);
-            const row = await measureAgainstPeer(peer, kernels, network, variant, batchSize, warmup, repeats);
+            const fastest = rows.filter((r) => r.backend === 'wasm' && r.network === network).sort((a, b) => b.imagesPerSecond - a.imagesPerSecond)[0];
+            const kernels = (fastest?.kernels ?? 'wasm') as Kernels;
+            const workers = fastest?.workers ?? 1;
+            console.log(`bench: ${network} batch ${batchSize}, ours (wasm, ${kernels} kernels, ${workers} worker(s): the fastest above) and PyTorch ${torch.version} in turn: ${warmup} warm-up + ${repeats} timed steps each…`);
+            const row = await measureAgainstPeer(peer, kernels, workers, network, variant, batchSize, warmup, repeats);
             console.log(`bench:   ours ${row.ours.imagesPerSecond.toFixed(1)} images/s, PyTorch ${row.pytorch.imagesPerSecond.toFixed(1)} images/s: ${row.ratio.toFixed(2)}× (per CPU-s ${row.cpuRatio.toFixed(2)}×)`);
             peerRows.push(row);
           }
