@@ -13,13 +13,14 @@ import { formatAllReport, type AllReport, type BenchName } from './report-all.ts
 import { resultsFile } from './results-file.ts';
 
 const BIN = fileURLToPath(new URL('../bin/onnx-edge.js', import.meta.url));
-const ORDER: BenchName[] = ['inference', 'export', 'train', 'serve', 'browser'];
+const ORDER: BenchName[] = ['inference', 'graph-models', 'export', 'train', 'serve', 'browser'];
 
 /** Each benchmark's flags for a full and a quick run; `out` is where its JSON goes. */
 function argumentsFor(name: BenchName, quick: boolean, out: string): string[] {
   switch (name) {
     case 'inference': return [...(quick ? ['--quick'] : []), '--out', join(out, 'inference.json')];
     case 'export': return [...(quick ? ['--quick'] : []), '--out', join(out, 'export.json')];
+    case 'graph-models': return [...(quick ? ['--quick'] : []), '--out', join(out, 'graph-models.json')];
     // Training steps take seconds each: the quick run takes one warm-up and one timed step, all cores.
     // PyTorch trains beside ours where /usr/bin/python3 has torch; otherwise one line says how to install it.
     case 'train': return [...(quick ? ['--warmup', '1', '--repeats', '1', '--workers', String(Math.min(availableParallelism(), 4))] : []), '--peer', 'auto', '--out', join(out, 'train.json')];

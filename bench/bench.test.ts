@@ -9,7 +9,7 @@ import { onnx } from '@onnx-edge/proto';
 import { convChainModel, convChainsToProbe } from './inference/conv-width.ts';
 import { countFlops } from './inference/flops.ts';
 import { matMulModel } from './peak.ts';
-import { fmt, formatBrowserTable, formatTrainPeerTable, formatTrainTable, markdownTable } from './report.ts';
+import { fmt, formatBrowserTable, formatGraphModelsTable, formatTrainPeerTable, formatTrainTable, markdownTable } from './report.ts';
 import { interleave, median } from './stats.ts';
 
 test('median of odd and even counts, unsorted input, and of nothing', () => {
@@ -41,7 +41,7 @@ test('countFlops: Conv and Gemm of an exported model, 2·MACs per image', () => 
   const flat = tf.layers.flatten().apply(conv) as tf.SymbolicTensor;
   const dense = tf.layers.dense({ units: 10 }).apply(flat) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: dense });
-  const count = countFlops(exportModel(model, { labels: Array.from({ length: 10 }, (_, i) => `c${i}`) }).bytes);
+  const count = countFlops(exportModel(model, { contract: { labels: Array.from({ length: 10 }, (_, i) => `c${i}`) } }).bytes);
   const convMacs = 4 * 4 * 4 * (3 * 3 * 3); // 4×4 outputs (stride 2) × 4 filters × 3×3×3 each
   const gemmMacs = 64 * 10;
   assert.deepEqual(count.byOp, { Conv: 2 * convMacs, Gemm: 2 * gemmMacs });
@@ -107,4 +107,19 @@ test('the convolution probe computes ReLU(conv) with zero \'same\' padding, laye
   await session.release();
   assert.ok(x.some((v) => v > 0), 'the reference is not all zeros');
   for (let i = 0; i < x.length; i++) assert.ok(Math.abs(got[i]! - x[i]!) < 1e-5, `element ${i}: ${got[i]} vs ${x[i]}`);
+});
+
+test('the graph-models table gives each measured model its ratio, a refused one its refusal, and the geometric mean', () => {
+  const table = formatGraphModelsTable({
+    settings: { tfjsBackend: 'wasm' },
+    geometricMeanOrtOverTfjs: 2,
+    rows: [
+      { model: 'a', kind: 'graph', input: 'float32 [1,8,8,3]', exportMs: 12.3, ortImagesPerSecond: 400, tfjsImagesPerSecond: 100, ortOverTfjs: 4 },
+      { model: 'b', kind: 'graph', refused: 'b.json uses 1 TF op the exporter does not translate: Mish ×1' },
+    ],
+  }).split('\n');
+  assert.match(table[0]!, /\| model +\| kind +\| input \(batch 1\) +\| export ms \| ort img\/s \| tfjs-wasm img\/s \| ort ÷ tfjs \|/);
+  assert.match(table[2]!, /\| a +\| graph \| float32 \[1,8,8,3\] \| +12 \| +400\.0 \| +100\.0 \| +4\.00× \|/);
+  assert.match(table[3]!, /\| b +\| graph \| – +\| +– \| +– \| +– \| +refused \|/);
+  assert.match(table[4]!, /\| geometric mean \|.*\| +2\.00× \|$/);
 });

@@ -11,6 +11,7 @@ export const benchCommand: Command = dispatcherCommand({
     serve: { summary: 'server req/s and p50/p99 vs raw onnxruntime-node', load: async () => (await import('./serve/command.ts')).benchServeCommand },
     inference: { summary: 'onnxruntime on the export vs tfjs, images/s and share of the MatMul peak', load: async () => (await import('./inference/command.ts')).benchInferenceCommand },
     export: { summary: 'export time, peak memory, ONNX vs tfjs bytes per network', load: async () => (await import('./export.ts')).benchExportCommand },
+    'graph-models': { summary: 'published graph models: onnxruntime on the export vs tfjs-wasm on the original, batch 1', load: async () => (await import('./graph-models.ts')).benchGraphModelsCommand },
     browser: { summary: 'web demo latency per image in headless Chromium (WASM, WebGPU)', load: async () => (await import('./browser.ts')).benchBrowserCommand },
     all: { summary: 'every benchmark in one run: results JSON + Markdown table (--quick: a short version)', load: async () => (await import('./all.ts')).benchAllCommand },
   },

@@ -2,9 +2,12 @@
 // table per benchmark (from report.ts), rendered from the combined results JSON.
 import type { InferenceReport } from './inference/measure.ts';
 import type { MachineFacts } from './machine.ts';
-import { fmt, formatBrowserTable, formatConvWidthTable, formatExportTable, formatInferenceTable, formatServeTable, formatTrainPeerTable, formatTrainTable, type BrowserRow, type ExportRow, type ServeNetworkLike, type TrainPeerRowLike, type TrainRowLike } from './report.ts';
+import {
+  fmt, formatBrowserTable, formatConvWidthTable, formatExportTable, formatInferenceTable, formatGraphModelsTable, formatServeTable, formatTrainPeerTable, formatTrainTable,
+  type BrowserRow, type ExportRow, type GraphModelRow, type ServeNetworkLike, type TrainPeerRowLike, type TrainRowLike,
+} from './report.ts';
 
-export type BenchName = 'inference' | 'export' | 'train' | 'serve' | 'browser';
+export type BenchName = 'inference' | 'graph-models' | 'export' | 'train' | 'serve' | 'browser';
 
 export interface AllReport {
   benchmark: 'all';
@@ -51,6 +54,18 @@ export function formatAllReport(report: AllReport): string {
   if (inference) {
     out.push(...formatHeadlines(inference), '', `#### Inference (onnxruntime-node on the export vs tfjs-${inference.tfjsBackend.name}, same weights and images; ${inference.settings.rounds} interleaved rounds, medians; ort threads: the faster of onnxruntime's two idle-thread settings)`, '', formatInferenceTable(inference), '');
     if (inference.convWidths) out.push('#### What onnxruntime\'s convolution reaches by channel width (chains of equal FLOPs on 16×16 maps, timed with the same MatMul peak; half of Inception10\'s FLOPs are 16-channel convolutions)', '', formatConvWidthTable(inference.convWidths), '');
+  }
+  const graphModels = r['graph-models'] as { rows: GraphModelRow[]; geometricMeanOrtOverTfjs: number; settings: { tfjsBackend: string; rounds: number } } | undefined;
+  if (graphModels) {
+    const measured = graphModels.rows.filter((m) => m.ortOverTfjs !== undefined);
+    out.push(
+      `#### Graph models (published tfjs graph models, @vladmandic/human: onnxruntime-node on the export vs tfjs-${graphModels.settings.tfjsBackend} on the original, batch 1; ${graphModels.settings.rounds} interleaved rounds, medians)`,
+      '',
+      `- onnxruntime ÷ tfjs-${graphModels.settings.tfjsBackend}: **${fmt(graphModels.geometricMeanOrtOverTfjs, 2)}×** geometric mean over ${measured.length} models (from ${fmt(Math.min(...measured.map((m) => m.ortOverTfjs!)), 2)}× to ${fmt(Math.max(...measured.map((m) => m.ortOverTfjs!)), 2)}×)`,
+      '',
+      formatGraphModelsTable(graphModels),
+      '',
+    );
   }
   const exported = r.export as { rows: ExportRow[] } | undefined;
   if (exported) out.push('#### Export (each network in a fresh process)', '', formatExportTable(exported.rows), '');

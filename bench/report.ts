@@ -130,3 +130,28 @@ export function formatBrowserTable(rows: BrowserRow[]): string {
   ]);
   return markdownTable(header, body, new Set([2, 3, 5, 6, 7, 8]));
 }
+
+/** A published graph model measured by bench graph-models; a refused one carries its one-line refusal instead. */
+export interface GraphModelRow {
+  model: string;
+  kind: 'graph';
+  input?: string;
+  exportMs?: number;
+  onnxBytes?: number;
+  ortMedianMs?: number;
+  tfjsMedianMs?: number;
+  ortImagesPerSecond?: number;
+  tfjsImagesPerSecond?: number;
+  ortOverTfjs?: number;
+  refused?: string;
+}
+
+export function formatGraphModelsTable(report: { rows: GraphModelRow[]; geometricMeanOrtOverTfjs: number; settings: { tfjsBackend: string } }): string {
+  const tfjs = `tfjs-${report.settings.tfjsBackend} img/s`;
+  const header = ['model', 'kind', 'input (batch 1)', 'export ms', 'ort img/s', tfjs, 'ort ÷ tfjs'];
+  const body = report.rows.map((r) => (r.refused
+    ? [r.model, r.kind, '–', '–', '–', '–', 'refused']
+    : [r.model, r.kind, r.input ?? '', fmt(r.exportMs, 0), fmt(r.ortImagesPerSecond), fmt(r.tfjsImagesPerSecond), `${fmt(r.ortOverTfjs, 2)}×`]));
+  body.push(['geometric mean', '', '', '', '', '', `${fmt(report.geometricMeanOrtOverTfjs, 2)}×`]);
+  return markdownTable(header, body, range(3, 6));
+}

@@ -24,7 +24,11 @@ interface Row {
   tests: string[];
 }
 
-/** Which handler module exports each handler (by identity), and which handler tests name the class. */
+/**
+ * Which handler module exports each handler, and which handler tests name the class. A handler shared by
+ * several classes (Dropout and the noise layers) is found under the class's own name first, so each class
+ * links to its family's module; otherwise by identity (one handler for SimpleRNN, LSTM and GRU).
+ */
 async function rows(): Promise<Row[]> {
   const files = readdirSync(HANDLERS_DIR).sort();
   const modules = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts');
@@ -33,9 +37,9 @@ async function rows(): Promise<Row[]> {
   for (const file of modules) exportsOf.set(file, (await import(pathToFileURL(join(HANDLERS_DIR, file)).href)) as Record<string, unknown>);
   return Object.keys(layerHandlers).sort().map((className) => {
     const handler = layerHandlers[className];
-    let module = '?';
+    let module = [...exportsOf].find(([, exported]) => exported[className] === handler)?.[0] ?? '?';
     let name = className;
-    for (const [file, exported] of exportsOf) {
+    for (const [file, exported] of module === '?' ? exportsOf : []) {
       const hit = Object.entries(exported).find(([, value]) => value === handler);
       if (hit) {
         module = file;

@@ -1,5 +1,7 @@
-// The model's contract, shared by the compiler (which writes it into ONNX metadata), the server and the
-// browser demo (which read it). Browser-safe: no Node imports. One module so server and browser cannot drift.
+// The model's contract: what a consumer needs to turn an image (or a tensor) into the model's input and its
+// output into an answer. The compiler writes it into the ONNX file's metadata (contract-metadata.ts), the
+// server and the browser demo read it from there. Browser-safe: no Node imports. One module so server and
+// browser cannot drift.
 
 /** CIFAR-10 class names in label-index order (the official batches.meta.txt order). */
 export const CIFAR10_LABELS = [
@@ -14,19 +16,116 @@ export const IMAGE_CHANNELS = 3;
 export const INPUT_NAME = 'input';
 export const PROBABILITIES_NAME = 'probabilities';
 
-/** Keys of ONNX `metadata_props` written by the exporter. */
-export const METADATA_KEYS = {
-  labels: 'onnx_edge.labels', // JSON array of class names
-  inputLayout: 'onnx_edge.input_layout', // 'NCHW' | 'NHWC'
-  inputScale: 'onnx_edge.input_scale', // multiply 0..255 pixels by this (1/255)
-  inputColor: 'onnx_edge.input_color', // 'RGB'
-  sourceModelSha256: 'onnx_edge.source_model_sha256',
-  producerVersion: 'onnx_edge.producer_version',
-  parity: 'onnx_edge.parity', // JSON ParityReport, when the export was verified
-  dataset: 'onnx_edge.dataset', // e.g. 'cifar10' or 'synthetic'
-} as const;
+export const INPUT_LAYOUTS = ['NCHW', 'NHWC'] as const;
+export type InputLayout = (typeof INPUT_LAYOUTS)[number];
 
-export type InputLayout = 'NCHW' | 'NHWC';
+/**
+ * The channels an image input takes, in order: GRAY is one channel (BT.601 luma of the RGB pixels), RGB and
+ * BGR three, RGBA and BGRA four (alpha last).
+ */
+export const COLOR_ORDERS = ['GRAY', 'RGB', 'BGR', 'RGBA', 'BGRA'] as const;
+export type ColorOrder = (typeof COLOR_ORDERS)[number];
+
+export const INPUT_KINDS = ['image', 'tensor'] as const;
+export type InputKind = (typeof INPUT_KINDS)[number];
+
+/** probabilities/logits: one score per class (logits get a softmax); image: pixels out; tensor: anything else. */
+export const OUTPUT_KINDS = ['probabilities', 'logits', 'image', 'tensor'] as const;
+export type OutputKind = (typeof OUTPUT_KINDS)[number];
+
+/** How many channels an image of this colour order has. */
+export function channelsOf(color: ColorOrder): 1 | 3 | 4 {
+  return color === 'GRAY' ? 1 : color.length === 4 ? 4 : 3;
+}
+
+/**
+ * An image input. A pixel p (0..255) of channel c becomes `(lo + p/255·(hi − lo) − mean[c]) / std[c]`:
+ * first mapped onto `range` = [lo, hi], then normalised (mean 0 and std 1 leave it as is; one value applies
+ * to every channel). Torchvision's convention is range [0, 1] with its mean/std; Caffe's is range [0, 255],
+ * BGR, with a mean per channel.
+ */
+export interface ImageInput {
+  kind: 'image';
+  /** Pixel height and width the model takes; undefined where it takes any (a fully convolutional model). */
+  height?: number;
+  width?: number;
+  color: ColorOrder;
+  layout: InputLayout;
+  range: readonly [number, number];
+  mean: readonly number[];
+  std: readonly number[];
+}
+
+/** Any other input: the caller builds the tensor (KServe v2). */
+export interface TensorInput {
+  kind: 'tensor';
+}
+
+export interface ModelOutput {
+  kind: OutputKind;
+  /** Class names in index order, for probabilities/logits; undefined = class indexes. */
+  labels?: readonly string[];
+  /** For an image output: the value range that maps back onto 0..255 pixels, and its layout. */
+  range?: readonly [number, number];
+  layout?: InputLayout;
+}
+
+export interface ModelContract {
+  input: ImageInput | TensorInput;
+  output: ModelOutput;
+  /** What the model was trained on: 'cifar10', 'synthetic' or any name its exporter gave. */
+  dataset?: string;
+}
+
+/** The seed networks' input: 32×32 RGB, pixels ÷ 255, NCHW. */
+export const SEED_IMAGE_INPUT: ImageInput = {
+  kind: 'image', height: IMAGE_SIZE, width: IMAGE_SIZE, color: 'RGB', layout: 'NCHW', range: [0, 1], mean: [0], std: [1],
+};
+
+/** What a file exported before the contract was recorded means: the seed networks' CIFAR-10 classifier. */
+export const SEED_CONTRACT: ModelContract = {
+  input: SEED_IMAGE_INPUT,
+  output: { kind: 'probabilities', labels: CIFAR10_LABELS },
+};
+
+/** Whether a model with this contract is an image classifier (what /classify and the web demo take). */
+export function isImageClassifier(contract: ModelContract): contract is ModelContract & { input: ImageInput } {
+  return contract.input.kind === 'image' && (contract.output.kind === 'probabilities' || contract.output.kind === 'logits');
+}
+
+const COLOR_WORDS: Record<ColorOrder, string> = { GRAY: 'grayscale', RGB: 'RGB', BGR: 'BGR', RGBA: 'RGBA', BGRA: 'BGRA' };
+
+const formatList = (values: readonly number[]) => values.map((v) => String(+v.toPrecision(6))).join(', ');
+
+/** e.g. "64×64 grayscale, values in [−1, 1], NHWC" or "any size RGB, values in [0, 1], mean 0.485, … NCHW". */
+export function describeInput(input: ImageInput | TensorInput): string {
+  if (input.kind === 'tensor') return 'a tensor (not an image)';
+  const size = input.height !== undefined && input.width !== undefined ? `${input.width}×${input.height}` : 'any size';
+  const normalised = input.mean.some((m) => m !== 0) || input.std.some((s) => s !== 1)
+    ? `, then − mean [${formatList(input.mean)}] ÷ std [${formatList(input.std)}]`
+    : '';
+  return `${size} ${COLOR_WORDS[input.color]}, values in [${formatList(input.range)}]${normalised}, ${input.layout}`;
+}
+
+/** e.g. "7 classes: angry, disgust, fear, …" or "class scores (logits), 1000 classes". */
+export function describeOutput(output: ModelOutput, shown = 5): string {
+  if (output.kind === 'image' || output.kind === 'tensor') return output.kind === 'image' ? 'an image' : 'a tensor';
+  const kind = output.kind === 'logits' ? ' (logits)' : '';
+  if (!output.labels) return `class indexes${kind}`;
+  const names = output.labels.slice(0, shown).join(', ') + (output.labels.length > shown ? ', …' : '');
+  return `${output.labels.length} classes${kind}: ${names}`;
+}
+
+/** Human names of the datasets the project trains on; other names are shown as they are. */
+const DATASET_NAMES: Record<string, string> = {
+  cifar10: 'CIFAR-10 (real photos, 32×32)',
+  synthetic: 'synthetic shapes (generated drawings, not photos: it does not know real objects)',
+};
+
+export function describeDataset(dataset: string | undefined): string {
+  if (dataset === undefined) return 'not recorded in the model';
+  return DATASET_NAMES[dataset] ?? dataset;
+}
 
 export interface Prediction {
   label: string;
@@ -39,31 +138,6 @@ export interface ParityReport {
   maxRelDiff: number;
   top1Agreement: number;
   count: number;
-}
-
-/**
- * Packs interleaved 8-bit pixels (RGB or RGBA, row-major, `width*height*channels` bytes) of one
- * IMAGE_SIZE×IMAGE_SIZE image into float32 model input, scaled by 1/255, in the given layout. Alpha is
- * ignored. Callers resize to IMAGE_SIZE first; a 32×32 image is used as is (no resampling).
- */
-export function pixelsToInput(
-  pixels: ArrayLike<number>,
-  channels: 3 | 4,
-  layout: InputLayout = 'NCHW',
-  out: Float32Array = new Float32Array(IMAGE_SIZE * IMAGE_SIZE * IMAGE_CHANNELS),
-  offset = 0,
-): Float32Array {
-  const plane = IMAGE_SIZE * IMAGE_SIZE;
-  if (pixels.length !== plane * channels) {
-    throw new RangeError(`expected ${plane * channels} bytes for a ${IMAGE_SIZE}x${IMAGE_SIZE} image with ${channels} channels, got ${pixels.length}`);
-  }
-  for (let p = 0; p < plane; p++) {
-    for (let c = 0; c < IMAGE_CHANNELS; c++) {
-      const value = pixels[p * channels + c]! / 255;
-      out[offset + (layout === 'NCHW' ? c * plane + p : p * IMAGE_CHANNELS + c)] = value;
-    }
-  }
-  return out;
 }
 
 /** Stable softmax over one row, for models whose output is logits. */
@@ -86,18 +160,4 @@ export function topK(probabilities: ArrayLike<number>, k: number, labels: readon
     index,
     probability: probabilities[index]!,
   }));
-}
-
-/** Reads labels from ONNX metadata (a JSON array), falling back to CIFAR-10's when absent or malformed. */
-export function labelsFromMetadata(metadata: Record<string, string | undefined>): string[] {
-  const raw = metadata[METADATA_KEYS.labels];
-  if (raw) {
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      if (Array.isArray(parsed) && parsed.every((l) => typeof l === 'string')) return parsed;
-    } catch {
-      // Malformed metadata is not fatal for inference: the index order is still the contract.
-    }
-  }
-  return [...CIFAR10_LABELS];
 }

@@ -1,12 +1,19 @@
 // @onnx-edge/core: what every package shares, browser-safe (no Node imports, nothing of ours imported).
 // The server, the web demo, the compiler and the trainer read a model's contract from here, so they cannot drift.
 export {
-  CIFAR10_LABELS, IMAGE_SIZE, IMAGE_CHANNELS, INPUT_NAME, PROBABILITIES_NAME, METADATA_KEYS,
-  pixelsToInput, softmax, topK, labelsFromMetadata,
-  type InputLayout, type Prediction, type ParityReport,
+  CIFAR10_LABELS, IMAGE_SIZE, IMAGE_CHANNELS, INPUT_NAME, PROBABILITIES_NAME,
+  INPUT_LAYOUTS, COLOR_ORDERS, INPUT_KINDS, OUTPUT_KINDS, SEED_IMAGE_INPUT, SEED_CONTRACT,
+  channelsOf, isImageClassifier, describeInput, describeOutput, describeDataset, softmax, topK,
+  type InputLayout, type ColorOrder, type InputKind, type OutputKind, type ImageInput, type TensorInput, type ModelOutput,
+  type ModelContract, type Prediction, type ParityReport,
 } from './contract.ts';
+export {
+  METADATA_KEYS, METADATA_ENTRY_DOCS, ContractError, contractToMetadata, contractFromMetadata, parseRange, parseNumberList, parseColor, parseLabels,
+  checkPerChannel,
+} from './contract-metadata.ts';
+export { imageToInput, inputSize, inputDims, type PixelSize } from './preprocess.ts';
 export { readOnnxMetadata } from './onnx-metadata.ts';
-export { AreaResizer, resizeToNetwork } from './area-resize.ts';
+export { AreaResizer, resizeByArea, type ResizeTarget } from './area-resize.ts';
 export { sniffFormat, readImageHeader, type ImageFormat, type ImageHeader } from './image-header.ts';
 export { seededRandom, permutation, uniform, type Random } from './random.ts';
 export {

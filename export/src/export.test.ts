@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { onnx } from '@onnx-edge/proto';
-import { CIFAR10_LABELS, METADATA_KEYS } from '@onnx-edge/core';
+import { CIFAR10_LABELS, contractFromMetadata, METADATA_KEYS } from '@onnx-edge/core';
 import { exportModel, PRODUCER_VERSION } from './export.ts';
 import { irVersionForOpset } from './onnx/versions.ts';
 import { assertParity, randomizeWeights } from '../testing/parity.ts';
@@ -23,14 +23,14 @@ function smallClassifier(): tf.LayersModel {
 
 test('the same model exports to identical bytes twice', () => {
   const model = smallClassifier();
-  const a = exportModel(model, { dataset: 'cifar10' }).bytes;
-  const b = exportModel(model, { dataset: 'cifar10' }).bytes;
+  const a = exportModel(model, { contract: { dataset: 'cifar10' } }).bytes;
+  const b = exportModel(model, { contract: { dataset: 'cifar10' } }).bytes;
   assert.ok(Buffer.from(a).equals(Buffer.from(b)));
 });
 
 test('the ModelProto carries opset, IR version, named input/output with a symbolic batch, complete value_info and metadata', () => {
   const parity = { maxAbsDiff: 1e-7, maxRelDiff: 1e-6, top1Agreement: 1, count: 10 };
-  const { bytes, report } = exportModel(smallClassifier(), { dataset: 'cifar10', parity });
+  const { bytes, report } = exportModel(smallClassifier(), { contract: { dataset: 'cifar10', labels: [...CIFAR10_LABELS] }, parity });
   const model = onnx.ModelProto.decode(bytes);
   assert.equal(Number(model.irVersion), 8);
   assert.deepEqual(model.opsetImport.map((o) => [o.domain, Number(o.version)]), [['', 17]]);
@@ -45,9 +45,9 @@ test('the ModelProto carries opset, IR version, named input/output with a symbol
   for (const v of graph.valueInfo) assert.ok(dims(v).length > 0, `${v.name} has a shape`);
   const meta = Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
   assert.deepEqual(JSON.parse(meta[METADATA_KEYS.labels]!), [...CIFAR10_LABELS]);
-  assert.equal(meta[METADATA_KEYS.inputLayout], 'NCHW');
-  assert.equal(Number(meta[METADATA_KEYS.inputScale]), 1 / 255);
-  assert.equal(meta[METADATA_KEYS.inputColor], 'RGB');
+  assert.deepEqual(contractFromMetadata(meta), report.contract);
+  assert.deepEqual(report.contract.input, { kind: 'image', height: 8, width: 8, color: 'RGB', layout: 'NCHW', range: [0, 1], mean: [0], std: [1] });
+  assert.equal(report.contract.output.kind, 'probabilities');
   assert.equal(meta[METADATA_KEYS.sourceModelSha256], report.sourceModelSha256);
   assert.match(report.sourceModelSha256, /^[0-9a-f]{64}$/);
   assert.equal(meta[METADATA_KEYS.producerVersion], PRODUCER_VERSION);
@@ -66,7 +66,7 @@ test('every opset from 13 to 21 exports, runs in onnxruntime and matches tfjs; t
 });
 
 test('labels must match the number of classes', () => {
-  assert.throws(() => exportModel(smallClassifier(), { labels: ['cat', 'dog'] }), /2 labels given, but the model's output 'probabilities' has 10 classes/);
+  assert.throws(() => exportModel(smallClassifier(), { contract: { labels: ['cat', 'dog'] } }), /2 labels given, but the model's output 'probabilities' \[N,10\] has 10 classes/);
 });
 
 test('opsets outside 13..21 are refused', () => {

@@ -1,8 +1,10 @@
 // exportModel: tfjs LayersModel → front end → passes → ONNX bytes, with a report of what was produced.
 import type * as tf from '@tensorflow/tfjs';
 import pkg from '../package.json' with { type: 'json' };
-import { CIFAR10_LABELS, METADATA_KEYS, type ParityReport } from '@onnx-edge/core';
+import { contractToMetadata, METADATA_KEYS, type ModelContract, type ParityReport } from '@onnx-edge/core';
+import { buildContract, hintsFromUserMetadata, type ContractHints } from './contract.ts';
 import { ModelWalker } from './frontend/walk.ts';
+import type { Graph } from './ir/graph.ts';
 import { sizeOf } from './ir/tensor.ts';
 import { modelSha256 } from './model-hash.ts';
 import { serializeModel } from './onnx/serialize.ts';
@@ -15,10 +17,11 @@ export interface ExportOptions {
   opset?: number;
   /** Layout of image inputs in the exported graph (default 'nchw'). */
   inputLayout?: 'nchw' | 'nhwc';
-  /** Class names; default CIFAR-10's when the model has 10 outputs. */
-  labels?: string[];
-  /** Name of the data the model was trained on ('cifar10', 'synthetic', ...). */
-  dataset?: string;
+  /**
+   * What the caller declares about the model's contract (labels, input range, channels, output kind, dataset…);
+   * it wins over the model's userDefinedMetadata, which wins over what the graph shows (see contract.ts).
+   */
+  contract?: ContractHints;
   /** Parity report of an earlier verification, written into the metadata. */
   parity?: ParityReport;
 }
@@ -31,6 +34,8 @@ export interface ExportReport {
   inputs: { name: string; shape: (number | string)[] }[];
   outputs: { name: string; shape: (number | string)[] }[];
   sourceModelSha256: string;
+  /** The contract written into the metadata. */
+  contract: ModelContract;
   /** Values whose shape could not be inferred (their value_info has no shape); empty for a complete graph. */
   unshapedValues: string[];
   passes: PassReport[];
@@ -46,36 +51,48 @@ export const PRODUCER_VERSION: string = pkg.version;
 
 export function exportModel(model: tf.LayersModel, options: ExportOptions = {}): ExportResult {
   const opset = options.opset ?? DEFAULT_OPSET;
-  const irVersion = irVersionForOpset(opset);
+  irVersionForOpset(opset);
   const inputLayout = options.inputLayout ?? 'nchw';
   const start = performance.now();
-
   const graph = new ModelWalker(model, { opset, inputLayout }).run();
+  return finishExport(graph, { ...options, opset, inputLayout }, { sourceModelSha256: modelSha256(model), userDefinedMetadata: model.getUserDefinedMetadata(), start });
+}
+
+/** What a front end knows of the model it compiled, for the metadata and the report. */
+export interface SourceFacts {
+  sourceModelSha256: string;
+  /** The model.json's userDefinedMetadata, where contract hints may be written. */
+  userDefinedMetadata: unknown;
+  /** When the front end started, for the report's timings. */
+  start: number;
+}
+
+/** What every front end's export writes: the settings, and a parity report of either kind as metadata. */
+export type FinishOptions = Omit<ExportOptions, 'parity'> & { opset: number; inputLayout: 'nchw' | 'nhwc'; parity?: object };
+
+/** The rest of an export once a front end has built the graph: passes, contract, serialisation, report. */
+export function finishExport(graph: Graph, options: FinishOptions, source: SourceFacts): ExportResult {
+  const { opset, inputLayout } = options;
+  const irVersion = irVersionForOpset(opset);
   const frontendDone = performance.now();
   const passes = runPipeline(graph);
   const passesDone = performance.now();
 
-  const classes = graph.outputs[0]?.shape?.at(-1);
-  if (options.labels && typeof classes === 'number' && options.labels.length !== classes) {
-    throw new RangeError(`${options.labels.length} labels given, but the model's output '${graph.outputs[0]!.name}' has ${classes} classes`);
-  }
-  const labels = options.labels ?? (classes === CIFAR10_LABELS.length ? [...CIFAR10_LABELS] : undefined);
-  const sha256 = modelSha256(model);
-  const metadata: [string, string][] = [];
-  if (labels) metadata.push([METADATA_KEYS.labels, JSON.stringify(labels)]);
-  metadata.push(
-    [METADATA_KEYS.inputLayout, inputLayout === 'nchw' ? 'NCHW' : 'NHWC'],
-    [METADATA_KEYS.inputScale, String(1 / 255)],
-    [METADATA_KEYS.inputColor, 'RGB'],
+  const declared = Object.fromEntries(Object.entries(options.contract ?? {}).filter(([, v]) => v !== undefined));
+  const hints = { ...hintsFromUserMetadata(source.userDefinedMetadata), ...declared };
+  const contract = buildContract(graph, inputLayout === 'nchw' ? 'NCHW' : 'NHWC', hints);
+  const sha256 = source.sourceModelSha256;
+  const metadata: [string, string][] = [
+    ...contractToMetadata(contract),
     [METADATA_KEYS.sourceModelSha256, sha256],
     [METADATA_KEYS.producerVersion, PRODUCER_VERSION],
-  );
-  if (options.dataset) metadata.push([METADATA_KEYS.dataset, options.dataset]);
+  ];
   if (options.parity) metadata.push([METADATA_KEYS.parity, JSON.stringify(options.parity)]);
   const bytes = serializeModel(graph, { opset, producerVersion: PRODUCER_VERSION, metadata });
   const end = performance.now();
 
   const describe = (v: { name: string; shape?: (number | string)[] }) => ({ name: v.name, shape: v.shape ?? [] });
+  const start = source.start;
   return {
     bytes,
     report: {
@@ -86,6 +103,7 @@ export function exportModel(model: tf.LayersModel, options: ExportOptions = {}):
       inputs: graph.inputs.map(describe),
       outputs: graph.outputs.map(describe),
       sourceModelSha256: sha256,
+      contract,
       unshapedValues: valuesWithoutShape(graph).map((v) => v.name),
       passes,
       timings: { frontendMs: frontendDone - start, passesMs: passesDone - frontendDone, serializeMs: end - passesDone, totalMs: end - start },

@@ -20,6 +20,23 @@ export function singleLayerModel(layer: tf.layers.Layer, inputShapes: number[][]
 }
 
 /**
+ * 1x1 conv → layer → 1x1 conv (Conv1D for a sequence shape [steps, channels], else Conv2D), with random
+ * weights: the layer sits between channels-first tensors, as in a real CNN. A layer whose output lost the
+ * spatial axes (global pooling) is followed by a Dense instead.
+ */
+export function betweenConvs(layer: tf.layers.Layer, shape: number[], seed: number): tf.LayersModel {
+  const conv = shape.length === 2 ? tf.layers.conv1d : tf.layers.conv2d;
+  const input = tf.input({ shape });
+  let x = conv({ filters: 3, kernelSize: 1 }).apply(input) as tf.SymbolicTensor;
+  x = layer.apply(x) as tf.SymbolicTensor;
+  if (x.shape.length === shape.length + 1) x = conv({ filters: 2, kernelSize: 1 }).apply(x) as tf.SymbolicTensor;
+  else x = tf.layers.dense({ units: 2 }).apply(x) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: x });
+  randomizeWeights(model, seed);
+  return model;
+}
+
+/**
  * Replaces every weight by seeded random values: kernels and biases in ±0.5, BatchNorm gamma in [0.5, 1.5),
  * beta and moving mean in ±0.5, moving variance in [0.5, 1.5) — so folding and normalisation are exercised.
  */

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CIFAR10_LABELS } from '@onnx-edge/core';
+import { CIFAR10_LABELS, SEED_CONTRACT } from '@onnx-edge/core';
 import { makeImage, readJson, toyApp, toyFill } from '../testing/fixtures.ts';
 
 async function webRoot(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
@@ -25,7 +25,7 @@ test('GET /models lists models; model.onnx and labels.json serve the files for t
   t.after(cleanup);
   const list = await readJson(await app.request('/models'));
   assert.deepEqual(list, [{
-    name: 'toy', version: 3, labels: [...CIFAR10_LABELS], inputLayout: 'NCHW', inputName: 'input', outputNames: ['probabilities'], executionProvider: 'cpu', sha256: createHash('sha256').update(bytes).digest('hex'), onnx: '/models/toy/model.onnx',
+    name: 'toy', version: 3, labels: [...CIFAR10_LABELS], inputLayout: 'NCHW', contract: JSON.parse(JSON.stringify(SEED_CONTRACT)), inputName: 'input', outputNames: ['probabilities'], executionProvider: 'cpu', sha256: createHash('sha256').update(bytes).digest('hex'), onnx: '/models/toy/model.onnx',
   }]);
   const onnx = await app.request('/models/toy/model.onnx');
   assert.equal(onnx.status, 200);

@@ -74,7 +74,10 @@ export const SERVER_OPTIONS = {
     flag: 'cors', env: 'ONNX_EDGE_CORS', placeholder: 'ORIGINS', kind: { type: 'list' }, default: [] as string[],
     help: "comma-separated allowed origins, '*' for any (default: CORS off)",
   },
-  webRoot: { flag: 'web-root', env: 'ONNX_EDGE_WEB_ROOT', placeholder: 'DIR', kind: { type: 'string' }, help: 'built web demo (default web-demo/dist)' },
+  webRoot: {
+    flag: 'web-root', env: 'ONNX_EDGE_WEB_ROOT', placeholder: 'DIR', kind: { type: 'string' },
+    help: 'built web demo (default web-demo/dist); onnx-edge serve builds it there first when the folder is missing or empty',
+  },
   logLevel: { flag: 'log-level', env: 'ONNX_EDGE_LOG_LEVEL', placeholder: 'LEVEL', kind: { type: 'choice', choices: LOG_LEVELS }, default: 'info', help: '{range} (default {default})' },
   httpNice: {
     flag: 'http-nice', env: 'ONNX_EDGE_HTTP_NICE', kind: { type: 'int', min: 0, max: 19 }, default: 10,

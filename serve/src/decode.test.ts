@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { decodeImage, imageTypeOf } from './decode.ts';
 import { HttpError } from './errors.ts';
-import { pixelsToInput, resizeToNetwork } from '@onnx-edge/core';
+import { imageToInput, resizeByArea, SEED_IMAGE_INPUT } from '@onnx-edge/core';
 
 const limits = { maxInputPixels: 1_000_000 };
 
@@ -47,7 +47,8 @@ test('other sizes are resized to 32×32 by the area average the web demo uses, a
     const raw = randomPixels(width, height, channels, 4);
     const png = await sharp(raw, { raw: { width, height, channels } }).png().toBuffer();
     const input = await decodeImage(png, 'image/png', limits, 'NCHW');
-    assert.deepEqual(input, pixelsToInput(resizeToNetwork(raw, width, height, channels), 3, 'NCHW'), `${width}x${height}x${channels}`);
+    const pixels = resizeByArea(raw, width, height, channels, { width: 32, height: 32, channels: 3 });
+    assert.deepEqual(input, imageToInput(pixels, 3, { width: 32, height: 32 }, SEED_IMAGE_INPUT), `${width}x${height}x${channels}`);
   }
 });
 

@@ -4,7 +4,7 @@
 // same pixels.
 import sharp from 'sharp';
 import { setImmediate } from 'node:timers/promises';
-import { AreaResizer, IMAGE_SIZE, type InputLayout, pixelsToInput } from '@onnx-edge/core';
+import { AreaResizer, IMAGE_SIZE, imageToInput, type InputLayout, SEED_IMAGE_INPUT } from '@onnx-edge/core';
 import { isAnimated } from './animation.ts';
 import { MAX_IMAGE_SIDE, pngSides } from './image-sides.ts';
 import { decodePlainPng } from './plain-png.ts';
@@ -13,6 +13,9 @@ import { HttpError, payloadTooLarge, unprocessable, unsupportedMediaType } from 
 // The images are tiny: libvips' own threads per image would only contend with onnxruntime for the cores.
 // Concurrency comes from decoding several requests at once on libuv's pool instead.
 sharp.concurrency(1);
+
+/** What /classify feeds the model today: the seed contract's 32×32 RGB. */
+const NETWORK_SIZE = { width: IMAGE_SIZE, height: IMAGE_SIZE };
 
 /** About 1.5 ms of resizing between two turns of the event loop (a 12 MP photo takes ~55 ms in all). */
 const RESIZE_SLICE_BYTES = 1 << 20;
@@ -51,7 +54,7 @@ export async function sharpRgbPixels(bytes: Uint8Array, limits: DecodeLimits): P
   const { width, height, channels } = decoded.info;
   if (width === IMAGE_SIZE && height === IMAGE_SIZE) return decoded.data;
   if (channels !== 3) throw new Error(`sharp decoded ${channels} channels where RGB was asked`);
-  const resizer = new AreaResizer(width, height, 3);
+  const resizer = new AreaResizer(width, height, 3, { ...NETWORK_SIZE, channels: 3 });
   const rowsPerSlice = Math.max(1, Math.floor(RESIZE_SLICE_BYTES / (width * 3)));
   for (let row = 0; row < height; row += rowsPerSlice) {
     if (row > 0) await setImmediate();
@@ -76,7 +79,8 @@ export async function decodeImage(bytes: Uint8Array, declared: ImageType, limits
   const plain = sides && sides.width === IMAGE_SIZE && sides.height === IMAGE_SIZE && IMAGE_SIZE * IMAGE_SIZE <= limits.maxInputPixels
     ? decodePlainPng(bytes, IMAGE_SIZE, IMAGE_SIZE)
     : undefined;
-  if (plain) return pixelsToInput(plain, 3, layout);
+  const input = { ...SEED_IMAGE_INPUT, layout };
+  if (plain) return imageToInput(plain, 3, NETWORK_SIZE, input);
   let pixels: Uint8Array;
   try {
     pixels = await sharpRgbPixels(bytes, limits);
@@ -88,5 +92,5 @@ export async function decodeImage(bytes: Uint8Array, declared: ImageType, limits
     throw unprocessable('the image could not be decoded: it is damaged, truncated or not a supported image');
   }
   if (pixels.length !== IMAGE_SIZE * IMAGE_SIZE * 3) throw unprocessable(`the image decoded to ${pixels.length} bytes, not ${IMAGE_SIZE}x${IMAGE_SIZE} RGB`);
-  return pixelsToInput(pixels, 3, layout);
+  return imageToInput(pixels, 3, NETWORK_SIZE, input);
 }

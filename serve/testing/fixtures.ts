@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { CIFAR10_LABELS, softmax } from '@onnx-edge/core';
+import { CIFAR10_LABELS, SEED_CONTRACT, softmax } from '@onnx-edge/core';
 import { createApp } from '../src/app.ts';
 import type { AppDeps } from '../src/context.ts';
 import type { BatchRunner } from '../src/inference/batcher.ts';
@@ -48,8 +48,8 @@ export async function toyApp(options: ToyAppOptions = {}) {
   await writeFile(modelPath, bytes);
   const metrics = createMetrics();
   const model = servedModelFrom(
-    { name: 'toy', version: 3, modelPath, labels: [...CIFAR10_LABELS], inputLayout: 'NCHW', sha256: createHash('sha256').update(bytes).digest('hex') },
-    { inputName: 'input', outputNames: ['probabilities'], executionProvider: 'cpu', reason: 'test runner' },
+    { name: 'toy', version: 3, modelPath, labels: [...CIFAR10_LABELS], inputLayout: 'NCHW', contract: SEED_CONTRACT, sha256: createHash('sha256').update(bytes).digest('hex') },
+    { inputName: 'input', outputNames: ['probabilities'], inputDims: [3, 32, 32], executionProvider: 'cpu', reason: 'test runner' },
     [options.runner ?? toyRunner],
     { maxQueue: 64, maxQueueDelayMs: 1, ...options.batching },
     {

@@ -1,14 +1,15 @@
 // Export and verification as one step, shared by `onnx-edge export` and the pipeline: load the tfjs model,
 // compile it, check the ONNX file against tfjs (a failed check throws ParityError before anything is written),
 // compile again with the verified figures in the metadata, then write model.onnx and parity.json atomically.
-import { readFile, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ParityReport } from '@onnx-edge/core';
 import { writeFileAtomic } from '@onnx-edge/core/node';
 import {
-  checkParity, exportModel, loadLayersModelFromFile, ModelFileError, resolveModelJson, useVerificationBackend, verifyParity,
-  type ExportReport, type VerifyOptions,
+  checkParity, exportModel, ModelFileError, readLayersModel, refuseOutputOverInput, resolveModelJson, useVerificationBackend, verifyParity,
+  type ContractHints, type ExportReport, type VerifyOptions,
 } from '@onnx-edge/export';
+import { readLabelsFile } from './labels-file.ts';
 
 export interface ExportRequest {
   /** model.json, its folder, or a training run folder (tfjs/model.json). */
@@ -17,10 +18,13 @@ export interface ExportRequest {
   output?: string;
   opset?: number;
   inputLayout?: 'nchw' | 'nhwc';
-  /** Class names; default: the run's labels.json beside the model, else CIFAR-10's for 10 classes. */
-  labels?: string[];
-  /** What the model was trained on ('cifar10', 'synthetic'), for the metadata. */
-  dataset?: string;
+  /**
+   * What the caller declares about the model's contract (labels, input range, channels, dataset…); the rest
+   * comes from the model itself (export/src/contract.ts).
+   */
+  contract?: ContractHints;
+  /** A file of class names (a JSON array or one per line); default: the run's labels.json beside the model. */
+  labelsFile?: string;
   /** Verify against tfjs on these images (absent: no verification). */
   verify?: Pick<VerifyOptions, 'dataDir' | 'count'> & { description?: string };
   /** Called with the parity report before it is checked, so a failing one is still shown. */
@@ -37,19 +41,12 @@ export interface ExportOutcome {
   parity?: ParityReport;
 }
 
-/** labels.json of a training run (a JSON array of names), next to tfjs/ or to model.json. */
+/** Where a training run keeps labels.json (a JSON array of names): next to tfjs/ or to model.json. */
+const labelsCandidates = (modelJson: string) => [join(dirname(modelJson), 'labels.json'), join(dirname(dirname(modelJson)), 'labels.json')];
+
 async function runLabels(modelJson: string): Promise<string[] | undefined> {
-  for (const candidate of [join(dirname(modelJson), 'labels.json'), join(dirname(dirname(modelJson)), 'labels.json')]) {
-    const text = await readFile(candidate, 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
-    let labels: unknown;
-    try {
-      labels = JSON.parse(text);
-    } catch {
-      throw new ModelFileError(`${candidate} is not valid JSON: expected an array of class names`);
-    }
-    if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string')) throw new ModelFileError(`${candidate} must be a JSON array of class names`);
-    return labels;
+  for (const candidate of labelsCandidates(modelJson)) {
+    if (await stat(candidate).catch(() => undefined)) return readLabelsFile(candidate);
   }
   return undefined;
 }
@@ -63,13 +60,20 @@ export async function exportAndVerify(request: ExportRequest): Promise<ExportOut
   }
   const backend = await useVerificationBackend();
   const modelJson = await resolveModelJson(request.source);
-  const model = await loadLayersModelFromFile(modelJson);
+  const { model, files, warnings } = await readLayersModel(modelJson);
   try {
+    for (const line of warnings) log('export', line);
+    // Nothing written may replace what is read: the model, its shards, the run's labels.
+    const labelFiles = await Promise.all([...labelsCandidates(modelJson), ...(request.labelsFile ? [request.labelsFile] : [])].map((p) => realpath(p).catch(() => '')));
+    const outputs = output ? [output, ...(request.verify ? [join(dirname(output), 'parity.json')] : [])] : [];
+    await refuseOutputOverInput(outputs, [...files, ...labelFiles.filter(Boolean)]);
     const exportOptions = {
       opset: request.opset,
       inputLayout: request.inputLayout,
-      labels: request.labels ?? await runLabels(modelJson),
-      dataset: request.dataset,
+      contract: {
+        ...request.contract,
+        labels: request.contract?.labels ?? (request.labelsFile ? await readLabelsFile(request.labelsFile) : await runLabels(modelJson)),
+      },
     };
     let { bytes, report } = exportModel(model, exportOptions);
     let parity: ParityReport | undefined;

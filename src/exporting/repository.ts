@@ -1,6 +1,5 @@
-// An exported model written into a model repository (Triton's layout), with its labels from the ONNX
-// metadata (class indexes when it has none) and its input and output names from the export report.
-import { labelsFromMetadata, METADATA_KEYS, readOnnxMetadata } from '@onnx-edge/core';
+// An exported model written into a model repository (Triton's layout), with the labels of its contract
+// (class indexes when it has none) and its input and output names from the export report.
 import type { ExportReport } from '@onnx-edge/export';
 import { writeModelToRepository, type WrittenModel } from '@onnx-edge/serve';
 
@@ -12,10 +11,8 @@ export async function writeExportToRepository(options: {
 }): Promise<WrittenModel> {
   const { bytes, report } = options;
   const classes = report.outputs[0]?.shape.at(-1);
-  const hasLabels = readOnnxMetadata(bytes)[METADATA_KEYS.labels] !== undefined;
-  const labels = hasLabels
-    ? labelsFromMetadata(readOnnxMetadata(bytes))
-    : Array.from({ length: typeof classes === 'number' ? classes : 0 }, (_, i) => String(i));
+  const labels = report.contract.output.labels
+    ?? Array.from({ length: typeof classes === 'number' ? classes : 0 }, (_, i) => String(i));
   return writeModelToRepository({
     repo: options.repo,
     name: options.name,

@@ -11,7 +11,7 @@ import { heldOutImages } from './held-out.ts';
 import { sizeTraining, type AskedSize } from './machine-sizing.ts';
 import { forgetRecord, reusableRecord, runFolderName, writeRecord, type RunOutcome, type RunRecord, type RunRequest } from './run-record.ts';
 import { formatPipelineSummary } from './summary.ts';
-import { ensureWebDemoBuilt } from './web-demo.ts';
+import { demoWebRoot } from '../serving/demo-web-root.ts';
 import type { BackendChoice, KernelChoice, NetworkName, Variant } from '@onnx-edge/core';
 
 export interface PipelineOptions extends AskedSize {
@@ -88,8 +88,7 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
   const exported = await exportAndVerify({
     source: join(runDir, 'tfjs'),
     output: join(runDir, 'model.onnx'),
-    labels,
-    dataset: data.dataset,
+    contract: { labels, dataset: data.dataset },
     verify: { dataDir: heldOut.path, count: heldOut.count, description: heldOut.description },
     onParity: (parity) => log(`verify: max |Δ| ${parity.maxAbsDiff.toExponential(2)}, top-1 agreement ${(parity.top1Agreement * 100).toFixed(1)}% on ${parity.count} images`),
     log: (step, line) => log(`${step}: ${line}`),
@@ -168,7 +167,7 @@ export async function runPipeline(options: PipelineOptions, log: (line: string) 
 
   let server: RunningServer | undefined;
   if (options.serve) {
-    const webRoot = ensureWebDemoBuilt(log);
+    const webRoot = demoWebRoot(undefined, log);
     server = await startServer({ repo, host: options.host, port: options.port, webRoot, logLevel: settingsFromEnv(env).logLevel ?? 'warn' }).catch((err: Error) => {
       // The run and the repository are done; only the port is taken. Say how to pick another one.
       if (!/EADDRINUSE/.test(err.message)) throw err;

@@ -4,3 +4,7 @@
 declare const SHELL_CACHE: string;
 /** Prefix of every shell cache name, to drop those of older versions. */
 declare const SHELL_CACHE_PREFIX: string;
+/** The onnxruntime-web binary each execution provider's build loads, served under ort/. */
+declare const ORT_BINARIES: { webgpu: string; wasm: string };
+/** Folder of the example images; EXAMPLES_DIR/index.json lists them by dataset. */
+declare const EXAMPLES_DIR: string;

@@ -1,8 +1,8 @@
-// Turns a user's file into the 32×32 RGBA pixels the network sees. The image is decoded as is (no colour
-// management, no alpha premultiplication) and read back exactly; a 32×32 image is used pixel for pixel, any
-// other size is resized by the area average the server uses too (@onnx-edge/export/area-resize), so the
-// page's input tensor is the server's for the same decoded pixels.
-import { AreaResizer, IMAGE_SIZE, type ImageFormat, readImageHeader } from '@onnx-edge/core';
+// Turns a user's file into the pixels the model sees, at the size its contract asks for. The image is decoded
+// as is (no colour management, no alpha premultiplication) and read back exactly; an image already at the
+// model's size is used pixel for pixel, any other size is resized by the area average the server uses too
+// (@onnx-edge/core's AreaResizer), so the page's input tensor is the server's for the same decoded pixels.
+import { AreaResizer, channelsOf, type ImageFormat, type ImageInput, inputSize, type PixelSize, readImageHeader } from '@onnx-edge/core';
 
 /** Refuse images above this many pixels before decoding them (a decoded 40 MP image is 160 MB of RGBA). */
 export const MAX_MEGAPIXELS = 40;
@@ -17,10 +17,11 @@ export class InputError extends Error {
 }
 
 export interface NetworkImage {
-  /** 32×32 RGBA, row-major: what the network is fed (alpha ignored). */
-  pixels: Uint8ClampedArray;
-  /** The same pixels as a bitmap, for the preview. */
-  bitmap: ImageBitmap;
+  /** RGBA at `size`, row-major: what the model is fed (alpha only where it takes alpha). */
+  pixels: Uint8ClampedArray<ArrayBuffer>;
+  size: PixelSize;
+  /** The same pixels as the model sees them (grayscale for a grayscale model), for the preview. */
+  preview: ImageData;
   format: ImageFormat;
   width: number;
   height: number;
@@ -28,7 +29,7 @@ export interface NetworkImage {
 
 const DECODE_OPTIONS: ImageBitmapOptions = { colorSpaceConversion: 'none', premultiplyAlpha: 'none' };
 
-export async function decodeForNetwork(file: Blob, name: string): Promise<NetworkImage> {
+export async function decodeForNetwork(file: Blob, name: string, input: ImageInput): Promise<NetworkImage> {
   if (file.size === 0) throw new InputError(`“${name}” is empty. Choose a PNG, JPEG, WebP or GIF image.`);
   if (file.size > MAX_FILE_BYTES) {
     throw new InputError(`“${name}” is ${(file.size / 2 ** 20).toFixed(0)} MB; the demo takes files up to ${MAX_FILE_BYTES / 2 ** 20} MB.`);
@@ -46,35 +47,50 @@ export async function decodeForNetwork(file: Blob, name: string): Promise<Networ
   const { width, height } = full;
   try {
     refuseHugeImage(name, width, height);
-    if (width === IMAGE_SIZE && height === IMAGE_SIZE) {
-      const pixels = new Uint8ClampedArray(IMAGE_SIZE * IMAGE_SIZE * 4);
+    const size = inputSize(input, { width, height });
+    let pixels: Uint8ClampedArray<ArrayBuffer>;
+    if (width === size.width && height === size.height) {
+      pixels = new Uint8ClampedArray(width * height * 4);
       let filled = 0;
       await readRows(full, (rows) => {
         pixels.set(rows, filled);
         filled += rows.length;
       });
-      return { pixels, bitmap: full, format: header.format, width, height };
+    } else {
+      // A model that takes alpha gets it averaged like a colour; the others see opaque pixels.
+      const resizer = new AreaResizer(width, height, 4, { ...size, channels: channelsOf(input.color) === 4 ? 4 : 3 });
+      await readRows(full, (rows) => resizer.addRows(rows));
+      pixels = toRgba(resizer.finish(), resizer.target.channels);
     }
-    const resizer = new AreaResizer(width, height, 4);
-    await readRows(full, (rows) => resizer.addRows(rows));
-    const pixels = withOpaqueAlpha(resizer.finish());
-    const bitmap = await createImageBitmap(new ImageData(pixels, IMAGE_SIZE, IMAGE_SIZE), DECODE_OPTIONS);
-    return { pixels, bitmap, format: header.format, width, height };
+    return { pixels, size, preview: previewOf(pixels, size, input), format: header.format, width, height };
   } finally {
-    if (full.width !== IMAGE_SIZE || full.height !== IMAGE_SIZE) full.close();
+    full.close();
   }
 }
 
-/** RGB → RGBA with alpha 255: what the network saw of a resized image, which the preview then shows. */
-function withOpaqueAlpha(rgb: Uint8Array): Uint8ClampedArray<ArrayBuffer> {
-  const rgba = new Uint8ClampedArray((rgb.length / 3) * 4);
-  for (let p = 0, q = 0; p < rgb.length; p += 3, q += 4) {
-    rgba[q] = rgb[p]!;
-    rgba[q + 1] = rgb[p + 1]!;
-    rgba[q + 2] = rgb[p + 2]!;
+/** RGB or RGBA bytes → RGBA, alpha 255 where there is none. */
+function toRgba(bytes: Uint8Array, channels: 3 | 4): Uint8ClampedArray<ArrayBuffer> {
+  if (channels === 4) return new Uint8ClampedArray(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length);
+  const rgba = new Uint8ClampedArray((bytes.length / 3) * 4);
+  for (let p = 0, q = 0; p < bytes.length; p += 3, q += 4) {
+    rgba[q] = bytes[p]!;
+    rgba[q + 1] = bytes[p + 1]!;
+    rgba[q + 2] = bytes[p + 2]!;
     rgba[q + 3] = 255;
   }
   return rgba;
+}
+
+/** The pixels as the model sees them: luma for a grayscale model (BT.601, as the input tensor), else as they are. */
+function previewOf(pixels: Uint8ClampedArray<ArrayBuffer>, size: PixelSize, input: ImageInput): ImageData {
+  if (input.color !== 'GRAY') return new ImageData(pixels, size.width, size.height);
+  const gray = new Uint8ClampedArray(pixels.length);
+  for (let q = 0; q < pixels.length; q += 4) {
+    const luma = 0.299 * pixels[q]! + 0.587 * pixels[q + 1]! + 0.114 * pixels[q + 2]!;
+    gray[q] = gray[q + 1] = gray[q + 2] = luma;
+    gray[q + 3] = 255;
+  }
+  return new ImageData(gray, size.width, size.height);
 }
 
 function refuseHugeImage(name: string, width: number, height: number): void {

@@ -1,12 +1,15 @@
 // The models the server offers (GET /models) and their bytes (GET /models/{m}/model.onnx). Both are kept in
 // the Cache API (model bytes under a version-qualified key) and used when the server cannot be reached, so
 // a reload works offline.
+import type { ModelContract } from '@onnx-edge/core';
+import { readWithProgress, type Progress } from './download.ts';
 
 export interface ModelEntry {
   name: string;
   version: string;
   labels?: string[];
-  inputLayout?: string;
+  /** The model's contract as the server read it (absent from older servers): for the selector, before a download. */
+  contract?: ModelContract;
   onnx: string;
 }
 
@@ -29,6 +32,22 @@ function isModelEntry(value: unknown): value is ModelEntry {
   return typeof entry === 'object' && entry !== null && typeof entry.name === 'string' && typeof entry.onnx === 'string';
 }
 
+const isNumbers = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === 'number');
+
+/**
+ * Whether a listed contract has the shape the selector describes. Only for showing: what the page runs is the
+ * contract read (and validated) from the model's own bytes.
+ */
+function isListedContract(value: unknown): value is ModelContract {
+  const contract = value as ModelContract | undefined;
+  const input = contract?.input;
+  const output = contract?.output;
+  if (typeof output?.kind !== 'string' || (output.labels !== undefined && !(Array.isArray(output.labels) && output.labels.every((l) => typeof l === 'string')))) return false;
+  if (input?.kind === 'tensor') return true;
+  return input?.kind === 'image' && typeof input.color === 'string' && typeof input.layout === 'string'
+    && isNumbers(input.range) && isNumbers(input.mean) && isNumbers(input.std);
+}
+
 export async function listModels(): Promise<ModelEntry[]> {
   const cache = await openCache();
   let response: Response | undefined;
@@ -43,7 +62,10 @@ export async function listModels(): Promise<ModelEntry[]> {
   const list: unknown = await response.json();
   if (!Array.isArray(list) || !list.every(isModelEntry)) throw new ModelError('GET /models did not return a list of models');
   if (list.length === 0) throw new ModelError('The server has no models. Start onnx-edge serve with a model repository or a model file.');
-  return list.map((entry) => ({ ...entry, version: String(entry.version ?? '') }));
+  return list.map((entry) => {
+    const { contract, ...rest } = entry;
+    return { ...rest, version: String(entry.version ?? ''), ...(isListedContract(contract) ? { contract } : {}) };
+  });
 }
 
 function cacheKey(entry: ModelEntry): string {
@@ -59,7 +81,7 @@ export interface ModelBytes {
  * The model's ONNX bytes: downloaded when the server answers (a model file can change under the same name
  * and version, so the network wins), from the cache when it does not (offline reload).
  */
-export async function loadModelBytes(entry: ModelEntry, onProgress: (fraction: number | undefined) => void): Promise<ModelBytes> {
+export async function loadModelBytes(entry: ModelEntry, onProgress: (progress: Progress) => void): Promise<ModelBytes> {
   const cache = await openCache();
   const key = cacheKey(entry);
   try {
@@ -74,7 +96,7 @@ export async function loadModelBytes(entry: ModelEntry, onProgress: (fraction: n
   }
 }
 
-async function download(entry: ModelEntry, onProgress: (fraction: number | undefined) => void): Promise<Uint8Array<ArrayBuffer>> {
+async function download(entry: ModelEntry, onProgress: (progress: Progress) => void): Promise<Uint8Array<ArrayBuffer>> {
   let response: Response;
   try {
     response = await fetch(entry.onnx);
@@ -84,38 +106,11 @@ async function download(entry: ModelEntry, onProgress: (fraction: number | undef
   if (!response.ok) {
     throw new ModelError(`Could not download model “${entry.name}”: the server answered ${entry.onnx} with HTTP ${response.status}. Retry, or pick another model.`);
   }
-  return readWithProgress(response, entry, onProgress);
-}
-
-async function readWithProgress(response: Response, entry: ModelEntry, onProgress: (fraction: number | undefined) => void): Promise<Uint8Array<ArrayBuffer>> {
-  // With a content-encoding the length counts compressed bytes, not the ones the stream yields.
-  const encoded = response.headers.has('content-encoding');
-  const total = encoded ? undefined : Number(response.headers.get('content-length')) || undefined;
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  const reader = response.body.getReader();
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      received += value.length;
-      onProgress(total ? received / total : undefined);
-    }
+    return await readWithProgress(response, onProgress);
   } catch (error) {
-    throw new ModelError(`The download of model “${entry.name}” broke off after ${received} bytes (${(error as Error).message}). Retry.`);
+    throw new ModelError(`The download of model “${entry.name}” broke off (${(error as Error).message}). Retry.`);
   }
-  if (total !== undefined && received !== total) {
-    throw new ModelError(`The download of model “${entry.name}” is incomplete (${received} of ${total} bytes). Retry.`);
-  }
-  const bytes = new Uint8Array(received);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
 }
 
 /** Frees the space of older versions of the same model once a new one arrives. */

@@ -1,10 +1,13 @@
-// onnxruntime-web: picks the execution provider (WebGPU when the browser has an adapter, WASM otherwise or
-// when ?ep=wasm forces it), loads the onnxruntime-web build for it, creates the session and runs it, timing
-// each step. All runtime files come from our own origin (/ort/, copied there by the build).
+// onnxruntime-web: picks the execution provider, downloads the runtime binary for it (with progress, once: the
+// same bytes go to ORT and to the offline cache), creates the session and runs it, timing each step apart.
+// WebGPU runs only on a hardware adapter: a software fallback adapter (SwiftShader) is far slower than WASM,
+// so it is used only when ?ep=webgpu asks for it. All runtime files come from our own origin (/ort/).
 import type * as OrtWeb from 'onnxruntime-web';
 import {
-  IMAGE_CHANNELS, IMAGE_SIZE, PROBABILITIES_NAME, pixelsToInput, softmax, type InputLayout,
+  imageToInput, inputDims, PROBABILITIES_NAME, softmax, type ImageInput, type ModelContract, type OutputKind, type PixelSize,
 } from '@onnx-edge/core';
+import { readWithProgress, type Progress } from './download.ts';
+import { keepForOffline } from './offline.ts';
 
 type Ort = typeof OrtWeb;
 
@@ -13,28 +16,38 @@ export type ExecutionProvider = 'webgpu' | 'wasm';
 /** What the page should say about the execution provider. */
 export interface ProviderReport {
   ran: ExecutionProvider;
-  /** A visible note when WebGPU was wanted but WASM runs. */
+  /** Why the page runs where it runs, when that needs saying (WebGPU skipped, failed or forced). */
   note?: string;
+  /** The other choice, as a link: `ep` is the ?ep= value it sets (undefined: let the page choose). */
+  offer?: { label: string; ep: ExecutionProvider | undefined };
   /** e.g. "google · swiftshader" for WebGPU, "4 threads" for WASM. */
   detail: string;
 }
 
 /** The parts of WebGPU this file touches (lib.dom does not declare them yet). */
-interface GpuAdapterInfo { vendor?: string; architecture?: string; description?: string }
-interface GpuLike { requestAdapter(): Promise<{ info?: GpuAdapterInfo } | null> }
+interface GpuAdapterInfo { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean }
+interface GpuAdapterLike { info?: GpuAdapterInfo; isFallbackAdapter?: boolean }
+interface GpuLike { requestAdapter(): Promise<GpuAdapterLike | null> }
 
-/** ?ep=webgpu|wasm forces a provider; anything else means "WebGPU if possible". */
+/** ?ep=webgpu|wasm forces a provider; anything else means "WebGPU on a hardware adapter, else WASM". */
 export function requestedProvider(search: string): ExecutionProvider | undefined {
   const ep = new URLSearchParams(search).get('ep');
   return ep === 'webgpu' || ep === 'wasm' ? ep : undefined;
 }
 
-/** Whether WebGPU can run here; the reason when it cannot. */
-async function probeWebGpu(): Promise<{ ok: true } | { ok: false; reason: string }> {
+type Probe = { ok: true; software: boolean; name: string } | { ok: false; reason: string };
+
+/** Whether WebGPU can run here, on what kind of adapter; the reason when it cannot. */
+async function probeWebGpu(): Promise<Probe> {
   const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
   if (!gpu) return { ok: false, reason: 'this browser does not offer WebGPU' };
   try {
-    return (await gpu.requestAdapter()) ? { ok: true } : { ok: false, reason: 'no WebGPU adapter is available (GPU blocked or disabled)' };
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return { ok: false, reason: 'no WebGPU adapter is available (GPU blocked or disabled)' };
+    const info = adapter.info ?? {};
+    // isFallbackAdapter moved from the adapter to its info; SwiftShader is Chromium's CPU implementation.
+    const software = Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.architecture} ${info.description}`);
+    return { ok: true, software, name: [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unnamed adapter' };
   } catch (error) {
     return { ok: false, reason: `requesting a WebGPU adapter failed: ${(error as Error).message}` };
   }
@@ -50,17 +63,44 @@ const RUNTIMES: Record<ExecutionProvider, () => Promise<Ort>> = {
   wasm: () => import('onnxruntime-web/wasm'),
 };
 
-const configured = new WeakSet<Ort['env']>();
-async function loadRuntime(provider: ExecutionProvider): Promise<Ort> {
-  const ort = await RUNTIMES[provider]();
-  if (!configured.has(ort.env)) {
-    configured.add(ort.env);
-    ort.env.wasm.wasmPaths = new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href;
-    // Threads need SharedArrayBuffer, which only a cross-origin isolated page (COOP + COEP) has.
-    ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
-    ort.env.logLevel = 'error';
+export interface RuntimeDownload {
+  bytes: number;
+  ms: number;
+}
+
+const runtimeBase = () => new URL(`${import.meta.env.BASE_URL}ort/`, location.href);
+
+/** The build's binary, downloaded once per page: ORT gets these bytes instead of fetching the file itself. */
+async function downloadBinary(build: ExecutionProvider, onProgress: (progress: Progress) => void): Promise<{ binary: Uint8Array<ArrayBuffer>; download: RuntimeDownload }> {
+  const url = new URL(ORT_BINARIES[build], runtimeBase());
+  const started = performance.now();
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`the server answered ${url.pathname} with HTTP ${response.status}`);
+  const binary = await readWithProgress(response, onProgress);
+  const download = { bytes: binary.length, ms: performance.now() - started };
+  // Kept for offline reloads now, so the offline cache never downloads it a second time.
+  await keepForOffline(url, binary, 'application/wasm');
+  return { binary, download };
+}
+
+const loaded = new Map<ExecutionProvider, Promise<{ ort: Ort; download: RuntimeDownload }>>();
+function loadRuntime(build: ExecutionProvider, onProgress: (progress: Progress) => void): Promise<{ ort: Ort; download: RuntimeDownload }> {
+  let runtime = loaded.get(build);
+  if (!runtime) {
+    runtime = (async () => {
+      const [ort, { binary, download }] = await Promise.all([RUNTIMES[build](), downloadBinary(build, onProgress)]);
+      ort.env.wasm.wasmPaths = runtimeBase().href; // the .mjs glue its worker threads load
+      ort.env.wasm.wasmBinary = binary;
+      // Threads need SharedArrayBuffer, which only a cross-origin isolated page (COOP + COEP) has.
+      ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+      ort.env.logLevel = 'error';
+      return { ort, download };
+    })();
+    // A failed download may be retried.
+    runtime.catch(() => loaded.delete(build));
+    loaded.set(build, runtime);
   }
-  return ort;
+  return runtime;
 }
 
 export interface LoadedModel {
@@ -68,40 +108,79 @@ export interface LoadedModel {
   ort: Ort;
   session: OrtWeb.InferenceSession;
   provider: ProviderReport;
-  layout: InputLayout;
-  outputIsProbabilities: boolean;
+  input: ImageInput;
+  outputKind: OutputKind;
+  outputName: string;
+  /** The runtime binary's download, on the first model of the page; a later model reuses it. */
+  runtimeDownload: RuntimeDownload;
   sessionMs: number;
   firstInferenceMs: number;
 }
 
-/**
- * Creates the session on the best available provider and runs it once (the first, slowest inference).
- * Where WebGPU is there but fails on this model, it starts again on WASM and says so.
- */
-export async function loadModel(bytes: Uint8Array, layout: InputLayout, forced: ExecutionProvider | undefined): Promise<LoadedModel> {
-  if ((forced ?? 'webgpu') === 'wasm') return startSession(await loadRuntime('wasm'), bytes, layout, 'wasm');
+export interface LoadHooks {
+  onRuntimeProgress(progress: Progress): void;
+  onSessionStart(): void;
+}
+
+/** Where to run, and what to tell the user about it. */
+async function chooseProvider(forced: ExecutionProvider | undefined): Promise<{ want: ExecutionProvider; note?: string; offer?: ProviderReport['offer'] }> {
+  const letPageChoose = { label: 'Let the page choose', ep: undefined };
+  if (forced === 'wasm') return { want: 'wasm', note: 'Running on WebAssembly (WASM), as ?ep=wasm asks.', offer: letPageChoose };
   const probe = await probeWebGpu();
-  if (!probe.ok) return startSession(await loadRuntime('wasm'), bytes, layout, 'wasm', `WebGPU is unavailable (${probe.reason}); running on WebAssembly (WASM) instead.`);
-  const ort = await loadRuntime('webgpu');
+  if (!probe.ok) return { want: 'wasm', note: `WebGPU is unavailable (${probe.reason}); running on WebAssembly (WASM) instead.` };
+  if (forced === 'webgpu') {
+    const software = probe.software ? ` on ${probe.name}, a software adapter slower than WASM here` : '';
+    return { want: 'webgpu', note: `Running on WebGPU${software}, as ?ep=webgpu asks.`, offer: letPageChoose };
+  }
+  if (probe.software) {
+    return {
+      want: 'wasm',
+      note: `WebGPU's only adapter here is a software fallback (${probe.name}), many times slower than WebAssembly: running on WebAssembly (WASM).`,
+      offer: { label: 'Use WebGPU anyway', ep: 'webgpu' },
+    };
+  }
+  return { want: 'webgpu' };
+}
+
+/**
+ * Creates the session on the chosen provider and runs it once (the first, slowest inference). Where WebGPU is
+ * chosen but fails on this model, the same build runs it on WASM and says so.
+ */
+export async function loadModel(bytes: Uint8Array, contract: ModelContract & { input: ImageInput }, forced: ExecutionProvider | undefined, hooks: LoadHooks): Promise<LoadedModel> {
+  const choice = await chooseProvider(forced);
+  const { ort, download } = await loadRuntime(choice.want, hooks.onRuntimeProgress);
+  hooks.onSessionStart();
+  if (choice.want === 'wasm') return startSession(ort, bytes, contract, 'wasm', download, choice);
   try {
-    return await startSession(ort, bytes, layout, 'webgpu');
+    return await startSession(ort, bytes, contract, 'webgpu', download, choice);
   } catch (error) {
     // The WebGPU build runs WASM too: no second runtime to download.
-    return startSession(ort, bytes, layout, 'wasm', `WebGPU failed on this model (${(error as Error).message}); running on WebAssembly (WASM) instead.`);
+    return startSession(ort, bytes, contract, 'wasm', download, { note: `WebGPU failed on this model (${(error as Error).message}); running on WebAssembly (WASM) instead.` });
   }
 }
 
-async function startSession(ort: Ort, bytes: Uint8Array, layout: InputLayout, want: ExecutionProvider, note?: string): Promise<LoadedModel> {
+/** Side of the blank image of the first inference when the model takes any size. */
+const WARM_UP_SIDE = 64;
+
+async function startSession(
+  ort: Ort, bytes: Uint8Array, contract: ModelContract & { input: ImageInput }, want: ExecutionProvider, runtimeDownload: RuntimeDownload,
+  choice: Pick<ProviderReport, 'note' | 'offer'>,
+): Promise<LoadedModel> {
   const started = performance.now();
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: want === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'],
     graphOptimizationLevel: 'all',
   });
   const sessionMs = performance.now() - started;
-  const outputIsProbabilities = session.outputNames.includes(PROBABILITIES_NAME);
-  const model = { ort, session, provider: describeProvider(ort, want, note), layout, outputIsProbabilities, sessionMs, firstInferenceMs: 0 };
+  const model: LoadedModel = {
+    ort, session, provider: describeProvider(ort, want, choice), input: contract.input, outputKind: contract.output.kind,
+    // The same output the server ranks: `probabilities` where the model has it, else the first.
+    outputName: session.outputNames.includes(PROBABILITIES_NAME) ? PROBABILITIES_NAME : session.outputNames[0]!,
+    runtimeDownload, sessionMs, firstInferenceMs: 0,
+  };
+  const size = { width: contract.input.width ?? WARM_UP_SIDE, height: contract.input.height ?? WARM_UP_SIDE };
   try {
-    model.firstInferenceMs = (await timeInference(model, new Uint8ClampedArray(IMAGE_SIZE * IMAGE_SIZE * 4))).ms;
+    model.firstInferenceMs = (await timeInference(model, new Uint8ClampedArray(size.width * size.height * 4), size)).ms;
   } catch (error) {
     await session.release();
     throw error;
@@ -110,31 +189,29 @@ async function startSession(ort: Ort, bytes: Uint8Array, layout: InputLayout, wa
 }
 
 /** onnxruntime-web hands the WebGPU EP's device to env.webgpu.device exactly when that EP was created. */
-function describeProvider(ort: Ort, wanted: ExecutionProvider, note: string | undefined): ProviderReport {
+function describeProvider(ort: Ort, wanted: ExecutionProvider, choice: Pick<ProviderReport, 'note' | 'offer'>): ProviderReport {
   const device = (ort.env.webgpu as { device?: unknown }).device as { adapterInfo?: GpuAdapterInfo } | undefined;
   if (wanted === 'webgpu' && device) {
     const info = device.adapterInfo;
     const detail = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' · ') || 'GPU adapter';
-    return { ran: 'webgpu', detail };
+    return { ran: 'webgpu', detail, ...choice };
   }
   const threads = ort.env.wasm.numThreads ?? 1;
   const detail = `${threads} thread${threads === 1 ? '' : 's'}${globalThis.crossOriginIsolated ? '' : ' (page not cross-origin isolated)'}`;
-  if (wanted === 'webgpu') note = 'WebGPU did not start for this model; running on WebAssembly (WASM) instead.';
-  return { ran: 'wasm', detail, ...(note ? { note } : {}) };
+  if (wanted === 'webgpu') return { ran: 'wasm', detail, note: 'WebGPU did not start for this model; running on WebAssembly (WASM) instead.' };
+  return { ran: 'wasm', detail, ...choice };
 }
 
-/** Runs one 32×32 RGBA image through the model; returns the probabilities and the wall time. */
-export async function timeInference(model: LoadedModel, rgba: Uint8ClampedArray): Promise<{ probabilities: Float32Array; ms: number }> {
-  const input = pixelsToInput(rgba, 4, model.layout);
-  const dims = model.layout === 'NCHW' ? [1, IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE] : [1, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS];
-  const feeds = { [model.session.inputNames[0]!]: new model.ort.Tensor('float32', input, dims) };
+/** Runs one image (RGBA at `size`) through the model; returns the class probabilities and the wall time. */
+export async function timeInference(model: LoadedModel, rgba: Uint8ClampedArray, size: PixelSize): Promise<{ probabilities: Float32Array; ms: number }> {
+  const input = imageToInput(rgba, 4, size, model.input);
+  const feeds = { [model.session.inputNames[0]!]: new model.ort.Tensor('float32', input, [1, ...inputDims(model.input, size)]) };
   const started = performance.now();
   const outputs = await model.session.run(feeds);
-  const outputName = model.outputIsProbabilities ? PROBABILITIES_NAME : model.session.outputNames[0]!;
-  const values = (await outputs[outputName]!.getData()) as Float32Array;
+  const values = (await outputs[model.outputName]!.getData()) as Float32Array;
   const ms = performance.now() - started;
   for (const tensor of Object.values(outputs)) tensor.dispose();
-  return { probabilities: model.outputIsProbabilities ? values.slice() : softmax(values), ms };
+  return { probabilities: model.outputKind === 'logits' ? softmax(values) : values.slice(), ms };
 }
 
 let busy: Promise<unknown> = Promise.resolve();

@@ -1,5 +1,5 @@
-// Debian's Chromium, driven through playwright-core. WebGPU only with --enable-unsafe-webgpu (here it runs
-// on Chromium's software adapter, SwiftShader); without the flag the demo must fall back to WASM.
+// Debian's Chromium, driven through playwright-core. WebGPU only with --enable-unsafe-webgpu, and here only on
+// Chromium's software adapter (SwiftShader): the demo runs WASM over it unless ?ep=webgpu forces WebGPU.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 

@@ -1,8 +1,9 @@
 // tfjs 'same'/'valid' padding as explicit ONNX pads. tfjs (like TensorFlow) pads 'same' so that
 // out = ceil(in / stride), putting the odd pixel at the end — ONNX's SAME_UPPER, written out explicitly
-// when the spatial size is known so every runtime agrees.
+// when the spatial size is known so every runtime agrees. Also the explicit 2-D margins of the padding
+// and cropping layers, per IR axis.
 import type { AttributeInput } from '../ir/graph.ts';
-import type { TfShape } from './layout.ts';
+import type { TensorRef, TfShape } from './layout.ts';
 
 export type Padding = 'same' | 'valid';
 
@@ -35,4 +36,13 @@ export function spatialAttributes(
 export function tuple(value: number | number[] | undefined | null, rank: number, fallback: number[]): number[] {
   if (value === undefined || value === null) return fallback;
   return typeof value === 'number' ? new Array<number>(rank).fill(value) : [...value];
+}
+
+/** tfjs 2-D padding/cropping config [[top, bottom], [left, right]] (a number or pair is expanded by tfjs). */
+export type Margins = [[number, number], [number, number]];
+
+/** [begin, end] margin of each IR axis: tfjs axes 1 (height) and 2 (width) get `margins`, the rest 0. */
+export function marginsInLayout(ref: TensorRef, margins: Margins): { begin: number[]; end: number[] } {
+  const of = (axis: number, side: 0 | 1) => (axis === 1 || axis === 2 ? margins[axis - 1]![side] : 0);
+  return { begin: ref.perm.map((axis) => of(axis, 0)), end: ref.perm.map((axis) => of(axis, 1)) };
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { saveModelToDir } from '@onnx-edge/train';
+import { corpusModels } from '../../testing/model-corpus.ts';
 import { loadLayersModelFromDir, loadLayersModelFromFile, ModelFileError } from './load-model.ts';
 
 async function savedModel(dir: string): Promise<tf.LayersModel> {
@@ -45,6 +46,24 @@ test('sharded weights (several files in one group) are concatenated in manifest 
   }
 });
 
+test('quantized layers models of the corpus load with the weights tfjs itself decodes from the same files', async () => {
+  const quantized = corpusModels().filter((m) => m.quantized && m.format === 'layers-model' && !m.id.includes('gans'));
+  assert.ok(quantized.length >= 4, quantized.map((m) => m.id).join(', '));
+  for (const { id, path } of quantized) {
+    const ours = await loadLayersModelFromFile(path);
+    // tfjs' own path: the raw quantized specs and shard bytes through an IOHandler.
+    const json = JSON.parse(await readFile(path, 'utf8'));
+    const shards = await Promise.all(json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths).map((p: string) => readFile(join(path, '..', p))));
+    const theirs = await tf.loadLayersModel({
+      load: async () => ({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights), weightData: new Uint8Array(Buffer.concat(shards)).buffer }),
+    });
+    const bits = (m: tf.LayersModel) => m.getWeights().map((w) => [...new Uint32Array((w.dataSync() as Float32Array).slice().buffer)]);
+    assert.deepEqual(bits(ours), bits(theirs), `${id}: the same weights, bit for bit`);
+    ours.dispose();
+    theirs.dispose();
+  }
+});
+
 test('corrupt model.json, missing or truncated weights, and folders without a model are one clear error each', async () => {
   const root = await mkdtemp(join(tmpdir(), 'onnx-edge-io-'));
   try {
@@ -60,7 +79,7 @@ test('corrupt model.json, missing or truncated weights, and folders without a mo
     await writeFile(path, good);
     const weights = await readFile(join(root, weightsFile));
     await writeFile(join(root, weightsFile), weights.subarray(0, 8));
-    await assert.rejects(loadLayersModelFromFile(path), /hold 8 bytes but its weightsManifest needs 32/);
+    await assert.rejects(loadLayersModelFromFile(path), /weights file .* listed in .* holds 8 bytes but its weightsManifest needs 32: a shard is truncated/);
 
     await rm(join(root, weightsFile));
     await assert.rejects(loadLayersModelFromFile(path), new RegExp(`weights file '${weightsFile}' listed in .* is missing`));

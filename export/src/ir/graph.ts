@@ -75,6 +75,14 @@ export class Graph {
     return value;
   }
 
+  /**
+   * An omitted optional input (written as the empty name ONNX uses for it, e.g. Resize's roi and scales when
+   * sizes are given). Never registered as a graph value: each use gets its own.
+   */
+  absentInput(): Value {
+    return new Value('', 'float32', undefined);
+  }
+
   addConstant(nameHint: string, tensor: ConstTensor): Value {
     const value = new Value(this.uniqueName(nameHint), tensor.dtype, [...tensor.shape], tensor);
     this.constants.push(value);

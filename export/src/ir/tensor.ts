@@ -1,8 +1,9 @@
 // Constant tensors of the IR: typed data plus a shape, independent of any serialisation format.
 
-export type DataType = 'float32' | 'int64' | 'int32';
+export type DataType = 'float32' | 'int64' | 'int32' | 'bool' | 'uint8';
 
-export type TensorData = Float32Array | BigInt64Array | Int32Array;
+/** bool and uint8 tensors hold one byte per element (0/1 for bool). */
+export type TensorData = Float32Array | BigInt64Array | Int32Array | Uint8Array;
 
 export interface ConstTensor {
   dtype: DataType;
@@ -38,12 +39,22 @@ export function stridesOf(shape: readonly number[]): number[] {
 
 /** out axis i = in axis perm[i] (ONNX Transpose semantics), on float data. */
 export function transposeFloat(tensor: ConstTensor, perm: readonly number[]): ConstTensor {
+  return transposeTensor(tensor, perm);
+}
+
+/** out axis i = in axis perm[i] (ONNX Transpose semantics), for a tensor of any dtype. */
+export function transposeTensor(tensor: ConstTensor, perm: readonly number[]): ConstTensor {
   const inShape = tensor.shape;
   const outShape = perm.map((p) => inShape[p]!);
   const inStrides = stridesOf(inShape);
-  const src = tensor.data as Float32Array;
-  const out = new Float32Array(src.length);
-  if (perm.length > 4) return { dtype: 'float32', shape: outShape, data: transposeAnyRank(src, out, outShape, perm.map((p) => inStrides[p]!)) };
+  const out = emptyLike(tensor.data, tensor.data.length);
+  // Elements are only moved, never computed: one element-typed view serves every dtype (bigints included).
+  const src = tensor.data as unknown as Elements;
+  const dst = out as unknown as Elements;
+  if (perm.length > 4) {
+    transposeAnyRank(src, dst, outShape, perm.map((p) => inStrides[p]!));
+    return { dtype: tensor.dtype, shape: outShape, data: out };
+  }
   // Pad to rank 4 with leading size-1 axes, then four plain loops: weights of ResNet18 (11 M values)
   // transpose in tens of milliseconds this way.
   const pad = 4 - perm.length;
@@ -56,15 +67,22 @@ export function transposeFloat(tensor: ConstTensor, perm: readonly number[]): Co
     for (let b = 0; b < d1; b++) {
       for (let c = 0; c < d2; c++) {
         let offset = a * s0 + b * s1 + c * s2;
-        for (let d = 0; d < d3; d++, offset += s3) out[o++] = src[offset]!;
+        for (let d = 0; d < d3; d++, offset += s3) dst[o++] = src[offset]!;
       }
     }
   }
-  return { dtype: 'float32', shape: outShape, data: out };
+  return { dtype: tensor.dtype, shape: outShape, data: out };
 }
 
+/** A zeroed array of the same element type. */
+export function emptyLike<T extends TensorData>(data: T, length: number): T {
+  return new (data.constructor as new (n: number) => T)(length);
+}
+
+type Elements = { [index: number]: number; readonly length: number };
+
 /** Odometer over the output index for ranks above 4 (rare: never on the hot path of CNN weights). */
-function transposeAnyRank(src: Float32Array, out: Float32Array, outShape: readonly number[], step: readonly number[]): Float32Array {
+function transposeAnyRank(src: Elements, out: Elements, outShape: readonly number[], step: readonly number[]): void {
   const rank = outShape.length;
   const index = new Array<number>(rank).fill(0);
   let offset = 0;
@@ -78,5 +96,4 @@ function transposeAnyRank(src: Float32Array, out: Float32Array, outShape: readon
       index[d] = 0;
     }
   }
-  return out;
 }

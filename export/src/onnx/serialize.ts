@@ -17,6 +17,8 @@ const ELEM_TYPE: Record<DataType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
   int64: onnx.TensorProto.DataType.INT64,
   int32: onnx.TensorProto.DataType.INT32,
+  bool: onnx.TensorProto.DataType.BOOL,
+  uint8: onnx.TensorProto.DataType.UINT8,
 };
 
 const ATTRIBUTE_TYPE = onnx.AttributeProto.AttributeType;

@@ -4,6 +4,7 @@ import * as deadCode from './dead-code.ts';
 import * as dedupeConstants from './dedupe-constants.ts';
 import * as eliminateNoops from './eliminate-noops.ts';
 import * as foldBatchNorm from './fold-batchnorm.ts';
+import * as foldConvAffine from './fold-conv-affine.ts';
 import * as shapeInference from './shape-inference.ts';
 import * as strideBeforePool from './stride-before-pool.ts';
 
@@ -17,6 +18,8 @@ export const pipeline: readonly Pass[] = [
   { name: 'eliminate-noops', run: eliminateNoops.run },
   // Needs Conv → BN adjacent; leaves the original weights unused.
   { name: 'fold-batchnorm', run: foldBatchNorm.run },
+  // After BN folding (a folded Conv may still be followed by a per-channel Mul/Add of a graph model).
+  { name: 'fold-conv-affine', run: foldConvAffine.run },
   // Drops nodes and constants that no longer reach an output (e.g. weights replaced by folding).
   { name: 'dead-code', run: deadCode.run },
   // Pool → strided 1×1 Conv: the stride moves onto the pool (fewer maxima, same numbers).

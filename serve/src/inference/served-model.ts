@@ -1,7 +1,7 @@
 // A model as the HTTP layer sees it: its contract (names, dims, labels) plus a batcher to run it. Built from
 // a repository entry by loading worker threads; tests build one around any BatchRunner.
 import { availableParallelism } from 'node:os';
-import { IMAGE_CHANNELS, IMAGE_SIZE, INPUT_NAME, PROBABILITIES_NAME, type EpChoice, type InputLayout } from '@onnx-edge/core';
+import { INPUT_NAME, inputDims, PROBABILITIES_NAME, type EpChoice, type InputLayout, type ModelContract } from '@onnx-edge/core';
 import type { RepositoryModel } from '../repository/reader.ts';
 import { DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_QUEUE_DELAY_MICROSECONDS } from '../repository/writer.ts';
 import { Batcher, type BatchObserver, type BatchRunner } from './batcher.ts';
@@ -12,6 +12,8 @@ export interface ServedModel {
   version: number;
   labels: string[];
   inputLayout: InputLayout;
+  /** What the model takes and gives (its metadata, labels.txt's labels). */
+  contract: ModelContract;
   modelPath: string;
   /** sha256 of the model file (hex). */
   sha256: string;
@@ -37,8 +39,11 @@ export interface BatchingSettings {
   instances?: number;
 }
 
-export function defaultInputDims(layout: InputLayout): number[] {
-  return layout === 'NHWC' ? [IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS] : [IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE];
+/** Input dims without config.pbtxt: an image input's from its contract; empty (unknown) otherwise. */
+export function contractInputDims(contract: ModelContract): number[] {
+  const { input } = contract;
+  if (input.kind !== 'image' || input.height === undefined || input.width === undefined) return [];
+  return inputDims(input, { width: input.width, height: input.height });
 }
 
 export function batcherOptions(entry: RepositoryModel, settings: BatchingSettings, itemSize: number) {
@@ -55,19 +60,20 @@ export function batcherOptions(entry: RepositoryModel, settings: BatchingSetting
 /** Wraps runners for one repository entry; used by loadServedModel and by tests with their own runner. */
 export function servedModelFrom(
   entry: RepositoryModel,
-  session: { inputName: string; outputNames: string[]; executionProvider: string; reason: string },
+  session: { inputName: string; outputNames: string[]; inputDims: number[]; executionProvider: string; reason: string },
   runners: BatchRunner[],
   settings: BatchingSettings,
   observer: BatchObserver,
   close: () => Promise<void>,
 ): ServedModel {
-  const inputDims = entry.config?.inputs[0]?.dims.length ? entry.config.inputs[0].dims : defaultInputDims(entry.inputLayout);
+  const { inputDims } = session;
   const itemSize = inputDims.reduce((a, b) => a * b, 1);
   return {
     name: entry.name,
     version: entry.version,
     labels: entry.labels,
     inputLayout: entry.inputLayout,
+    contract: entry.contract,
     modelPath: entry.modelPath,
     sha256: entry.sha256,
     inputName: session.inputName,
@@ -90,7 +96,13 @@ export async function loadServedModel(entry: RepositoryModel, ep: EpChoice, sett
   const info = workers[0]!.info;
   const inputName = entry.config?.inputs[0]?.name ?? (info.inputNames.includes(INPUT_NAME) ? INPUT_NAME : info.inputNames[0]!);
   const modelDims = info.inputShape.slice(1);
-  const inputDims = entry.config?.inputs[0]?.dims.length ? entry.config.inputs[0].dims : defaultInputDims(entry.inputLayout);
+  // config.pbtxt first, then the contract in the model's metadata, then the model's own fixed dims.
+  const declared = entry.config?.inputs[0]?.dims.length ? entry.config.inputs[0].dims : contractInputDims(entry.contract);
+  const inputDims = declared.length > 0 ? declared : modelDims;
+  if (inputDims.length === 0 || inputDims.some((d) => d < 1)) {
+    await Promise.all(workers.map((w) => w.close()));
+    throw new Error(`model '${entry.name}' takes input [N,${modelDims.join(',')}] whose size is not fixed; give its dims in config.pbtxt`);
+  }
   if (modelDims.length > 0 && modelDims.some((d, i) => d > 0 && d !== inputDims[i])) {
     await Promise.all(workers.map((w) => w.close()));
     throw new Error(`model '${entry.name}' takes input [N,${modelDims.join(',')}] but is configured for [N,${inputDims.join(',')}]; fix config.pbtxt`);
@@ -102,7 +114,7 @@ export async function loadServedModel(entry: RepositoryModel, ep: EpChoice, sett
   const runners: BatchRunner[] = workers.map((w): BatchRunner => (input, batch) => w.run(inputName, input, [batch, ...inputDims]));
   return servedModelFrom(
     entry,
-    { inputName, outputNames: info.outputNames, executionProvider: info.executionProvider, reason: info.reason },
+    { inputName, outputNames: info.outputNames, inputDims, executionProvider: info.executionProvider, reason: info.reason },
     runners,
     settings,
     observer,

@@ -1,10 +1,11 @@
 // Reads a model repository in Triton's layout. A model is a folder holding numeric version folders with
 // model.onnx inside; the highest version is served. config.pbtxt and labels.txt are optional (Triton
-// generates a config for ONNX models too); without labels.txt the labels come from the ONNX metadata.
+// generates a config for ONNX models too); without labels.txt the labels come from the ONNX metadata. The model's
+// contract (input, output, labels, dataset) is read from its metadata through @onnx-edge/core.
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { type InputLayout, labelsFromMetadata, METADATA_KEYS, readOnnxMetadata } from '@onnx-edge/core';
+import { ContractError, contractFromMetadata, type InputLayout, type ModelContract, readOnnxMetadata } from '@onnx-edge/core';
 import { parseConfigPbtxt, type ModelConfig } from './config-pbtxt.ts';
 import { MODEL_NAME_PATTERN } from './writer.ts';
 
@@ -14,6 +15,8 @@ export interface RepositoryModel {
   modelPath: string;
   labels: string[];
   inputLayout: InputLayout;
+  /** What the model takes and gives, from its metadata; labels.txt, where present, replaces its labels. */
+  contract: ModelContract;
   /** sha256 of model.onnx (hex): a content version for caches (the browser demo, ETags). */
   sha256: string;
   /** Parsed config.pbtxt, when the folder has one. */
@@ -42,7 +45,14 @@ function parseLabelsTxt(text: string): string[] {
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
 }
 
-async function describeOnnx(modelPath: string): Promise<{ labels: string[]; inputLayout: InputLayout; sha256: string }> {
+interface DescribedOnnx {
+  labels: string[];
+  inputLayout: InputLayout;
+  contract: ModelContract;
+  sha256: string;
+}
+
+async function describeOnnx(modelPath: string): Promise<DescribedOnnx> {
   let metadata: Record<string, string>;
   const bytes = await readFile(modelPath);
   try {
@@ -50,8 +60,25 @@ async function describeOnnx(modelPath: string): Promise<{ labels: string[]; inpu
   } catch (err) {
     throw new RepositoryError(`${modelPath} is not an ONNX model (${(err as Error).message}); export one with 'onnx-edge export'`);
   }
-  const inputLayout = metadata[METADATA_KEYS.inputLayout] === 'NHWC' ? 'NHWC' : 'NCHW';
-  return { labels: labelsFromMetadata(metadata), inputLayout, sha256: createHash('sha256').update(bytes).digest('hex') };
+  let contract: ModelContract;
+  try {
+    contract = contractFromMetadata(metadata);
+  } catch (err) {
+    if (!(err instanceof ContractError)) throw err;
+    throw new RepositoryError(`${modelPath}: ${err.message}`);
+  }
+  return {
+    labels: [...(contract.output.labels ?? [])],
+    inputLayout: contract.input.kind === 'image' ? contract.input.layout : 'NCHW',
+    contract,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+}
+
+/** The contract as served: labels.txt's labels replace the file's own. */
+function withLabels(contract: ModelContract, labels: string[]): ModelContract {
+  const classes = contract.output.kind === 'probabilities' || contract.output.kind === 'logits';
+  return classes && labels.length > 0 ? { ...contract, output: { ...contract.output, labels } } : contract;
 }
 
 /** One model folder of a repository, or undefined when the folder holds no servable version. */
@@ -73,7 +100,10 @@ export async function readModelFolder(dir: string): Promise<RepositoryModel | un
   const labelFile = config?.outputs.find((o) => o.labelFilename)?.labelFilename ?? 'labels.txt';
   const labelPath = join(dir, basename(labelFile));
   const labels = (await exists(labelPath)) ? parseLabelsTxt(await readFile(labelPath, 'utf8')) : described.labels;
-  return { name, version, modelPath, labels, inputLayout: described.inputLayout, sha256: described.sha256, ...(config ? { config } : {}) };
+  return {
+    name, version, modelPath, labels, inputLayout: described.inputLayout, contract: withLabels(described.contract, labels), sha256: described.sha256,
+    ...(config ? { config } : {}),
+  };
 }
 
 /** A model folder that could not be read, and why. */

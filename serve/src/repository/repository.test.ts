@@ -3,9 +3,9 @@ import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CIFAR10_LABELS, METADATA_KEYS } from '@onnx-edge/core';
+import { CIFAR10_LABELS, contractToMetadata, METADATA_KEYS, type ModelContract } from '@onnx-edge/core';
 import { parseConfigPbtxt, parseTextFormat, type TextMessage } from './config-pbtxt.ts';
-import { modelFromFile, readModelRepository } from './reader.ts';
+import { modelFromFile, readModelRepository, type RefusedModel } from './reader.ts';
 import { writeModelToRepository } from './writer.ts';
 
 // Protobuf wire encoding of ModelProto { ir_version: 8, metadata_props: [...] }, written by hand so that the
@@ -139,4 +139,27 @@ test('readModelRepository serves the highest numeric version with labels.txt, fa
   assert.equal(single.name, 'model');
   await assert.rejects(readModelRepository(join(repo, 'missing')), /cannot be read/);
   await assert.rejects(readModelRepository(join(repo, 'not-a-model')), /has no model/);
+});
+
+test('each model carries the contract of its metadata, labels.txt replacing its labels; a malformed contract is refused by name', async (t) => {
+  const repo = await tempRepo(t);
+  const gray: ModelContract = {
+    input: { kind: 'image', height: 64, width: 64, color: 'GRAY', layout: 'NHWC', range: [-1, 1], mean: [0], std: [1] },
+    output: { kind: 'logits', labels: ['x', 'y'] },
+    dataset: 'faces',
+  };
+  const metadata = Object.fromEntries(contractToMetadata(gray));
+  await mkdir(join(repo, 'gray', '1'), { recursive: true });
+  await writeFile(join(repo, 'gray', '1', 'model.onnx'), fakeOnnx(metadata));
+  await writeFile(join(repo, 'gray', 'labels.txt'), 'happy\nsad\n');
+  await mkdir(join(repo, 'broken', '1'), { recursive: true });
+  await writeFile(join(repo, 'broken', '1', 'model.onnx'), fakeOnnx({ ...metadata, [METADATA_KEYS.inputRange]: '1,0' }));
+
+  const refused: RefusedModel[] = [];
+  const models = await readModelRepository(repo, (r) => refused.push(r));
+  assert.deepEqual(models.map((m) => [m.name, m.contract, m.labels, m.inputLayout]), [
+    ['gray', { ...gray, output: { kind: 'logits', labels: ['happy', 'sad'] } }, ['happy', 'sad'], 'NHWC'],
+  ]);
+  assert.deepEqual(refused.map((r) => r.name), ['broken']);
+  assert.match(refused[0]!.reason, /broken.*model\.onnx: metadata entry onnx_edge\.input_range: expected "lo,hi" with lo < hi/);
 });

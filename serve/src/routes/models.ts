@@ -1,4 +1,5 @@
-// Model files for the browser demo: the list of served models, each model's ONNX bytes and labels.
+// Model files for the browser demo: the list of served models (with each model's contract, so a page can show
+// what a model takes before downloading it), each model's ONNX bytes and labels.
 // Same-origin resources under COEP: marked Cross-Origin-Resource-Policy: same-origin. The model's sha256 is
 // its content version (listed, and the ETag), since re-exporting keeps the repository version number.
 import { readFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ export function modelRoutes(deps: AppDeps): Hono<AppEnv> {
       version: m.version,
       labels: m.labels,
       inputLayout: m.inputLayout,
+      contract: m.contract,
       inputName: m.inputName,
       outputNames: m.outputNames,
       executionProvider: m.executionProvider,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { onnx } from '@onnx-edge/proto';
-import { METADATA_KEYS } from '@onnx-edge/core';
+import { contractFromMetadata, METADATA_KEYS, readOnnxMetadata } from '@onnx-edge/core';
 import { saveModelToDir } from '@onnx-edge/train';
 import { requireSharedData } from '@onnx-edge/core/testing';
 
@@ -127,4 +127,30 @@ test('bad flags are usage errors (exit 2)', async () => {
   const result = await cli(['export', join(dir, 'run'), '-o', join(dir, 'x.onnx'), '--opset', '12']);
   assert.equal(result.status, 2);
   assert.match(result.stderr, /--opset must be an integer from 13 to 21/);
+});
+
+test('the contract flags are recorded in the metadata; a contradiction or a malformed value is refused by flag', async () => {
+  const out = join(dir, 'contract.onnx');
+  const labels = join(dir, 'labels.txt');
+  await writeFile(labels, ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', ''].join('\n'));
+  const flags = ['--labels', labels, '--input-range=-1,1', '--mean', '0.1,0.2,0.3', '--std', '0.5', '--channels', 'bgr', '--kind', 'logits', '--dataset', 'digits'];
+  const result = await cli(['export', join(dir, 'run'), '-o', out, '--input-layout', 'nhwc', ...flags]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(contractFromMetadata(readOnnxMetadata(await readFile(out))), {
+    input: { kind: 'image', height: 32, width: 32, color: 'BGR', layout: 'NHWC', range: [-1, 1], mean: [0.1, 0.2, 0.3], std: [0.5] },
+    output: { kind: 'logits', labels: ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] },
+    dataset: 'digits',
+  });
+  await rm(out);
+
+  const mismatch = await cli(['export', join(dir, 'run'), '-o', out, '--channels', 'gray']);
+  assert.equal(mismatch.status, 1);
+  assert.match(mismatch.stderr.trim(), /^onnx-edge export: ContractHintError: the channels declared \(GRAY, 1\) do not match the model's input 'input' \[N,3,32,32\] with 3; give --channels 3$/);
+  const range = await cli(['export', join(dir, 'run'), '-o', out, '--input-range', '1']);
+  assert.equal(range.status, 2);
+  assert.match(range.stderr, /--input-range: expected "lo,hi" with lo < hi/);
+  const wrongCount = await cli(['export', join(dir, 'run'), '-o', out, '--labels', join(dir, 'run', 'labels.json'), '--mean', '1,2']);
+  assert.equal(wrongCount.status, 1);
+  assert.match(wrongCount.stderr, /mean has 2 values; give one, or one per channel \(3\)/);
+  assert.deepEqual((await readdir(dir)).filter((f) => f === 'contract.onnx'), []);
 });

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import * as tf from '@tensorflow/tfjs';
+import { exportModel } from '@onnx-edge/export';
 import { exportSeedNetwork, slowUpload } from '@onnx-edge/serve/testing';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -69,4 +72,54 @@ test('onnx-edge serve answers requests, and on SIGTERM finishes those in flight 
   assert.match(loaded?.reason ?? '', /CUDA/, 'the log says why CUDA is not used');
   assert.ok(logs.some((l) => l.msg === 'request'));
   assert.equal(logs.at(-1)?.msg, 'stopped');
+});
+
+/** Starts `onnx-edge serve` with these arguments; resolves with its URL and everything it said on stderr until then. */
+function startServe(t: TestContext, args: string[]): Promise<{ url: string; stderr: () => string; stop: () => Promise<number | null> }> {
+  const child = spawn(process.execPath, ['bin/onnx-edge.js', 'serve', '--port', '0', ...args], { cwd: root, env: { ...process.env, ONNX_EDGE_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  t.after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+      if (m) resolve({ url: m[1]!, stderr: () => stderr, stop: () => (child.kill('SIGTERM'), exited) });
+    });
+    child.on('exit', () => reject(new Error(`server exited before listening: ${stderr}`)));
+  });
+}
+
+test('on a fresh install onnx-edge serve builds the web demo where there is none, once, and serves it at /', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'onnx-edge-serve-demo-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const model = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [16, 16, 3], filters: 2, kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 3, activation: 'softmax' })] });
+  await writeFile(join(dir, 'm.onnx'), exportModel(model).bytes);
+  const webRoot = join(dir, 'demo'); // not there yet, as web-demo/dist after npm install
+
+  const first = await startServe(t, ['--model', join(dir, 'm.onnx'), '--web-root', webRoot]);
+  assert.match(first.stderr(), /web demo: no build in .*demo; building it/);
+  const page = await fetch(`${first.url}/`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+  assert.match(await page.text(), /<title>onnx-edge · classify an image in your browser<\/title>/);
+  const examples = (await (await fetch(`${first.url}/examples/index.json`)).json()) as Record<string, unknown>;
+  assert.ok('synthetic' in examples, 'the build has its example images');
+  assert.equal(await first.stop(), 0);
+
+  const second = await startServe(t, ['--model', join(dir, 'm.onnx'), '--web-root', webRoot]);
+  assert.doesNotMatch(second.stderr(), /web demo/, 'the build is made once; the next start serves it as it is');
+  assert.equal((await fetch(`${second.url}/`)).status, 200);
+  assert.equal(await second.stop(), 0);
+
+  const foreign = join(dir, 'site');
+  await mkdir(foreign);
+  await writeFile(join(foreign, 'notes.txt'), 'not a demo');
+  const third = await startServe(t, ['--model', join(dir, 'm.onnx'), '--web-root', foreign]);
+  assert.match(third.stderr(), /web demo: not served: .*site holds files but no web demo build/, 'a folder with other files is never built over');
+  assert.equal(await readFile(join(foreign, 'notes.txt'), 'utf8'), 'not a demo');
+  assert.equal((await fetch(`${third.url}/`)).status, 404);
+  assert.equal(await third.stop(), 0);
 });

@@ -33,7 +33,10 @@ async function run(argv: string[]): Promise<number> {
   if (!settings.repo && !settings.model) throw new UsageError('give a model repository (--repo DIR) or a model file (--model file.onnx)');
   if (settings.repo && settings.model) throw new UsageError('give either --repo or --model, not both');
 
-  const server = await startServer(settings);
+  // A fresh install has no build of the web demo yet: make it once, before the first start serves /.
+  const { demoWebRoot } = await import('../../serving/demo-web-root.ts');
+  const webRoot = demoWebRoot(settings.webRoot, (line) => console.error(`onnx-edge serve: ${line}`));
+  const server = await startServer({ ...settings, webRoot });
   console.error(`onnx-edge serve: listening on ${server.url} (models: ${server.models.map((m) => `${m.name} on ${m.executionProvider}`).join(', ')})`);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

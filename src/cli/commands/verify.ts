@@ -2,7 +2,7 @@
 import { formatOptions, parseOptions, UsageError, type Command } from '@onnx-edge/core/cli';
 
 const OPTIONS = {
-  against: { flag: 'against', placeholder: 'PATH', kind: { type: 'string' }, required: true, help: 'the tfjs model.json (or run folder) the ONNX file was exported from (required)' },
+  against: { flag: 'against', placeholder: 'PATH', kind: { type: 'string' }, required: true, help: 'the tfjs model.json (layers or graph model, or a run folder) the ONNX file was exported from (required)' },
   data: { flag: 'data', placeholder: 'DIR', kind: { type: 'string' }, help: 'CIFAR-10 images (official binary format) to verify on (default: seeded random images)' },
   count: { flag: 'count', kind: { type: 'int', min: 1, max: 1_000_000 }, help: 'number of images (default 100)' },
 } as const;
@@ -19,6 +19,13 @@ ${formatOptions(OPTIONS)}`;
 async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(OPTIONS, argv, { positionals: true });
   if (positionals.length !== 1) throw new UsageError('verify takes exactly one .onnx file');
+  const { graphModelJson, refuseClassifierOptions, verifyGraphOnnxFile } = await import('../../exporting/export-graph.ts');
+  const graphModel = await graphModelJson(values.against!);
+  if (graphModel) {
+    refuseClassifierOptions(graphModel, { verifyData: values.data });
+    await verifyGraphOnnxFile(positionals[0]!, graphModel, { count: values.count, onParity: (report) => console.log(JSON.stringify(report)) });
+    return 0;
+  }
   const { verifyOnnxFile } = await import('../../exporting/verify-file.ts');
   await verifyOnnxFile(positionals[0]!, values.against!, {
     dataDir: values.data,

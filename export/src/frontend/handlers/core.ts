@@ -1,10 +1,18 @@
-// Core layers: the model's inputs, Dense, Flatten and the layers that are identities at inference.
-import { floatTensor, transposeFloat, type ConstTensor } from '../../ir/tensor.ts';
+// tfjs' core layers: Dropout and SpatialDropout1D (identities at inference), Dense, Flatten, Activation,
+// RepeatVector, Reshape and Permute; and the model's inputs (InputLayer, which tfjs keeps in its engine).
+import { floatTensor, int64Tensor, transposeFloat, type ConstTensor } from '../../ir/tensor.ts';
 import type { LayerHandler } from '../context.ts';
+import { elementwiseLayer } from '../emit.ts';
 import { channelsFirstPerm, flattenedFeatureOrder, identityPerm, isIdentity, samePerm } from '../layout.ts';
-import { fusedActivation } from './activation.ts';
+import { applyActivation, fusedActivation } from './activations.ts';
 
 export const InputLayer: LayerHandler = (ctx) => [ctx.graphInput()];
+
+/** Identity at inference (Dropout and its relatives, the noise layers); the no-op pass removes the node. */
+export const inferenceIdentity: LayerHandler = (ctx) => elementwiseLayer(ctx, (x) => ctx.node('Identity', [x]));
+
+export const Dropout = inferenceIdentity;
+export const SpatialDropout1D = inferenceIdentity;
 
 /** Kernel [in, units] with its rows taken in a pending flatten order. */
 function rowsInOrder(kernel: ConstTensor, order: Int32Array): ConstTensor {
@@ -60,8 +68,43 @@ export const Flatten: LayerHandler = (ctx) => {
   return [ctx.output(y, identityPerm(2), flattenedFeatureOrder(ref.shape, ref.perm))];
 };
 
-/** Identity at inference (Dropout and its relatives); the no-op pass removes the node. */
-export const inferenceIdentity: LayerHandler = (ctx) => {
+export const Activation: LayerHandler = (ctx) =>
+  elementwiseLayer(ctx, (x, ref) => applyActivation(ctx, ctx.config<string>('activation'), x, ref));
+
+/** [N, F] → [N, n, F]: a new steps axis, tiled n times (a pending flatten order is restored first). */
+export const RepeatVector: LayerHandler = (ctx) => {
   const ref = ctx.inputs[0]!;
-  return [ctx.output(ctx.node('Identity', [ref.value]), ref.perm, ref.featureOrder)];
+  const n = ctx.config<number>('n');
+  const x = ctx.inLayout(ref, identityPerm(2));
+  const expanded = ctx.node('Unsqueeze', [x, ctx.constant('axes', int64Tensor([1], [1]))]);
+  expanded.shape = ctx.outputIrShape(0, identityPerm(3)).map((d, i) => (i === 1 ? 1 : d));
+  return [ctx.output(ctx.node('Tile', [expanded, ctx.constant('repeats', int64Tensor([3], [1, n, 1]))]), identityPerm(3))];
+};
+
+/**
+ * tfjs reshapes in its own (channels-last, row-major) element order. A channels-first tensor is therefore
+ * brought back to the tfjs layout first (a Transpose; a Gather after a flatten of permuted data), so the
+ * result holds tfjs' elements in tfjs' order; the output is in the tfjs layout and the next layer that
+ * wants channels-first transposes it. The batch dimension is kept (0 = copy it).
+ */
+export const Reshape: LayerHandler = (ctx) => {
+  const ref = ctx.inputs[0]!;
+  // tfjs keeps its one inferred dimension (-1) as null; ONNX writes it -1.
+  const target = ctx.config<(number | null)[]>('targetShape').map((d) => d ?? -1);
+  const x = ctx.inLayout(ref, identityPerm(ref.shape.length));
+  const y = ctx.node('Reshape', [x, ctx.constant('shape', int64Tensor([target.length + 1], [0, ...target]))]);
+  return [ctx.output(y, identityPerm(target.length + 1))];
+};
+
+/**
+ * tfjs output axis k is input axis q[k] (q = [0, ...dims]). The data need not move: IR axis i holds input
+ * axis perm[i], which is output axis q⁻¹[perm[i]]; only the recorded layout changes. The Identity gives
+ * the layer its own output value and is removed by the no-op pass.
+ */
+export const Permute: LayerHandler = (ctx) => {
+  const ref = ctx.inputs[0]!;
+  const order = [0, ...ctx.config<number[]>('dims')];
+  const inverse = new Array<number>(order.length);
+  order.forEach((inputAxis, outputAxis) => { inverse[inputAxis] = outputAxis; });
+  return [ctx.output(ctx.node('Identity', [ref.value]), ref.perm.map((axis) => inverse[axis]!), ref.featureOrder)];
 };

@@ -1,85 +1,85 @@
 // The explicit table of layer handlers: tfjs className → handler. A class missing here is an
-// UnsupportedLayerError naming the layer and listing these keys. One file per layer family.
+// UnsupportedLayerError naming the layer and listing these keys. One file per tfjs-layers source file
+// (src/layers/<family>.ts, kebab-cased), grouped below in the same order; activations.ts holds the
+// activation functions that Activation and the layers with a fused `activation` share.
 import type { LayerHandler } from '../context.ts';
-import { Activation, ReLU, Softmax } from './activation.ts';
-import { ELU, LeakyReLU, PReLU, ThresholdedReLU } from './activation-layers.ts';
-import { Conv2D } from './conv.ts';
-import { AveragePooling1D, Conv1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D } from './conv1d.ts';
-import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './conv-extra.ts';
-import { Dense, Flatten, InputLayer, inferenceIdentity } from './core.ts';
-import { Add, Concatenate } from './merge.ts';
-import { Average, Maximum, Minimum, Multiply } from './merge-elementwise.ts';
-import { BatchNormalization } from './normalization.ts';
-import { LayerNormalization } from './layer-norm.ts';
-import { Embedding } from './embedding.ts';
-import { Cropping2D, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D } from './reshaping.ts';
+import { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU } from './advanced-activations.ts';
+import { Conv1D, Conv2D, Conv2DTranspose, Cropping2D, SeparableConv2D, UpSampling2D } from './convolutional.ts';
+import { DepthwiseConv2D } from './convolutional-depthwise.ts';
+import { Activation, Dense, Dropout, Flatten, InputLayer, Permute, RepeatVector, Reshape, SpatialDropout1D } from './core.ts';
+import { Embedding } from './embeddings.ts';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply } from './merge.ts';
+import { AlphaDropout, GaussianDropout, GaussianNoise } from './noise.ts';
+import { BatchNormalization, LayerNormalization } from './normalization.ts';
+import { ZeroPadding2D } from './padding.ts';
+import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D } from './pooling.ts';
 import { Rescaling } from './preprocessing.ts';
-import { Bidirectional, recurrentLayer } from './recurrent.ts';
-import { TimeDistributed } from './wrappers.ts';
-import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from './pooling.ts';
+import { recurrentLayer } from './recurrent.ts';
+import { Bidirectional, TimeDistributed } from './wrappers.ts';
 
 export const layerHandlers: Readonly<Record<string, LayerHandler>> = {
-  // core
-  InputLayer,
-  Dense,
-  Flatten,
-  Dropout: inferenceIdentity,
-  // identities at inference: spatial dropout and the noise layers
-  SpatialDropout1D: inferenceIdentity,
-  GaussianNoise: inferenceIdentity,
-  GaussianDropout: inferenceIdentity,
-  AlphaDropout: inferenceIdentity,
-  // convolution
-  Conv2D,
-  DepthwiseConv2D,
-  SeparableConv2D,
-  Conv2DTranspose,
-  // 1-D convolution and pooling
-  Conv1D,
-  MaxPooling1D,
-  AveragePooling1D,
-  GlobalAveragePooling1D,
-  GlobalMaxPooling1D,
-  // pooling
-  MaxPooling2D,
-  AveragePooling2D,
-  GlobalAveragePooling2D,
-  GlobalMaxPooling2D,
-  // normalization
-  BatchNormalization,
-  LayerNormalization,
-  // embedding
-  Embedding,
-  // activations
-  Activation,
+  // advanced-activations
   ReLU,
-  Softmax,
   LeakyReLU,
   PReLU,
   ELU,
   ThresholdedReLU,
-  // reshaping
-  Reshape,
-  Permute,
-  RepeatVector,
-  ZeroPadding2D,
+  Softmax,
+  // convolutional
+  Conv1D,
+  Conv2D,
+  Conv2DTranspose,
+  SeparableConv2D,
   Cropping2D,
   UpSampling2D,
-  // preprocessing
-  Rescaling,
-  // recurrent and wrappers
-  SimpleRNN: recurrentLayer,
-  LSTM: recurrentLayer,
-  GRU: recurrentLayer,
-  Bidirectional,
-  TimeDistributed,
+  // convolutional-depthwise
+  DepthwiseConv2D,
+  // core (and the model's inputs)
+  InputLayer,
+  Dropout,
+  SpatialDropout1D,
+  Dense,
+  Flatten,
+  Activation,
+  RepeatVector,
+  Reshape,
+  Permute,
+  // embeddings
+  Embedding,
   // merge
   Add,
-  Concatenate,
   Multiply,
   Average,
   Maximum,
   Minimum,
+  Concatenate,
+  // normalization
+  BatchNormalization,
+  LayerNormalization,
+  // padding
+  ZeroPadding2D,
+  // pooling
+  MaxPooling1D,
+  MaxPooling2D,
+  AveragePooling1D,
+  AveragePooling2D,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  // noise
+  GaussianNoise,
+  GaussianDropout,
+  AlphaDropout,
+  // recurrent
+  SimpleRNN: recurrentLayer,
+  GRU: recurrentLayer,
+  LSTM: recurrentLayer,
+  // wrappers
+  TimeDistributed,
+  Bidirectional,
+  // preprocessing
+  Rescaling,
 };
 
 export function supportedClasses(): string[] {

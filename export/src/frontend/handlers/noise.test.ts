@@ -1,11 +1,10 @@
-// Spatial dropout and the noise layers are identities at inference: the export drops them.
+// The noise layers are identities at inference: the export drops them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { assertParity, randomizeWeights } from '../../../testing/parity.ts';
 
 const cases: [string, () => tf.layers.Layer, number[]][] = [
-  ['SpatialDropout1D', () => tf.layers.spatialDropout1d({ rate: 0.5 }), [5, 3]],
   ['GaussianNoise', () => tf.layers.gaussianNoise({ stddev: 0.3 }), [4, 4, 3]],
   ['GaussianDropout', () => tf.layers.gaussianDropout({ rate: 0.4 }), [4, 4, 3]],
   ['AlphaDropout', () => tf.layers.alphaDropout({ rate: 0.4 }), [6]],

@@ -48,19 +48,3 @@ test('Conv1D → LSTM → Dense', async () => {
     tf.layers.dense({ units: 2, activation: 'softmax' }),
   ], [6, 3]));
 });
-
-const bidirectional: [string, () => tf.layers.Layer][] = [
-  ['LSTM, concat, sequences', () => tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 3, returnSequences: true }) as tf.RNN })],
-  ['GRU, sum, last output', () => tf.layers.bidirectional({ layer: tf.layers.gru({ units: 3 }) as tf.RNN, mergeMode: 'sum' })],
-  ['SimpleRNN, ave, sequences', () => tf.layers.bidirectional({ layer: tf.layers.simpleRNN({ units: 2, returnSequences: true }) as tf.RNN, mergeMode: 'ave' })],
-  ['LSTM, mul, last output', () => tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2 }) as tf.RNN, mergeMode: 'mul' })],
-  ['GRU, no merge (two outputs), sequences', () => tf.layers.bidirectional({ layer: tf.layers.gru({ units: 2, returnSequences: true }) as tf.RNN, mergeMode: null as unknown as 'concat' })],
-  ['LSTM, concat, with states', () => tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2, returnState: true }) as tf.RNN })],
-];
-
-for (const [name, make] of bidirectional) {
-  test(`Bidirectional ${name}: parity`, async () => {
-    const { report } = await assertParity(sequenceModel([make()]));
-    assert.equal(Object.keys(report.opCounts).filter((op) => ['RNN', 'LSTM', 'GRU'].includes(op)).length, 1);
-  });
-}

@@ -1,7 +1,8 @@
-// Recurrent layers: SimpleRNN, LSTM, GRU and the Bidirectional wrapper around them, as ONNX RNN, LSTM and
-// GRU nodes. ONNX runs these time-major ([T, N, F], layout 0: onnxruntime's CPU kernels do not implement
-// the batch-major layout 1), so the input is brought to tfjs axes [1, 0, 2] and the output sequence stays
-// time-major: stacked recurrent layers pass their sequences on without a Transpose.
+// tfjs' recurrent layers: SimpleRNN, LSTM and GRU as ONNX RNN, LSTM and GRU nodes (and, for the
+// Bidirectional wrapper in wrappers.ts, both directions in one node). ONNX runs these time-major
+// ([T, N, F], layout 0: onnxruntime's CPU kernels do not implement the batch-major layout 1), so the input
+// is brought to tfjs axes [1, 0, 2] and the output sequence stays time-major: stacked recurrent layers pass
+// their sequences on without a Transpose.
 //
 // Weights are rearranged at compile time. tfjs keeps one kernel [in, G·units] with gate blocks in its own
 // order — LSTM i, f, c, o; GRU z, r, h — while ONNX wants W [dirs, G·units, in] with LSTM gates in the order
@@ -11,7 +12,8 @@
 import type { AttributeInput, Dim, Value } from '../../ir/graph.ts';
 import { floatTensor, int64Tensor, type ConstTensor } from '../../ir/tensor.ts';
 import type { LayerContext, LayerHandler } from '../context.ts';
-import { identityPerm, irAxis, type LayerOutput } from '../layout.ts';
+import { shaped } from '../emit.ts';
+import { identityPerm, type LayerOutput } from '../layout.ts';
 
 interface CellKind {
   op: 'RNN' | 'LSTM' | 'GRU';
@@ -48,7 +50,7 @@ const ONNX_ACTIVATIONS: Record<string, { name: string; alpha?: number; beta?: nu
   elu: { name: 'Elu', alpha: 1 },
 };
 
-function isRecurrentClass(className: string): boolean {
+export function isRecurrentClass(className: string): boolean {
   return Object.hasOwn(CELLS, className);
 }
 
@@ -81,11 +83,6 @@ function gateBias(biases: ConstTensor[], gates: number[], units: number): ConstT
     gates.forEach((block, g) => out.set(src.subarray(block * units, (block + 1) * units), d * 2 * size + g * units));
   });
   return floatTensor([biases.length, 2 * size], out);
-}
-
-function shaped(value: Value, shape: Dim[]): Value {
-  value.shape = shape;
-  return value;
 }
 
 interface RecurrentSpec {
@@ -209,45 +206,39 @@ export const recurrentLayer: LayerHandler = (ctx, layer) => {
   return outputs;
 };
 
-/** The tfjs merge of forward and backward outputs laid out with `perm` (concat on the last tfjs axis). */
-function merge(ctx: LayerContext, mode: string, forward: Value, backward: Value, perm: number[]): Value {
-  switch (mode) {
-    case 'concat': return ctx.node('Concat', [forward, backward], { axis: irAxis(perm, -1) }, 'merge');
-    case 'sum': return ctx.node('Add', [forward, backward], {}, 'merge');
-    case 'mul': return ctx.node('Mul', [forward, backward], {}, 'merge');
-    default: {
-      const sum = shaped(ctx.node('Add', [forward, backward], {}, 'sum'), forward.shape ?? []);
-      return ctx.node('Mul', [sum, ctx.constant('half', floatTensor([], [0.5]))], {}, 'merge');
-    }
-  }
+/** What a recurrent layer run in both directions gives the Bidirectional wrapper. */
+export interface BidirectionalRun {
+  /** Each direction's output: its sequence (time-major, see `perm`) or its last output [N, units]. */
+  forward: Value;
+  backward: Value;
+  perm: number[];
+  /** Direction `d`'s final states, in tfjs' returnState order. */
+  finalStates(d: number): Value[];
 }
 
 /**
- * Bidirectional(SimpleRNN | LSTM | GRU): one ONNX node with direction 'bidirectional'. Its backward
- * sequence is already aligned with the input steps, which is what tfjs produces by reversing the backward
- * layer's output. Weights: the forward layer's, then the backward layer's.
+ * SimpleRNN, LSTM or GRU as one ONNX node with direction 'bidirectional'. Its backward sequence is already
+ * aligned with the input steps, which is what tfjs produces by reversing the backward layer's output.
+ * Weights: the forward layer's, then the backward layer's.
  */
-export const Bidirectional: LayerHandler = (ctx, layer) => {
-  const inner = ctx.config<{ className: string; config: Record<string, unknown> }>('layer');
-  if (!isRecurrentClass(inner.className)) ctx.unsupported(`wrapping '${inner.className}' is not supported (SimpleRNN, LSTM, GRU)`);
-  if (inner.config['goBackwards'] === true) ctx.unsupported('a wrapped layer with goBackwards is not supported');
-  const mode = layer.config['mergeMode'] ?? null;
-  if (mode !== null && !['concat', 'sum', 'mul', 'ave'].includes(mode as string)) ctx.unsupported(`mergeMode '${String(mode)}' is not supported (concat, sum, mul, ave, null)`);
-  const half = layer.weightList.length / 2;
+export function runBidirectional(
+  ctx: LayerContext,
+  inner: { className: string; config: Record<string, unknown> },
+  weightList: readonly { name: string; tensor: ConstTensor }[],
+): BidirectionalRun {
+  const half = weightList.length / 2;
   const run = runRecurrent(ctx, {
     className: inner.className,
     config: inner.config,
-    weights: [directionWeights(layer.weightList.slice(0, half)), directionWeights(layer.weightList.slice(half))],
+    weights: [directionWeights(weightList.slice(0, half)), directionWeights(weightList.slice(half))],
     direction: 'bidirectional',
   });
   const sequences = inner.config['returnSequences'] === true;
-  const perm = sequences ? TIME_MAJOR : identityPerm(2);
   const [forward, backward] = [0, 1].map((d) => (sequences ? directionSequence(ctx, run, d) : directionState(ctx, run, 0, d))) as [Value, Value];
-  const outputs: LayerOutput[] = mode === null
-    ? [ctx.output(forward, perm), ctx.output(backward, perm)]
-    : [ctx.output(merge(ctx, mode as string, forward, backward, perm), perm)];
-  if (inner.config['returnState'] === true) {
-    for (const d of [0, 1]) run.states.forEach((_, s) => outputs.push(ctx.output(directionState(ctx, run, s, d), identityPerm(2))));
-  }
-  return outputs;
-};
+  return {
+    forward,
+    backward,
+    perm: sequences ? TIME_MAJOR : identityPerm(2),
+    finalStates: (d) => run.states.map((_, s) => directionState(ctx, run, s, d)),
+  };
+}

@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { assertParity, randomizeWeights } from '../../../testing/parity.ts';
 
-function model(shape: number[], layers: tf.layers.Layer[]): tf.LayersModel {
+/** input → layers, every output of the last one a model output. */
+function model(shape: number[], layers: tf.layers.Layer[], seed = 41): tf.LayersModel {
   const input = tf.input({ shape });
-  let x = input;
-  for (const layer of layers) x = layer.apply(x) as tf.SymbolicTensor;
+  let x: tf.SymbolicTensor | tf.SymbolicTensor[] = input;
+  for (const layer of layers) x = layer.apply(x) as tf.SymbolicTensor | tf.SymbolicTensor[];
   const m = tf.model({ inputs: input, outputs: x });
-  randomizeWeights(m, 41);
+  randomizeWeights(m, seed);
   return m;
 }
 
@@ -44,3 +45,19 @@ test('TimeDistributed of an unsupported layer names the wrapped class', async ()
   const { exportModel } = await import('../../export.ts');
   assert.throws(() => exportModel(m), /wrapping 'Masking' is not supported/);
 });
+
+const bidirectional: [string, () => tf.layers.Layer][] = [
+  ['LSTM, concat, sequences', () => tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 3, returnSequences: true }) as tf.RNN })],
+  ['GRU, sum, last output', () => tf.layers.bidirectional({ layer: tf.layers.gru({ units: 3 }) as tf.RNN, mergeMode: 'sum' })],
+  ['SimpleRNN, ave, sequences', () => tf.layers.bidirectional({ layer: tf.layers.simpleRNN({ units: 2, returnSequences: true }) as tf.RNN, mergeMode: 'ave' })],
+  ['LSTM, mul, last output', () => tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2 }) as tf.RNN, mergeMode: 'mul' })],
+  ['GRU, no merge (two outputs), sequences', () => tf.layers.bidirectional({ layer: tf.layers.gru({ units: 2, returnSequences: true }) as tf.RNN, mergeMode: null as unknown as 'concat' })],
+  ['LSTM, concat, with states', () => tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2, returnState: true }) as tf.RNN })],
+];
+
+for (const [name, make] of bidirectional) {
+  test(`Bidirectional ${name}: parity`, async () => {
+    const { report } = await assertParity(model([5, 3], [make()], 31));
+    assert.equal(Object.keys(report.opCounts).filter((op) => ['RNN', 'LSTM', 'GRU'].includes(op)).length, 1);
+  });
+}

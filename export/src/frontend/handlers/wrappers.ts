@@ -1,11 +1,47 @@
+// tfjs' wrapper layers.
+// Bidirectional(SimpleRNN | LSTM | GRU): one bidirectional ONNX node (built in recurrent.ts) whose two
+// directions are merged here as tfjs merges them.
 // TimeDistributed: the wrapped layer applied to every step. The steps are folded into the batch
 // ([N, T, ...] → [N·T, ...]), the wrapped layer's own handler runs once on that, and the result is unfolded
 // ([N·T, ...] → [N, T, ...]). Folding keeps the data's layout (channels-first frames stay so) as long as
 // batch and steps lead in the IR; only then is no Transpose needed.
-import { int64Tensor } from '../../ir/tensor.ts';
-import type { LayerHandler, LayerView } from '../context.ts';
-import { identityPerm, irShape, type TensorRef, type TfShape } from '../layout.ts';
+import type { Value } from '../../ir/graph.ts';
+import { floatTensor, int64Tensor } from '../../ir/tensor.ts';
+import type { LayerContext, LayerHandler, LayerView } from '../context.ts';
+import { shaped } from '../emit.ts';
+import { identityPerm, irAxis, irShape, type LayerOutput, type TensorRef, type TfShape } from '../layout.ts';
 import { layerHandlers, supportedClasses } from './index.ts';
+import { isRecurrentClass, runBidirectional } from './recurrent.ts';
+
+/** The tfjs merge of forward and backward outputs laid out with `perm` (concat on the last tfjs axis). */
+function merge(ctx: LayerContext, mode: string, forward: Value, backward: Value, perm: number[]): Value {
+  switch (mode) {
+    case 'concat': return ctx.node('Concat', [forward, backward], { axis: irAxis(perm, -1) }, 'merge');
+    case 'sum': return ctx.node('Add', [forward, backward], {}, 'merge');
+    case 'mul': return ctx.node('Mul', [forward, backward], {}, 'merge');
+    default: {
+      const sum = shaped(ctx.node('Add', [forward, backward], {}, 'sum'), forward.shape ?? []);
+      return ctx.node('Mul', [sum, ctx.constant('half', floatTensor([], [0.5]))], {}, 'merge');
+    }
+  }
+}
+
+/** Without a mergeMode (null) the two directions are two outputs; with returnState each one's states follow. */
+export const Bidirectional: LayerHandler = (ctx, layer) => {
+  const inner = ctx.config<{ className: string; config: Record<string, unknown> }>('layer');
+  if (!isRecurrentClass(inner.className)) ctx.unsupported(`wrapping '${inner.className}' is not supported (SimpleRNN, LSTM, GRU)`);
+  if (inner.config['goBackwards'] === true) ctx.unsupported('a wrapped layer with goBackwards is not supported');
+  const mode = layer.config['mergeMode'] ?? null;
+  if (mode !== null && !['concat', 'sum', 'mul', 'ave'].includes(mode as string)) ctx.unsupported(`mergeMode '${String(mode)}' is not supported (concat, sum, mul, ave, null)`);
+  const { forward, backward, perm, finalStates } = runBidirectional(ctx, inner, layer.weightList);
+  const outputs: LayerOutput[] = mode === null
+    ? [ctx.output(forward, perm), ctx.output(backward, perm)]
+    : [ctx.output(merge(ctx, mode as string, forward, backward, perm), perm)];
+  if (inner.config['returnState'] === true) {
+    for (const d of [0, 1]) finalStates(d).forEach((state) => outputs.push(ctx.output(state, identityPerm(2))));
+  }
+  return outputs;
+};
 
 function knownDims(ctx: Parameters<LayerHandler>[0], shape: TfShape, what: string): number[] {
   if (shape.some((d) => d === null)) ctx.unsupported(`TimeDistributed needs known ${what} sizes (got [${shape.map((d) => d ?? '?').join(', ')}])`);
