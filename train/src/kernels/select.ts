@@ -1,12 +1,12 @@
 // Which kernels carry a training step on the wasm backend. Both choices put the project's JavaScript
-// Identity (buffer sharing) and SplitV (block copies) over tfjs-backend-wasm's; 'ort' adds onnxruntime-node
+// Identity and same-dtype Cast (buffer sharing) and SplitV (block copies) over tfjs-backend-wasm's; 'ort' adds onnxruntime-node
 // for the convolutions, matrix products, max-pool gradient, reductions, splits and concatenations of large
 // tensors (ort/), 'wasm' leaves those on XNNPACK and the project's wasm gradient kernels; 'auto' takes onnxruntime when it
 // starts and says in one line why not otherwise. Other backends compute their own kernels. The selection
 // lasts until `release`: inference elsewhere keeps tfjs' own kernels.
 import { availableParallelism } from 'node:os';
 import type { KernelChoice } from '@onnx-edge/core';
-import { sharedIdentity } from './identity.ts';
+import { sharedCast, sharedIdentity } from './shared-buffers.ts';
 import { overlayKernels } from './overlay.ts';
 import { activateOrtKernels, ORT_TRAINING_KERNELS } from './ort/activate.ts';
 import { startNativeRuntime } from './ort/native-runtime.ts';
@@ -27,7 +27,7 @@ export interface KernelOptions {
 }
 
 /** The JavaScript kernels both choices train with. */
-const JS_TRAINING_KERNELS = { Identity: sharedIdentity, SplitV: blockSplitV };
+const JS_TRAINING_KERNELS = { Identity: sharedIdentity, Cast: sharedCast, SplitV: blockSplitV };
 
 export function selectTrainingKernels(choice: KernelChoice, backend: string, log: (line: string) => void, options: KernelOptions = {}): KernelSelection {
   if (backend !== 'wasm') {

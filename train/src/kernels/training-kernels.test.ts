@@ -1,5 +1,6 @@
-// The JavaScript kernels every training selection puts over tfjs-backend-wasm's (shared Identity, block
-// SplitV) give what tfjs' cpu backend gives, on odd shapes along every axis. `release` restores tfjs' own.
+// The JavaScript kernels every training selection puts over tfjs-backend-wasm's (shared Identity and
+// same-dtype Cast, block SplitV) give what tfjs' cpu backend gives, on odd shapes along every axis.
+// `release` restores tfjs' own.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -34,11 +35,15 @@ test('SplitV along every axis, equal and unequal parts, is exact', () => {
   assertMatchesCpu('split of an int32 tensor', () => tf.split(tf.cast(tf.tensor4d(x), 'int32'), 2, 3).map((t) => tf.cast(t, 'float32')), EXACT);
 });
 
-test('Identity shares the buffer, and disposing either tensor leaves the other intact', () => {
+test('Identity and same-dtype Cast share the buffer, and disposing either tensor leaves the other intact', () => {
   const x = tf.tensor1d([1, 2, 3]);
   const y = tf.clone(x);
+  const z = tf.cast(x, 'float32');
   x.dispose();
   assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3]);
+  assert.deepEqual(Array.from(z.dataSync()), [1, 2, 3]);
+  z.dispose();
+  assert.deepEqual(Array.from(tf.cast(tf.tensor1d([1.5, -2.5]), 'int32').dataSync()), [1, -2], 'a real cast still converts');
   const gradient = tf.grad((a: tf.Tensor) => tf.sum(tf.add(a, a)))(tf.tensor1d([4, 5]));
   assert.deepEqual(Array.from(gradient.dataSync()), [2, 2]);
   y.dispose();
