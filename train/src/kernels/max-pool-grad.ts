@@ -4,7 +4,9 @@
 // kernel and TF pick among ties (strict '>' from -∞); a window whose maximum is -∞ or NaN passes none, as
 // there. The search stops at the first match — on average half a window, where recomputing the maximum and
 // its position reads all of it (tfjs-backend-wasm's own kernel re-scans every window per channel with strided
-// reads: about a quarter of an Inception10 step).
+// reads: about a quarter of an Inception10 step). Outputs with no gradient are not searched at all: a pool
+// read by a strided 1×1 convolution, as in each Inception block's first module, gets gradient at one output
+// in four.
 import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from './kernel-scope.ts';
 import { heapBackend } from './heap.ts';
@@ -47,12 +49,13 @@ export function maxPoolGradWasm(args: { inputs: tf.NamedTensorInfoMap; backend: 
         }
         const at = ((n * outHeight + oh) * outWidth + ow) * channels;
         for (let c = 0; c < channels; c++) {
+          const gradient = gradOut[at + c]!;
           const maximum = y[at + c]!;
-          if (maximum === Number.NEGATIVE_INFINITY) continue;
+          if (gradient === 0 || maximum === Number.NEGATIVE_INFINITY) continue;
           for (let t = 0; t < count; t++) {
             const position = taps[t]! + c;
             if (x[position] === maximum) {
-              dx[position] += gradOut[at + c]!;
+              dx[position] += gradient;
               break;
             }
           }
