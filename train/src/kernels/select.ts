@@ -9,7 +9,7 @@ import type { KernelChoice } from '@onnx-edge/core';
 import { sharedCast, sharedIdentity } from './shared-buffers.ts';
 import { overlayKernels } from './overlay.ts';
 import { activateOrtKernels, ORT_TRAINING_KERNELS } from './ort/activate.ts';
-import { startNativeRuntime } from './ort/native-runtime.ts';
+import { startNativeRuntime, type RuntimeStart } from './ort/native-runtime.ts';
 import { blockSplitV } from './split-v.ts';
 
 export interface KernelSelection {
@@ -24,6 +24,8 @@ export interface KernelSelection {
 export interface KernelOptions {
   /** Training threads that share the cores (data-parallel replicas): onnxruntime gets cores ÷ replicas each. */
   replicas?: number;
+  /** Starts onnxruntime (default startNativeRuntime; tests pass one that fails). */
+  startRuntime?: (threads: number) => RuntimeStart;
 }
 
 /** The JavaScript kernels both choices train with. */
@@ -40,7 +42,7 @@ export function selectTrainingKernels(choice: KernelChoice, backend: string, log
     return { name: 'wasm', reason: wasmReason, release: overlayKernels(JS_TRAINING_KERNELS) };
   }
   const threads = Math.max(1, Math.floor(availableParallelism() / (options.replicas ?? 1)));
-  const started = startNativeRuntime(threads);
+  const started = (options.startRuntime ?? startNativeRuntime)(threads);
   if (!started.ok) {
     if (choice === 'ort') throw new Error(`--kernels ort cannot start: ${started.why} (--kernels wasm trains without it)`);
     log(`kernels: wasm — onnxruntime kernels could not start: ${started.why}`);
