@@ -97,7 +97,8 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
   const outcome: RunOutcome = {
     dataset: data.dataset,
     dataDescription: data.description,
-    backend: `${trained.backend.name} — ${trained.backend.reason}; kernels: ${trained.kernels.name} — ${trained.kernels.reason}`,
+    backend: `${trained.backend.name} — ${trained.backend.reason}`,
+    kernels: `${trained.kernels.name} — ${trained.kernels.reason}`,
     epochsTrained: history.length,
     trainImages: trained.data.trainImages,
     bestEpoch: best.epoch,

@@ -19,7 +19,7 @@ test('auto on wasm takes onnxruntime and says so in one line; release restores t
   const selection = selectTrainingKernels('auto', 'wasm', (line) => lines.push(line));
   assert.equal(selection.name, 'ort');
   assert.equal(lines.length, 1);
-  assert.match(lines[0]!, /^kernels: ort — onnxruntime-node \(\d+ threads?\) for Conv2D/);
+  assert.match(lines[0]!, /^kernels: ort — onnxruntime-node \(\d+ threads?\) for the convolutions, matrix products and large reductions; the rest on wasm \(Conv2D, FusedConv2D, /);
   assert.notEqual(tf.getKernel('Conv2D', 'wasm')!.kernelFunc, before);
   selection.release();
   assert.equal(tf.getKernel('Conv2D', 'wasm')!.kernelFunc, before);

@@ -50,8 +50,8 @@ export function selectTrainingKernels(choice: KernelChoice, backend: string, log
   }
   const restoreJs = overlayKernels(JS_TRAINING_KERNELS);
   const ort = activateOrtKernels(started.runtime);
-  const reason = `onnxruntime-node (${threads} thread${threads === 1 ? '' : 's'}) for ${ORT_TRAINING_KERNELS.join(', ')} (large ones); the rest on wasm`;
-  log(`kernels: ort — ${reason}`);
+  const reason = `onnxruntime-node (${threads} thread${threads === 1 ? '' : 's'}) for the convolutions, matrix products and large reductions; the rest on wasm`;
+  log(`kernels: ort — ${reason} (${ORT_TRAINING_KERNELS.join(', ')})`);
   return {
     name: 'ort',
     reason,
