@@ -24,7 +24,8 @@ function argumentsFor(name: BenchName, quick: boolean, out: string): string[] {
     case 'graph-models': return [...(quick ? ['--quick'] : []), '--out', join(out, 'graph-models.json')];
     case 'real-models': return [...(quick ? ['--quick'] : []), '--out', join(out, 'real-models.json')];
     // Training steps take seconds each: the quick run takes one warm-up and one timed step, all cores.
-    case 'train': return [...(quick ? ['--warmup', '1', '--repeats', '1', '--workers', String(Math.min(availableParallelism(), 4))] : []), '--out', join(out, 'train.json')];
+    // PyTorch trains beside ours where /usr/bin/python3 has torch; otherwise one line says how to install it.
+    case 'train': return [...(quick ? ['--warmup', '1', '--repeats', '1', '--workers', String(Math.min(availableParallelism(), 4))] : []), '--peer', 'auto', '--out', join(out, 'train.json')];
     case 'serve': return [...(quick ? ['--seconds', '1', '--rounds', '1'] : []), '--out', join(out, 'serve.json')];
     case 'browser': return [...(quick ? ['--quick'] : []), '--out', join(out, 'browser.json')];
   }

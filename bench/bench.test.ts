@@ -9,7 +9,7 @@ import { onnx } from '@onnx-edge/proto';
 import { convChainModel, convChainsToProbe } from './inference/conv-width.ts';
 import { countFlops } from './inference/flops.ts';
 import { int8MatMulModel, matMulModel } from './peak.ts';
-import { fmt, formatBrowserTable, formatGraphModelsTable, formatQuantizedTable, markdownTable } from './report.ts';
+import { fmt, formatBrowserTable, formatGraphModelsTable, formatQuantizedTable, formatTrainPeerTable, formatTrainTable, markdownTable } from './report.ts';
 import { interleave, median } from './stats.ts';
 
 test('median of odd and even counts, unsorted input, and of nothing', () => {
@@ -54,6 +54,14 @@ test('markdownTable right-aligns numeric columns and pads every cell', () => {
   assert.equal(fmt(undefined), '–');
   assert.equal(fmt(Number.NaN), '–');
   assert.equal(fmt(2.345, 2), '2.35');
+});
+
+test('the training tables name the kernels and workers of each row and give ours ÷ PyTorch by time and by CPU', () => {
+  const train = formatTrainTable([{ backend: 'wasm', kernels: 'ort', network: 'inception10', batchSize: 128, workers: 2, medianStepMs: 400, imagesPerSecond: 320, imagesPerCpuSecond: 170 }]);
+  assert.deepEqual(train.split('\n')[2]!.split('|').map((c) => c.trim()).filter(Boolean), ['wasm', 'ort', 'inception10', '128', '2', '400', '320.0', '170.0']);
+  const side = { medianStepMs: 500, imagesPerSecond: 256, imagesPerCpuSecond: 130 };
+  const peer = formatTrainPeerTable([{ network: 'inception10', batchSize: 128, ours: { ...side, kernels: 'ort', workers: 2 }, pytorch: { ...side, threads: 2, medianStepMs: 250, imagesPerSecond: 512, imagesPerCpuSecond: 260 }, ratio: 0.5, cpuRatio: 0.5 }]);
+  assert.deepEqual(peer.split('\n')[2]!.split('|').map((c) => c.trim()).filter(Boolean), ['inception10', '128', 'wasm (ort, 2)', '500', '256.0', '250', '512.0', '0.50×', '0.50×']);
 });
 
 test('the browser table gives the in-page tfjs peer and the ratio where it ran, a dash where it did not', () => {

@@ -4,8 +4,8 @@ import type { InferenceReport } from './inference/measure.ts';
 import type { MachineFacts } from './machine.ts';
 import { formatRealModelsTable, realModelsHeadline, type RealModelsReport } from './real-models/report.ts';
 import {
-  fmt, formatBrowserTable, formatConvWidthTable, formatExportTable, formatInferenceTable, formatGraphModelsTable, formatQuantizedTable, formatServeTable, formatTrainTable,
-  type BrowserRow, type ExportRow, type GraphModelRow, type QuantizedNetworkLike, type ServeNetworkLike, type TrainRowLike,
+  fmt, formatBrowserTable, formatConvWidthTable, formatExportTable, formatInferenceTable, formatGraphModelsTable, formatQuantizedTable, formatServeTable, formatTrainPeerTable, formatTrainTable,
+  type BrowserRow, type ExportRow, type GraphModelRow, type QuantizedNetworkLike, type ServeNetworkLike, type TrainPeerRowLike, type TrainRowLike,
 } from './report.ts';
 
 export type BenchName = 'inference' | 'quantized' | 'graph-models' | 'export' | 'real-models' | 'train' | 'serve' | 'browser';
@@ -82,8 +82,12 @@ export function formatAllReport(report: AllReport): string {
   if (exported) out.push('#### Export (each network in a fresh process)', '', formatExportTable(exported.rows), '');
   const real = r['real-models'] as RealModelsReport | undefined;
   if (real) out.push(`#### Published tfjs layers models (the corpus of docs/REAL-MODELS.md, batch 1, ${real.settings.size}×${real.settings.size}, ${real.settings.rounds} interleaved rounds, medians)`, '', realModelsHeadline(real), '', formatRealModelsTable(real), '');
-  const train = r.train as { results: TrainRowLike[] } | undefined;
-  if (train) out.push('#### Training (tfjs, Adam steps at the tutorial batch sizes)', '', formatTrainTable(train.results), '');
+  const train = r.train as { results: TrainRowLike[]; peer?: { version?: string; rows?: TrainPeerRowLike[]; skipped?: string } | null } | undefined;
+  if (train) {
+    out.push('#### Training (tfjs, Adam steps at the tutorial batch sizes)', '', formatTrainTable(train.results), '');
+    if (train.peer?.rows?.length) out.push(`#### Training against PyTorch ${train.peer.version ?? ''} (same architectures from the tfjs layer configs, one step of each in turn)`, '', formatTrainPeerTable(train.peer.rows), '');
+    else if (train.peer?.skipped) out.push(`No PyTorch peer: ${train.peer.skipped}.`, '');
+  }
   const serve = r.serve as { results: ServeNetworkLike[]; secondsPerMeasurement?: number } | undefined;
   if (serve) out.push(`#### Server (POST /classify, closed loop over loopback${serve.secondsPerMeasurement ? `, ${serve.secondsPerMeasurement} s per level` : ''}) vs raw onnxruntime`, '', formatServeTable(serve.results), '');
   const browser = r.browser as { rows: BrowserRow[] } | undefined;

@@ -61,15 +61,34 @@ export function formatExportTable(rows: ExportRow[]): string {
 }
 
 /** The rows of bench train's JSON that the table shows. */
-export interface TrainRowLike { backend: string; adapter?: string; network: string; variant?: string; batchSize: number; workers: number; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond?: number }
+export interface TrainRowLike { backend: string; adapter?: string; kernels?: string; network: string; variant?: string; batchSize: number; workers: number; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond?: number }
 
 export function formatTrainTable(rows: TrainRowLike[]): string {
-  const header = ['backend', 'network', 'batch', 'workers', 'median step ms', 'images/s', 'images/CPU-s'];
+  const header = ['backend', 'kernels', 'network', 'batch', 'workers', 'median step ms', 'images/s', 'images/CPU-s'];
   const body = rows.map((r) => [
-    r.adapter ? `${r.backend} (${r.adapter})` : r.backend, !r.variant || r.variant === 'seed' ? r.network : `${r.network} (${r.variant})`,
+    r.adapter ? `${r.backend} (${r.adapter})` : r.backend, r.kernels ?? r.backend, !r.variant || r.variant === 'seed' ? r.network : `${r.network} (${r.variant})`,
     String(r.batchSize), String(r.workers), fmt(r.medianStepMs, 0), fmt(r.imagesPerSecond), fmt(r.imagesPerCpuSecond),
   ]);
-  return markdownTable(header, body, range(2, 6));
+  return markdownTable(header, body, range(3, 7));
+}
+
+/** The rows of bench train's PyTorch comparison that the table shows. */
+export interface TrainPeerRowLike {
+  network: string;
+  batchSize: number;
+  ours: { kernels: string; workers?: number; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond: number };
+  pytorch: { threads: number; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond: number };
+  ratio: number;
+  cpuRatio: number;
+}
+
+export function formatTrainPeerTable(rows: TrainPeerRowLike[]): string {
+  const header = ['network', 'batch', 'ours (kernels, workers)', 'ours step ms', 'ours images/s', 'PyTorch step ms', 'PyTorch images/s', 'ours ÷ PyTorch', 'per CPU-s: ours ÷ PyTorch'];
+  const body = rows.map((r) => [
+    r.network, String(r.batchSize), `wasm (${r.ours.kernels}, ${r.ours.workers ?? 1})`, fmt(r.ours.medianStepMs, 0), fmt(r.ours.imagesPerSecond),
+    fmt(r.pytorch.medianStepMs, 0), fmt(r.pytorch.imagesPerSecond), `${fmt(r.ratio, 2)}×`, `${fmt(r.cpuRatio, 2)}×`,
+  ]);
+  return markdownTable(header, body, new Set([1, 3, 4, 5, 6, 7, 8]));
 }
 
 /** The parts of bench serve's JSON that the table shows. */

@@ -17,6 +17,6 @@ export { AreaResizer, resizeByArea, type ResizeTarget } from './area-resize.ts';
 export { sniffFormat, readImageHeader, type ImageFormat, type ImageHeader } from './image-header.ts';
 export { seededRandom, permutation, uniform, type Random } from './random.ts';
 export {
-  NETWORK_NAMES, VARIANTS, BACKEND_CHOICES, EP_CHOICES, LOG_LEVELS,
-  type NetworkName, type Variant, type BackendChoice, type EpChoice, type LogLevel,
+  NETWORK_NAMES, VARIANTS, BACKEND_CHOICES, KERNEL_CHOICES, EP_CHOICES, LOG_LEVELS,
+  type NetworkName, type Variant, type BackendChoice, type KernelChoice, type EpChoice, type LogLevel,
 } from './names.ts';

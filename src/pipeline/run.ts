@@ -14,7 +14,7 @@ import { sizeTraining, type AskedSize } from './machine-sizing.ts';
 import { forgetRecord, reusableRecord, runFolderName, writeRecord, type RunOutcome, type RunRecord, type RunRequest } from './run-record.ts';
 import { formatPipelineSummary } from './summary.ts';
 import { demoWebRoot } from '../serving/demo-web-root.ts';
-import type { BackendChoice, NetworkName, Variant } from '@onnx-edge/core';
+import type { BackendChoice, KernelChoice, NetworkName, Variant } from '@onnx-edge/core';
 
 export interface PipelineOptions extends AskedSize {
   model: NetworkName;
@@ -23,6 +23,7 @@ export interface PipelineOptions extends AskedSize {
   valData?: string;
   batchSize?: number;
   backend?: BackendChoice;
+  kernels?: KernelChoice;
   /** Images BatchNorm statistics are re-estimated on after each epoch (trainModel's default when undefined; 0 = off). */
   preciseBnImages?: number;
   /** Folder of run folders (default runs). */
@@ -74,6 +75,7 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
       outDir: runDir,
       // The backend the pipeline already chose, by name, so training does not probe every candidate again.
       backend: chosenBackend,
+      kernels: options.kernels,
       fresh: options.retrain,
       preciseBnImages: options.preciseBnImages,
     },
@@ -105,6 +107,7 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
     dataset: data.dataset,
     dataDescription: data.description,
     backend: `${trained.backend.name} — ${trained.backend.reason}`,
+    kernels: `${trained.kernels.name} — ${trained.kernels.reason}`,
     epochsTrained: history.length,
     trainImages: trained.data.trainImages,
     bestEpoch: best.epoch,

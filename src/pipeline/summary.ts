@@ -21,6 +21,7 @@ export function formatPipelineSummary(facts: PipelineSummaryFacts): string[] {
   const rows: [string, string][] = [
     ['data', o.dataDescription],
     ['backend', o.backend],
+    ...(o.kernels ? [['kernels', o.kernels] as [string, string]] : []),
     ['training', `${facts.sizing}${facts.reused ? ` — reused the finished run of ${o.finishedAt} (--retrain trains again)` : ''}`],
     ['epochs', `${o.epochsTrained} on ${o.trainImages.toLocaleString('en-US')} images, ${o.imagesPerSecond.toFixed(1)} images/s`],
     ['accuracy', `${percent(o.valAccuracy)} on ${o.validationSource} (best epoch ${o.bestEpoch})`],
