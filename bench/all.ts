@@ -13,16 +13,19 @@ import { formatAllReport, type AllReport, type BenchName } from './report-all.ts
 import { resultsFile } from './results-file.ts';
 
 const BIN = fileURLToPath(new URL('../bin/onnx-edge.js', import.meta.url));
-const ORDER: BenchName[] = ['inference', 'graph-models', 'export', 'train', 'serve', 'browser'];
+const ORDER: BenchName[] = ['inference', 'quantized', 'graph-models', 'export', 'real-models', 'train', 'serve', 'browser'];
 
 /** Each benchmark's flags for a full and a quick run; `out` is where its JSON goes. */
 function argumentsFor(name: BenchName, quick: boolean, out: string): string[] {
   switch (name) {
     case 'inference': return [...(quick ? ['--quick'] : []), '--out', join(out, 'inference.json')];
+    case 'quantized': return [...(quick ? ['--quick'] : []), '--out', join(out, 'quantized.json')];
     case 'export': return [...(quick ? ['--quick'] : []), '--out', join(out, 'export.json')];
     case 'graph-models': return [...(quick ? ['--quick'] : []), '--out', join(out, 'graph-models.json')];
+    case 'real-models': return [...(quick ? ['--quick'] : []), '--out', join(out, 'real-models.json')];
     // Training steps take seconds each: the quick run takes one warm-up and one timed step, all cores.
-    case 'train': return [...(quick ? ['--warmup', '1', '--repeats', '1', '--workers', String(Math.min(availableParallelism(), 4))] : []), '--out', join(out, 'train.json')];
+    // PyTorch trains beside ours where /usr/bin/python3 has torch; otherwise one line says how to install it.
+    case 'train': return [...(quick ? ['--warmup', '1', '--repeats', '1', '--workers', String(Math.min(availableParallelism(), 4))] : []), '--peer', 'auto', '--out', join(out, 'train.json')];
     case 'serve': return [...(quick ? ['--seconds', '1', '--rounds', '1'] : []), '--out', join(out, 'serve.json')];
     case 'browser': return [...(quick ? ['--quick'] : []), '--out', join(out, 'browser.json')];
   }

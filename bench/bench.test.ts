@@ -8,8 +8,8 @@ import * as ort from 'onnxruntime-node';
 import { onnx } from '@onnx-edge/proto';
 import { convChainModel, convChainsToProbe } from './inference/conv-width.ts';
 import { countFlops } from './inference/flops.ts';
-import { matMulModel } from './peak.ts';
-import { fmt, formatBrowserTable, formatGraphModelsTable, markdownTable } from './report.ts';
+import { int8MatMulModel, matMulModel } from './peak.ts';
+import { fmt, formatBrowserTable, formatGraphModelsTable, formatQuantizedTable, formatTrainPeerTable, formatTrainTable, markdownTable } from './report.ts';
 import { interleave, median } from './stats.ts';
 
 test('median of odd and even counts, unsorted input, and of nothing', () => {
@@ -56,6 +56,14 @@ test('markdownTable right-aligns numeric columns and pads every cell', () => {
   assert.equal(fmt(2.345, 2), '2.35');
 });
 
+test('the training tables name the kernels and workers of each row and give ours ÷ PyTorch by time and by CPU', () => {
+  const train = formatTrainTable([{ backend: 'wasm', kernels: 'ort', network: 'inception10', batchSize: 128, workers: 2, medianStepMs: 400, imagesPerSecond: 320, imagesPerCpuSecond: 170 }]);
+  assert.deepEqual(train.split('\n')[2]!.split('|').map((c) => c.trim()).filter(Boolean), ['wasm', 'ort', 'inception10', '128', '2', '400', '320.0', '170.0']);
+  const side = { medianStepMs: 500, imagesPerSecond: 256, imagesPerCpuSecond: 130 };
+  const peer = formatTrainPeerTable([{ network: 'inception10', batchSize: 128, ours: { ...side, kernels: 'ort', workers: 2 }, pytorch: { ...side, threads: 2, medianStepMs: 250, imagesPerSecond: 512, imagesPerCpuSecond: 260 }, ratio: 0.5, cpuRatio: 0.5 }]);
+  assert.deepEqual(peer.split('\n')[2]!.split('|').map((c) => c.trim()).filter(Boolean), ['inception10', '128', 'wasm (ort, 2)', '500', '256.0', '250', '512.0', '0.50×', '0.50×']);
+});
+
 test('the browser table gives the in-page tfjs peer and the ratio where it ran, a dash where it did not', () => {
   const rows = formatBrowserTable([
     { network: 'n', ep: 'wasm', medianMsPerImage: 2, firstInferenceMs: 10, sessionMs: 100, images: 3, tfjs: { backend: 'wasm', threads: 1, medianMsPerImage: 5, setupMs: 50, maxAbsDiffTop5: 1e-8 } },
@@ -99,6 +107,34 @@ test('the convolution probe computes ReLU(conv) with zero \'same\' padding, laye
   await session.release();
   assert.ok(x.some((v) => v > 0), 'the reference is not all zeros');
   for (let i = 0; i < x.length; i++) assert.ok(Math.abs(got[i]! - x[i]!) < 1e-5, `element ${i}: ${got[i]} vs ${x[i]}`);
+});
+
+test('the int8 MatMul probe computes the integer product uint8 A × int8 B in int32 (onnxruntime vs a direct loop)', async () => {
+  const n = 16;
+  const bytes = int8MatMulModel(n);
+  const b = new Int8Array(new Uint8Array(onnx.ModelProto.decode(bytes).graph!.initializer![0]!.rawData!).buffer.slice(0));
+  const a = Uint8Array.from({ length: n * n }, (_, i) => (i * 37) % 256);
+  const session = await ort.InferenceSession.create(bytes);
+  const got = (await session.run({ A: new ort.Tensor('uint8', a, [n, n]) })).Y!.data as Int32Array;
+  await session.release();
+  assert.ok(b.some((v) => v < 0) && b.some((v) => v > 0), 'B holds both signs');
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      let sum = 0;
+      for (let k = 0; k < n; k++) sum += a[r * n + k]! * b[k * n + c]!;
+      assert.equal(got[r * n + c], sum, `Y[${r},${c}]`);
+    }
+  }
+});
+
+test('the quantized table: ratios, shares of each precision\'s peak, and the three file sizes', () => {
+  const table = formatQuantizedTable([{
+    network: 'resnet18', bytes: { fp32: 1000, int8: 260, fp16: 500 },
+    rows: [{ batch: 32, fp32ImagesPerSecond: 100, int8ImagesPerSecond: 250, int8OverFp32: 2.5, fp32Gflops: 50, int8Gops: 125, fp32PeakGflops: 100, int8PeakGops: 400 }],
+  }]);
+  const [speed, sizes] = table.split('\n\n').map((t) => t.split('\n').slice(2).map((line) => line.split('|').map((cell) => cell.trim())));
+  assert.deepEqual(speed![0]!.slice(1, 9), ['resnet18', '32', '100.0', '250.0', '2.50×', '50.0 (50%)', '125.0 (31%)', '100 / 400']);
+  assert.deepEqual(sizes![0]!.slice(1, 5), ['resnet18', '1000', '260 (0.260)', '500 (0.500)']);
 });
 
 test('the graph-models table gives each measured model its ratio, a refused one its refusal, and the geometric mean', () => {

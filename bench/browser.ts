@@ -3,13 +3,15 @@
 // server with the built demo. The page times its own inference (median of its steady runs per image) and
 // shows it in the DOM; this reads it from there, over several images. On WASM, tfjs runs in the same page
 // as the peer (tfjs-page/peer.ts: its wasm backend, the same seed network), image by image between the
-// demo's runs, so that the browser figure is a ratio like the others.
+// demo's runs, so that the browser figure is a ratio like the others. The int8 model (onnx-edge quantize)
+// runs on WASM beside the float one.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { exportModel } from '@onnx-edge/export';
+import { quantizeModel } from '@onnx-edge/export/quantize';
 import { startServer } from '@onnx-edge/serve';
 import { buildNetwork, selectBackend } from '@onnx-edge/train';
 import { formatOptions, parseOptions, type Command } from '@onnx-edge/core/cli';
@@ -17,12 +19,15 @@ import { BENCH_NETWORKS, BENCH_OPTIONS } from './options.ts';
 import { CHROMIUM_PATH, chromiumAvailable, classifyInPage, ensureDemoBuilt, executionProvider, launchChromium, readPredictions, visibleError, waitForState } from '@onnx-edge/web-demo/testing';
 import { loadTfjsPeer, runTfjsPeer, webRootWithTfjsPeer } from './tfjs-page/inject.ts';
 import { machineFacts } from './machine.ts';
+import { CALIBRATION_IMAGES, noiseRecords } from './quantized.ts';
 import { formatBrowserTable, type BrowserRow } from './report.ts';
 import { resultsFile } from './results-file.ts';
 import { median } from './stats.ts';
 import type { NetworkName } from '@onnx-edge/core';
 
 const EPS = ['wasm', 'webgpu'] as const;
+const PRECISIONS = ['fp32', 'int8'] as const;
+type Precision = (typeof PRECISIONS)[number];
 /** Seed of the networks' weights: the exported ONNX file and the page's tfjs peer build the same ones. */
 const SEED = 7;
 /** Runs per image: the demo's own steady runs (web-demo/src/main.ts), and as many for the tfjs peer. */
@@ -55,7 +60,7 @@ async function msShown(page: Page, selector: string): Promise<number> {
   return value;
 }
 
-async function measureInPage(url: string, network: NetworkName, ep: (typeof EPS)[number], images: NoiseImage[]): Promise<BrowserRow> {
+async function measureInPage(url: string, network: NetworkName, ep: (typeof EPS)[number], images: NoiseImage[], precision: Precision): Promise<BrowserRow> {
   const browser = await launchChromium({ webgpu: ep === 'webgpu' });
   try {
     const page = await browser.newPage();
@@ -76,7 +81,7 @@ async function measureInPage(url: string, network: NetworkName, ep: (typeof EPS)
       // The same weights and pixels: the page's top classes must have tfjs' probabilities.
       for (const p of await readPredictions(page)) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(p.probability - tfjs.probabilities[p.index]!));
     }
-    const row: BrowserRow = { network, ep: ran, medianMsPerImage: median(perImage), firstInferenceMs: await msShown(page, '#rt-first'), sessionMs: await msShown(page, '#rt-session'), images: images.length };
+    const row: BrowserRow = { network, ...(precision === 'fp32' ? {} : { precision }), ep: ran, medianMsPerImage: median(perImage), firstInferenceMs: await msShown(page, '#rt-first'), sessionMs: await msShown(page, '#rt-session'), images: images.length };
     if (peer) row.tfjs = { backend: peer.backend, threads: peer.threads, medianMsPerImage: median(tfjsPerImage), setupMs: peer.setupMs, maxAbsDiffTop5: maxAbsDiff };
     return row;
   } finally {
@@ -88,6 +93,10 @@ const OPTIONS = {
   networks: BENCH_OPTIONS.networks,
   eps: { flag: 'eps', placeholder: 'LIST', kind: { type: 'list', choices: EPS }, help: `comma-separated, from ${EPS.join(', ')} (default: both; --quick: wasm)` },
   images: { flag: 'images', kind: { type: 'int', min: 1, max: 100 }, help: 'images classified per page (default 5; --quick: 2)' },
+  precisions: {
+    flag: 'precisions', placeholder: 'LIST', kind: { type: 'list', choices: PRECISIONS },
+    help: 'fp32, int8 (default both): int8 is the network quantized by onnx-edge quantize (calibrated on seeded noise: scales, not speed), on WASM only (onnxruntime-web has no WebGPU integer kernels); its tfjs peer is the float network as on the fp32 rows',
+  },
   quick: { ...BENCH_OPTIONS.quick, help: 'fewer images, WASM only' },
   out: BENCH_OPTIONS.out,
 } as const;
@@ -108,6 +117,7 @@ export const benchBrowserCommand: Command = {
   options: OPTIONS,
   async run(argv) {
     const { values } = parseOptions(OPTIONS, argv);
+    const precisions = values.precisions ?? [...PRECISIONS];
     const networks: NetworkName[] = values.networks ?? [...BENCH_NETWORKS];
     // WebGPU pages here run on a software adapter and take ~10 s to start: the quick run keeps to WASM.
     const eps = values.eps ?? (values.quick ? ['wasm' as const] : [...EPS]);
@@ -121,16 +131,18 @@ export const benchBrowserCommand: Command = {
     const dir = await mkdtemp(join(tmpdir(), 'onnx-edge-bench-browser-'));
     const rows: BrowserRow[] = [];
     try {
-      for (const network of networks) {
-        const modelPath = join(dir, `${network}.onnx`);
+      const calibration = precisions.includes('int8') ? await noiseRecords(dir) : undefined;
+      for (const network of networks) for (const precision of precisions) {
+        const modelPath = join(dir, `${network}-${precision}.onnx`);
         const model = buildNetwork(network, { seed: SEED });
-        await writeFile(modelPath, exportModel(model).bytes);
+        const float = exportModel(model).bytes;
         model.dispose();
+        await writeFile(modelPath, precision === 'int8' ? (await quantizeModel(float, { precision, calibration: calibration!, calibrationCount: CALIBRATION_IMAGES })).serialize() : float);
         const server = await startServer({ model: modelPath, host: '127.0.0.1', port: 0, webRoot: web.webRoot, logLevel: 'warn' });
         try {
-          for (const ep of eps) {
-            console.error(`browser: ${network} on ${ep}, ${imageCount} images…`);
-            const row = await measureInPage(server.url, network, ep, images);
+          for (const ep of eps.filter((e) => precision === 'fp32' || e === 'wasm')) {
+            console.error(`browser: ${network} (${precision}) on ${ep}, ${imageCount} images…`);
+            const row = await measureInPage(server.url, network, ep, images, precision);
             const peer = row.tfjs ? `; tfjs-${row.tfjs.backend} ${row.tfjs.medianMsPerImage.toFixed(2)} ms (max |Δp| ${row.tfjs.maxAbsDiffTop5.toExponential(1)})` : '';
             console.error(`browser:   ${row.medianMsPerImage.toFixed(2)} ms per image on ${row.ep}${peer}`);
             rows.push(row);

@@ -2,12 +2,13 @@
 // table per benchmark (from report.ts), rendered from the combined results JSON.
 import type { InferenceReport } from './inference/measure.ts';
 import type { MachineFacts } from './machine.ts';
+import { formatRealModelsTable, realModelsHeadline, type RealModelsReport } from './real-models/report.ts';
 import {
-  fmt, formatBrowserTable, formatConvWidthTable, formatExportTable, formatInferenceTable, formatGraphModelsTable, formatServeTable, formatTrainTable,
-  type BrowserRow, type ExportRow, type GraphModelRow, type ServeNetworkLike, type TrainRowLike,
+  fmt, formatBrowserTable, formatConvWidthTable, formatExportTable, formatInferenceTable, formatGraphModelsTable, formatQuantizedTable, formatServeTable, formatTrainPeerTable, formatTrainTable,
+  type BrowserRow, type ExportRow, type GraphModelRow, type QuantizedNetworkLike, type ServeNetworkLike, type TrainPeerRowLike, type TrainRowLike,
 } from './report.ts';
 
-export type BenchName = 'inference' | 'graph-models' | 'export' | 'train' | 'serve' | 'browser';
+export type BenchName = 'inference' | 'quantized' | 'graph-models' | 'export' | 'real-models' | 'train' | 'serve' | 'browser';
 
 export interface AllReport {
   benchmark: 'all';
@@ -23,7 +24,15 @@ export interface AllReport {
 }
 
 /** Targets on the 2-core reference machine (issue: one bench command). */
-export const TARGETS = { ortOverTfjsAt32: { inception10: 8, resnet18: 5 } as Record<string, number>, ortOfPeakAt128: 0.8 };
+export const TARGETS = { ortOverTfjsAt32: { inception10: 8, resnet18: 5 } as Record<string, number>, ortOfPeakAt128: 0.8, int8OverFp32At32: { resnet18: 2 } as Record<string, number> };
+
+export function formatQuantizedHeadlines(networks: QuantizedNetworkLike[]): string[] {
+  return networks.flatMap((n) => {
+    const at32 = n.rows.find((r) => r.batch === 32);
+    const target = TARGETS.int8OverFp32At32[n.network];
+    return at32 ? [`- ${n.network}: int8 ÷ float32 in onnxruntime at batch 32 = **${fmt(at32.int8OverFp32, 2)}×**${target ? ` (goal ≥ ${target}×: ${at32.int8OverFp32 >= target ? 'met' : 'not met'})` : ''}; int8 file ${fmt(n.bytes.int8 / n.bytes.fp32, 3)} of float32`] : [];
+  });
+}
 
 export function formatHeadlines(inference: InferenceReport): string[] {
   const lines: string[] = [];
@@ -55,6 +64,8 @@ export function formatAllReport(report: AllReport): string {
     out.push(...formatHeadlines(inference), '', `#### Inference (onnxruntime-node on the export vs tfjs-${inference.tfjsBackend.name}, same weights and images; ${inference.settings.rounds} interleaved rounds, medians; ort threads: the faster of onnxruntime's two idle-thread settings)`, '', formatInferenceTable(inference), '');
     if (inference.convWidths) out.push('#### What onnxruntime\'s convolution reaches by channel width (chains of equal FLOPs on 16×16 maps, timed with the same MatMul peak; half of Inception10\'s FLOPs are 16-channel convolutions)', '', formatConvWidthTable(inference.convWidths), '');
   }
+  const quantized = r.quantized as { networks: QuantizedNetworkLike[]; settings: { rounds: number } } | undefined;
+  if (quantized) out.push(...formatQuantizedHeadlines(quantized.networks), '', `#### int8 vs float32 (onnxruntime-node, ${quantized.settings.rounds} interleaved rounds with each precision's MatMul peak, medians)`, '', formatQuantizedTable(quantized.networks), '');
   const graphModels = r['graph-models'] as { rows: GraphModelRow[]; geometricMeanOrtOverTfjs: number; settings: { tfjsBackend: string; rounds: number } } | undefined;
   if (graphModels) {
     const measured = graphModels.rows.filter((m) => m.ortOverTfjs !== undefined);
@@ -69,8 +80,14 @@ export function formatAllReport(report: AllReport): string {
   }
   const exported = r.export as { rows: ExportRow[] } | undefined;
   if (exported) out.push('#### Export (each network in a fresh process)', '', formatExportTable(exported.rows), '');
-  const train = r.train as { results: TrainRowLike[] } | undefined;
-  if (train) out.push('#### Training (tfjs, Adam steps at the tutorial batch sizes)', '', formatTrainTable(train.results), '');
+  const real = r['real-models'] as RealModelsReport | undefined;
+  if (real) out.push(`#### Published tfjs layers models (the corpus of docs/REAL-MODELS.md, batch 1, ${real.settings.size}×${real.settings.size}, ${real.settings.rounds} interleaved rounds, medians)`, '', realModelsHeadline(real), '', formatRealModelsTable(real), '');
+  const train = r.train as { results: TrainRowLike[]; peer?: { version?: string; rows?: TrainPeerRowLike[]; skipped?: string } | null } | undefined;
+  if (train) {
+    out.push('#### Training (tfjs, Adam steps at the tutorial batch sizes)', '', formatTrainTable(train.results), '');
+    if (train.peer?.rows?.length) out.push(`#### Training against PyTorch ${train.peer.version ?? ''} (same architectures from the tfjs layer configs, one step of each in turn)`, '', formatTrainPeerTable(train.peer.rows), '');
+    else if (train.peer?.skipped) out.push(`No PyTorch peer: ${train.peer.skipped}.`, '');
+  }
   const serve = r.serve as { results: ServeNetworkLike[]; secondsPerMeasurement?: number } | undefined;
   if (serve) out.push(`#### Server (POST /classify, closed loop over loopback${serve.secondsPerMeasurement ? `, ${serve.secondsPerMeasurement} s per level` : ''}) vs raw onnxruntime`, '', formatServeTable(serve.results), '');
   const browser = r.browser as { rows: BrowserRow[] } | undefined;

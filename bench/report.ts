@@ -61,15 +61,34 @@ export function formatExportTable(rows: ExportRow[]): string {
 }
 
 /** The rows of bench train's JSON that the table shows. */
-export interface TrainRowLike { backend: string; adapter?: string; network: string; variant?: string; batchSize: number; workers: number; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond?: number }
+export interface TrainRowLike { backend: string; adapter?: string; kernels?: string; network: string; variant?: string; batchSize: number; workers: number; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond?: number }
 
 export function formatTrainTable(rows: TrainRowLike[]): string {
-  const header = ['backend', 'network', 'batch', 'workers', 'median step ms', 'images/s', 'images/CPU-s'];
+  const header = ['backend', 'kernels', 'network', 'batch', 'workers', 'median step ms', 'images/s', 'images/CPU-s'];
   const body = rows.map((r) => [
-    r.adapter ? `${r.backend} (${r.adapter})` : r.backend, !r.variant || r.variant === 'seed' ? r.network : `${r.network} (${r.variant})`,
+    r.adapter ? `${r.backend} (${r.adapter})` : r.backend, r.kernels ?? r.backend, !r.variant || r.variant === 'seed' ? r.network : `${r.network} (${r.variant})`,
     String(r.batchSize), String(r.workers), fmt(r.medianStepMs, 0), fmt(r.imagesPerSecond), fmt(r.imagesPerCpuSecond),
   ]);
-  return markdownTable(header, body, range(2, 6));
+  return markdownTable(header, body, range(3, 7));
+}
+
+/** The rows of bench train's PyTorch comparison that the table shows. */
+export interface TrainPeerRowLike {
+  network: string;
+  batchSize: number;
+  ours: { kernels: string; workers?: number; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond: number };
+  pytorch: { threads: number; medianStepMs: number; imagesPerSecond: number; imagesPerCpuSecond: number };
+  ratio: number;
+  cpuRatio: number;
+}
+
+export function formatTrainPeerTable(rows: TrainPeerRowLike[]): string {
+  const header = ['network', 'batch', 'ours (kernels, workers)', 'ours step ms', 'ours images/s', 'PyTorch step ms', 'PyTorch images/s', 'ours ÷ PyTorch', 'per CPU-s: ours ÷ PyTorch'];
+  const body = rows.map((r) => [
+    r.network, String(r.batchSize), `wasm (${r.ours.kernels}, ${r.ours.workers ?? 1})`, fmt(r.ours.medianStepMs, 0), fmt(r.ours.imagesPerSecond),
+    fmt(r.pytorch.medianStepMs, 0), fmt(r.pytorch.imagesPerSecond), `${fmt(r.ratio, 2)}×`, `${fmt(r.cpuRatio, 2)}×`,
+  ]);
+  return markdownTable(header, body, new Set([1, 3, 4, 5, 6, 7, 8]));
 }
 
 /** The parts of bench serve's JSON that the table shows. */
@@ -90,6 +109,8 @@ export function formatServeTable(results: ServeNetworkLike[]): string {
 
 export interface BrowserRow {
   network: string;
+  /** 'int8' for the quantized network (absent: float32). */
+  precision?: string;
   /** Execution provider the page reports it ran on. */
   ep: string;
   /** Median ms per image of the page's steady runs (batch 1), median over the images classified. */
@@ -104,12 +125,34 @@ export interface BrowserRow {
 export function formatBrowserTable(rows: BrowserRow[]): string {
   const header = ['network', 'execution provider', 'ms per image (median)', 'images/s', 'tfjs in the page, ms per image', 'ort ÷ tfjs', 'first inference ms', 'session create ms', 'images'];
   const body = rows.map((r) => [
-    r.network, r.ep, fmt(r.medianMsPerImage, 2), fmt(1000 / r.medianMsPerImage),
+    r.precision ? `${r.network} (${r.precision})` : r.network, r.ep, fmt(r.medianMsPerImage, 2), fmt(1000 / r.medianMsPerImage),
     r.tfjs ? `${fmt(r.tfjs.medianMsPerImage, 2)} (${r.tfjs.backend}, ${r.tfjs.threads} thread${r.tfjs.threads === 1 ? '' : 's'})` : '—',
     r.tfjs ? `${fmt(r.tfjs.medianMsPerImage / r.medianMsPerImage, 2)}×` : '—',
     fmt(r.firstInferenceMs), fmt(r.sessionMs), String(r.images),
   ]);
   return markdownTable(header, body, new Set([2, 3, 5, 6, 7, 8]));
+}
+
+/** The parts of bench quantized's JSON that the tables show. */
+export interface QuantizedNetworkLike {
+  network: string;
+  bytes: { fp32: number; int8: number; fp16: number };
+  rows: { batch: number; fp32ImagesPerSecond: number; int8ImagesPerSecond: number; int8OverFp32: number; fp32Gflops: number; int8Gops: number; fp32PeakGflops: number; int8PeakGops: number }[];
+}
+
+export function formatQuantizedTable(networks: QuantizedNetworkLike[]): string {
+  const header = ['network', 'batch', 'fp32 img/s', 'int8 img/s', 'int8 ÷ fp32', 'fp32 GFLOP/s (÷ fp32 peak)', 'int8 GOP/s (÷ int8 peak)', 'MatMul 2048³ peaks fp32 / int8'];
+  const body = networks.flatMap((n) => n.rows.map((r) => [
+    n.network, String(r.batch), fmt(r.fp32ImagesPerSecond), fmt(r.int8ImagesPerSecond), `${fmt(r.int8OverFp32, 2)}×`,
+    `${fmt(r.fp32Gflops)} (${fmt((100 * r.fp32Gflops) / r.fp32PeakGflops, 0)}%)`, `${fmt(r.int8Gops)} (${fmt((100 * r.int8Gops) / r.int8PeakGops, 0)}%)`,
+    `${fmt(r.fp32PeakGflops, 0)} / ${fmt(r.int8PeakGops, 0)}`,
+  ]));
+  const sizes = markdownTable(
+    ['network', 'fp32 bytes', 'int8 bytes (÷ fp32)', 'fp16 bytes (÷ fp32)'],
+    networks.map((n) => [n.network, String(n.bytes.fp32), `${n.bytes.int8} (${fmt(n.bytes.int8 / n.bytes.fp32, 3)})`, `${n.bytes.fp16} (${fmt(n.bytes.fp16 / n.bytes.fp32, 3)})`]),
+    range(1, 3),
+  );
+  return `${markdownTable(header, body, range(1, 7))}\n\n${sizes}`;
 }
 
 /** A published graph model measured by bench graph-models; a refused one carries its one-line refusal instead. */

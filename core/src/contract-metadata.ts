@@ -29,6 +29,7 @@ export const METADATA_KEYS = {
   sourceModelSha256: 'onnx_edge.source_model_sha256',
   producerVersion: 'onnx_edge.producer_version',
   parity: 'onnx_edge.parity',
+  quantization: 'onnx_edge.quantization',
 } as const;
 
 /** What each entry holds, for people and tools reading a file (docs/CONTRACT.md is generated from this). */
@@ -51,6 +52,10 @@ export const METADATA_ENTRY_DOCS: Record<keyof typeof METADATA_KEYS, { values: s
   sourceModelSha256: { values: 'hex', meaning: 'SHA-256 of the tfjs model the file was compiled from (topology and weights).' },
   producerVersion: { values: 'a version', meaning: 'The onnx-edge version that wrote the file.' },
   parity: { values: 'JSON `{maxAbsDiff, maxRelDiff, top1Agreement, count}`', meaning: 'The verification against tfjs, when the export was verified.' },
+  quantization: {
+    values: 'JSON `{precision, floatModelSha256, keptFloat, weights, activations, method?, biasCorrection?, calibrationCount?, calibrationSha256?, calibrationData?, verification?}`',
+    meaning: "How 'onnx-edge quantize' made the file (int8 or fp16) from the float one with that SHA-256: the calibration method, image count and SHA-256 of the images' pixels, and the comparison with the float model when verified.",
+  },
 };
 
 /** A model file whose contract entries are missing or malformed; the message names the entry and the fix. */

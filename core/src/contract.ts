@@ -133,11 +133,43 @@ export interface Prediction {
   probability: number;
 }
 
-export interface ParityReport {
+/** How one output of the export compared with tfjs (or with the Keras formula where tfjs is wrong). */
+export interface OutputParity {
+  name: string;
   maxAbsDiff: number;
   maxRelDiff: number;
-  top1Agreement: number;
+  /**
+   * The element closest to (or furthest past) the tolerance, |Δ| / (atol + rtol·|ref|) — above 1 fails —
+   * and where it is: the verification size, the input's number within it and the element's index.
+   */
+  worst: { ratio: number; size: number; sample: number; index: number[]; reference: number; actual: number };
+  /** Only for outputs shaped like class scores ([N, classes]). */
+  top1Agreement?: number;
+}
+
+/** A layer whose tfjs result is not the Keras definition; verification checks it against the formula. */
+export interface TfjsDeviation {
+  layer: string;
+  className: string;
+  problem: string;
+  /** max |Δ| between tfjs' own outputs and the formula's, when tfjs runs the model at all. */
+  tfjsMaxAbsDiff?: number;
+}
+
+export interface ParityReport {
+  /** Over every output. */
+  maxAbsDiff: number;
+  maxRelDiff: number;
+  /** Over the outputs shaped like class scores; absent when there are none. */
+  top1Agreement?: number;
+  /** Inputs compared, over all sizes. */
   count: number;
+  atol?: number;
+  rtol?: number;
+  /** The input shapes verified (tfjs layout, batch first), one list of inputs per size. */
+  sizes?: number[][][];
+  outputs?: OutputParity[];
+  tfjsDeviations?: TfjsDeviation[];
 }
 
 /** Stable softmax over one row, for models whose output is logits. */

@@ -5,7 +5,7 @@ export {
   INPUT_LAYOUTS, COLOR_ORDERS, INPUT_KINDS, OUTPUT_KINDS, SEED_IMAGE_INPUT, SEED_CONTRACT,
   channelsOf, isImageClassifier, describeInput, describeOutput, describeDataset, softmax, topK,
   type InputLayout, type ColorOrder, type InputKind, type OutputKind, type ImageInput, type TensorInput, type ModelOutput,
-  type ModelContract, type Prediction, type ParityReport,
+  type ModelContract, type Prediction, type ParityReport, type OutputParity, type TfjsDeviation,
 } from './contract.ts';
 export {
   METADATA_KEYS, METADATA_ENTRY_DOCS, ContractError, contractToMetadata, contractFromMetadata, parseRange, parseNumberList, parseColor, parseLabels,
@@ -17,6 +17,6 @@ export { AreaResizer, resizeByArea, type ResizeTarget } from './area-resize.ts';
 export { sniffFormat, readImageHeader, type ImageFormat, type ImageHeader } from './image-header.ts';
 export { seededRandom, permutation, uniform, type Random } from './random.ts';
 export {
-  NETWORK_NAMES, VARIANTS, BACKEND_CHOICES, EP_CHOICES, LOG_LEVELS,
-  type NetworkName, type Variant, type BackendChoice, type EpChoice, type LogLevel,
+  NETWORK_NAMES, VARIANTS, BACKEND_CHOICES, KERNEL_CHOICES, EP_CHOICES, LOG_LEVELS,
+  type NetworkName, type Variant, type BackendChoice, type KernelChoice, type EpChoice, type LogLevel,
 } from './names.ts';

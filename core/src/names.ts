@@ -24,3 +24,7 @@ export type EpChoice = (typeof EP_CHOICES)[number];
 /** pino's levels, most severe first. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Who computes the heavy training kernels on the wasm backend: onnxruntime-node, XNNPACK, or 'auto' (ort if it starts). */
+export const KERNEL_CHOICES = ['auto', 'ort', 'wasm'] as const;
+export type KernelChoice = (typeof KERNEL_CHOICES)[number];

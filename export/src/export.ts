@@ -3,6 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import pkg from '../package.json' with { type: 'json' };
 import { contractToMetadata, METADATA_KEYS, type ModelContract, type ParityReport } from '@onnx-edge/core';
 import { buildContract, hintsFromUserMetadata, type ContractHints } from './contract.ts';
+import { layerHandlers } from './frontend/handlers/index.ts';
 import { ModelWalker } from './frontend/walk.ts';
 import type { Graph } from './ir/graph.ts';
 import { sizeOf } from './ir/tensor.ts';
@@ -11,6 +12,7 @@ import { serializeModel } from './onnx/serialize.ts';
 import { DEFAULT_OPSET, irVersionForOpset } from './onnx/versions.ts';
 import { runPipeline, type PassReport } from './passes/index.ts';
 import { valuesWithoutShape } from './passes/shape-inference.ts';
+import type { PluginSet } from './plugins/load.ts';
 
 export interface ExportOptions {
   /** ONNX opset, 13..21 (default 17). */
@@ -24,6 +26,8 @@ export interface ExportOptions {
   contract?: ContractHints;
   /** Parity report of an earlier verification, written into the metadata. */
   parity?: ParityReport;
+  /** Custom layer classes: their lowerings extend the handler table for this export (loadPlugins). */
+  plugins?: PluginSet;
 }
 
 export interface ExportReport {
@@ -54,7 +58,8 @@ export function exportModel(model: tf.LayersModel, options: ExportOptions = {}):
   irVersionForOpset(opset);
   const inputLayout = options.inputLayout ?? 'nchw';
   const start = performance.now();
-  const graph = new ModelWalker(model, { opset, inputLayout }).run();
+  const handlers = options.plugins ? { ...layerHandlers, ...options.plugins.handlers } : layerHandlers;
+  const graph = new ModelWalker(model, { opset, inputLayout, handlers }).run();
   return finishExport(graph, { ...options, opset, inputLayout }, { sourceModelSha256: modelSha256(model), userDefinedMetadata: model.getUserDefinedMetadata(), start });
 }
 

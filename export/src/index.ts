@@ -9,8 +9,13 @@ export { readWeights, parseWeightsManifest, decodeWeight, nonFiniteWeights, type
 export { readModelJson, modelFormat, type ModelJson, type ModelFormat } from './io/model-json.ts';
 export { readRegularFile } from './io/model-files.ts';
 export { refuseOutputOverInput } from './io/output-path.ts';
-export { verifyParity, checkParity, ParityError, PARITY_MAX_ABS_DIFF, type VerifyOptions } from './verify/parity.ts';
+export { verifyParity, checkParity, describeParity, ParityError, PARITY_MAX_ABS_DIFF, DEFAULT_ATOL, DEFAULT_RTOL, type VerifyOptions } from './verify/parity.ts';
 export { useVerificationBackend } from './verify/backend.ts';
+export { rangeFromContract } from './verify/inputs.ts';
+export { loadPlugins, NO_PLUGINS, type PluginSet } from './plugins/load.ts';
+export { PluginError } from './plugins/errors.ts';
+export type { OnnxEdgePlugin, PluginApi, LoweringBuilder, PluginTensor, OpLayout, OpOptions, LayerClass, Lowering } from './plugins/api.ts';
+export { evaluateDim, UNKNOWN_DIM } from './ir/dims.ts';
 // The graph-model front end (tfjs-converter output) and its verification against tf.loadGraphModel.
 export { exportGraphModel, type GraphExportOptions } from './graph/export.ts';
 export { loadGraphModelSource, graphModelSourceFromArtifacts, tfjsHandler as graphModelIOHandler, type GraphModelSource } from './graph/load.ts';

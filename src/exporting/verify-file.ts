@@ -1,22 +1,32 @@
 // `onnx-edge verify`: an ONNX file already on disk checked against the tfjs model it came from. The input
-// layout is read from the contract in the file's metadata, so the file is verified the way it will be fed.
+// layout (and, unless given, the verification range) is read from the contract in the file's metadata, so
+// the file is verified the way it will be fed.
 import { readFile } from 'node:fs/promises';
-import { contractFromMetadata, readOnnxMetadata, type InputLayout, type ParityReport } from '@onnx-edge/core';
+import { contractFromMetadata, readOnnxMetadata, type InputLayout, type ModelContract, type ParityReport } from '@onnx-edge/core';
 import {
-  checkParity, loadLayersModelFromFile, ModelFileError, resolveModelJson, useVerificationBackend, verifyParity, type VerifyOptions,
+  checkParity, describeParity, loadLayersModelFromFile, loadPlugins, ModelFileError, rangeFromContract, resolveModelJson, useVerificationBackend,
+  verifyParity,
 } from '@onnx-edge/export';
+import type { VerificationRequest } from './export-and-verify.ts';
 
 export async function verifyOnnxFile(
   onnxPath: string,
   against: string,
-  options: Pick<VerifyOptions, 'dataDir' | 'count'> & { onParity?: (report: ParityReport) => void },
+  options: VerificationRequest & {
+    plugins?: readonly string[];
+    onParity?: (report: ParityReport) => void;
+    log?: (line: string) => void;
+  },
 ): Promise<ParityReport> {
-  const { bytes, layout } = await readOnnxFile(onnxPath);
+  const { bytes, layout, contract } = await readOnnxFile(onnxPath);
   await useVerificationBackend();
+  await loadPlugins(options.plugins ?? []);
   const model = await loadLayersModelFromFile(await resolveModelJson(against));
   try {
-    const report = await verifyParity(model, bytes, { ...options, inputLayout: layout });
+    const range = options.range ?? rangeFromContract(contract);
+    const report = await verifyParity(model, bytes, { ...options, range, inputLayout: layout });
     options.onParity?.(report);
+    for (const line of describeParity(report)) options.log?.(line);
     checkParity(report);
     return report;
   } finally {
@@ -24,8 +34,8 @@ export async function verifyOnnxFile(
   }
 }
 
-/** An ONNX file's bytes and the layout its image input is fed in (from the contract in its metadata). */
-export async function readOnnxFile(onnxPath: string): Promise<{ bytes: Uint8Array; layout: 'nchw' | 'nhwc' }> {
+/** An ONNX file's bytes, its contract, and the layout its image input is fed in (from that contract). */
+export async function readOnnxFile(onnxPath: string): Promise<{ bytes: Uint8Array; layout: 'nchw' | 'nhwc'; contract: ModelContract }> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(onnxPath);
@@ -38,7 +48,7 @@ export async function readOnnxFile(onnxPath: string): Promise<{ bytes: Uint8Arra
   } catch (err) {
     throw new ModelFileError(`${onnxPath} is not an ONNX model: ${(err as Error).message}`);
   }
-  const { input } = contractFromMetadata(metadata);
-  const layout: InputLayout = input.kind === 'image' ? input.layout : 'NCHW';
-  return { bytes, layout: layout === 'NHWC' ? 'nhwc' : 'nchw' };
+  const contract = contractFromMetadata(metadata);
+  const layout: InputLayout = contract.input.kind === 'image' ? contract.input.layout : 'NCHW';
+  return { bytes, layout: layout === 'NHWC' ? 'nhwc' : 'nchw', contract };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BackendSelection } from '@onnx-edge/train';
-import { CPU_SHORT, hasCudaTraining, sizeTraining } from './machine-sizing.ts';
+import { CPU_DEFAULT, hasCudaTraining, sizeTraining } from './machine-sizing.ts';
 
 // Selections as selectBackend reports them on a CUDA host and on this project's CPU machine.
 const cuda: BackendSelection = { name: 'tensorflow', reason: 'tfjs-node-gpu: libtensorflow with CUDA', skipped: [] };
@@ -20,11 +20,11 @@ test("a CUDA GPU gets the tutorial's full recipe: 5 epochs on all images", () =>
   assert.match(size.explanation, /full recipe/);
 });
 
-test('a CPU gets the short default and is told how to ask for more', () => {
+test('a CPU gets one epoch of every image, says how long and how good that is, and how to ask for more', () => {
   const size = sizeTraining(wasm, {});
-  assert.deepEqual([size.profile, size.epochs, size.limit, size.valLimit, size.batchSize], ['cpu-short', CPU_SHORT.epochs, CPU_SHORT.limit, CPU_SHORT.valLimit, 32]);
-  assert.match(size.explanation, /about 10 minutes/);
-  assert.match(size.more, /--epochs 5 --limit all --batch-size 128/);
+  assert.deepEqual([size.profile, size.epochs, size.limit, size.valLimit, size.batchSize], ['cpu-default', CPU_DEFAULT.epochs, undefined, undefined, 64]);
+  assert.match(size.explanation, /^1 epoch on all training images in batches of 64: the CPU default \(about 6 minutes on 2 idle cores; on CIFAR-10, ≥ 60% on its 10,000 test images\)/);
+  assert.match(size.more, /--epochs 5 --batch-size 128/);
 });
 
 test('flags override the sizing; --limit all means every image', () => {

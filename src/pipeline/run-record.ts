@@ -25,6 +25,8 @@ export interface RunOutcome {
   dataset: 'cifar10' | 'synthetic';
   dataDescription: string;
   backend: string;
+  /** What computed the convolutions and matrix products (records written before the kernel choice lack it). */
+  kernels?: string;
   epochsTrained: number;
   trainImages: number;
   bestEpoch: number;

@@ -2,17 +2,19 @@
 // step says what it does and what it wrote; a finished run is reused, an interrupted one resumes.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Precision } from '@onnx-edge/export/quantize';
 import { settingsFromEnv, startServer, writeModelToRepository, type RunningServer } from '@onnx-edge/serve';
 import { createProgressPrinter, releaseBackend, selectBackend, trainModel } from '@onnx-edge/train';
 import { resolveData, type ResolvedData } from './data-auto.ts';
 import { displayPath } from './display-path.ts';
 import { exportAndVerify } from '../exporting/export-and-verify.ts';
 import { heldOutImages } from './held-out.ts';
+import { quantizeRun } from './quantize-step.ts';
 import { sizeTraining, type AskedSize } from './machine-sizing.ts';
 import { forgetRecord, reusableRecord, runFolderName, writeRecord, type RunOutcome, type RunRecord, type RunRequest } from './run-record.ts';
 import { formatPipelineSummary } from './summary.ts';
 import { demoWebRoot } from '../serving/demo-web-root.ts';
-import type { BackendChoice, NetworkName, Variant } from '@onnx-edge/core';
+import type { BackendChoice, KernelChoice, NetworkName, Variant } from '@onnx-edge/core';
 
 export interface PipelineOptions extends AskedSize {
   model: NetworkName;
@@ -21,16 +23,21 @@ export interface PipelineOptions extends AskedSize {
   valData?: string;
   batchSize?: number;
   backend?: BackendChoice;
+  kernels?: KernelChoice;
   /** Images BatchNorm statistics are re-estimated on after each epoch (trainModel's default when undefined; 0 = off). */
   preciseBnImages?: number;
   /** Folder of run folders (default runs). */
   out: string;
   /** Model repository (default <out>/model-repository). */
   repo?: string;
+  /** Also write and serve an int8 or fp16 version beside the float model. */
+  precision?: Precision;
   host: string;
   port: number;
   retrain: boolean;
   serve: boolean;
+  /** Plugin modules for custom layer classes, loaded for the export and its verification. */
+  plugins?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -44,6 +51,8 @@ export interface PipelineResult {
 
 /** Images the export is verified on: held-out real images where there are some, 100 by default. */
 export const VERIFY_COUNT = 100;
+/** Images a quantized model is compared with the float one on: enough that one image is 0.1 accuracy points. */
+export const QUANTIZED_VERIFY_COUNT = 1000;
 
 export const defaultRepository = (out: string) => join(out, 'model-repository');
 
@@ -66,6 +75,7 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
       outDir: runDir,
       // The backend the pipeline already chose, by name, so training does not probe every candidate again.
       backend: chosenBackend,
+      kernels: options.kernels,
       fresh: options.retrain,
       preciseBnImages: options.preciseBnImages,
     },
@@ -87,8 +97,9 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
     source: join(runDir, 'tfjs'),
     output: join(runDir, 'model.onnx'),
     contract: { labels, dataset: data.dataset },
+    plugins: options.plugins,
     verify: { dataDir: heldOut.path, count: heldOut.count, description: heldOut.description },
-    onParity: (parity) => log(`verify: max |Δ| ${parity.maxAbsDiff.toExponential(2)}, top-1 agreement ${(parity.top1Agreement * 100).toFixed(1)}% on ${parity.count} images`),
+    onParity: (parity) => log(`verify: max |Δ| ${parity.maxAbsDiff.toExponential(2)}${parity.top1Agreement === undefined ? '' : `, top-1 agreement ${(parity.top1Agreement * 100).toFixed(1)}%`} on ${parity.count} images`),
     log: (step, line) => log(`${step}: ${line}`),
     displayPath,
   });
@@ -96,6 +107,7 @@ async function train(options: PipelineOptions, data: ResolvedData, request: RunR
     dataset: data.dataset,
     dataDescription: data.description,
     backend: `${trained.backend.name} — ${trained.backend.reason}`,
+    kernels: `${trained.kernels.name} — ${trained.kernels.reason}`,
     epochsTrained: history.length,
     trainImages: trained.data.trainImages,
     bestEpoch: best.epoch,
@@ -122,6 +134,9 @@ export async function runPipeline(options: PipelineOptions, log: (line: string) 
   log('onnx-edge pipeline: data → train → export → verify → serve');
   const data = await resolveData({ data: options.data, env, log });
   log(`data: ${data.description}`);
+  if (options.precision === 'int8' && data.dataset === 'synthetic') {
+    throw new Error('--precision int8 calibrates on real images, and the data is the synthetic set: give --data a CIFAR-10 folder (or use --precision fp16)');
+  }
 
   const backend = await selectBackend(options.backend ?? 'auto', log);
   const sizing = sizeTraining(backend, options);
@@ -160,6 +175,10 @@ export async function runPipeline(options: PipelineOptions, log: (line: string) 
     labels: record.outcome.labels,
   });
   log(`repository: wrote ${[written.modelPath, written.configPath, written.labelsPath].filter((p) => p !== undefined).map((p) => displayPath(p)).join(', ')}`);
+  if (options.precision) {
+    const heldOut = await heldOutImages({ runDir, data: data.source, valData: options.valData, limit: sizing.limit, count: QUANTIZED_VERIFY_COUNT });
+    await quantizeRun({ runDir, precision: options.precision, trainingData: data.source, heldOut, repo, name: options.model, labels: record.outcome.labels, log });
+  }
 
   let server: RunningServer | undefined;
   if (options.serve) {

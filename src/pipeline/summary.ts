@@ -21,10 +21,11 @@ export function formatPipelineSummary(facts: PipelineSummaryFacts): string[] {
   const rows: [string, string][] = [
     ['data', o.dataDescription],
     ['backend', o.backend],
+    ...(o.kernels ? [['kernels', o.kernels] as [string, string]] : []),
     ['training', `${facts.sizing}${facts.reused ? ` — reused the finished run of ${o.finishedAt} (--retrain trains again)` : ''}`],
     ['epochs', `${o.epochsTrained} on ${o.trainImages.toLocaleString('en-US')} images, ${o.imagesPerSecond.toFixed(1)} images/s`],
     ['accuracy', `${percent(o.valAccuracy)} on ${o.validationSource} (best epoch ${o.bestEpoch})`],
-    ['parity', `max |Δprob| ${o.parity.maxAbsDiff.toExponential(2)}, top-1 agreement ${percent(o.parity.top1Agreement)} — tfjs vs onnxruntime on ${o.paritySource}`],
+    ['parity', `max |Δprob| ${o.parity.maxAbsDiff.toExponential(2)}${o.parity.top1Agreement === undefined ? '' : `, top-1 agreement ${percent(o.parity.top1Agreement)}`} — tfjs vs onnxruntime on ${o.paritySource}`],
     ['model', `${(o.onnxBytes / 1e6).toFixed(2)} MB ONNX, opset ${o.opset}, ${o.parameters.toLocaleString('en-US')} parameters; ${o.labels.length} labels: ${shortList(o.labels)}`],
     ['run folder', `${facts.runDir} (tfjs/, checkpoint/, history.json, curves.svg, weights.txt, summary.txt, pipeline.json)`],
     ['onnx', facts.onnxPath],

@@ -74,14 +74,19 @@ describe('onnx-edge pipeline on a machine without CIFAR-10', () => {
     modifiedAt = Object.fromEntries(['tfjs/model.json', 'model.onnx', 'history.json'].map((f) => [f, statSync(join(runDir, f)).mtimeMs]));
   });
 
-  test('a second run reuses the finished run: nothing is trained or exported again', async (t) => {
+  test('a second run reuses the finished run: nothing is trained or exported again; --precision adds an fp16 model', async (t) => {
     if (!env) return t.skip('the first run did not finish');
-    const { code, output } = await runCli(['pipeline', ...SMALL, '--out', out, '--no-serve'], env);
+    const { code, output } = await runCli(['pipeline', ...SMALL, '--out', out, '--no-serve', '--precision', 'fp16'], env);
     assert.equal(code, 0, output);
     assert.match(output, /train: reusing the finished run in /);
     assert.doesNotMatch(output, /epoch 1\/1/);
     const runDir = onlyRunFolder(out);
     for (const [file, mtime] of Object.entries(modifiedAt)) assert.equal(statSync(join(runDir, file)).mtimeMs, mtime, `${file} was rewritten`);
+    assert.match(output, /quantize: fp16, verified against the float model on 1000 freshly generated synthetic images/);
+    assert.match(output, /quantize: top-1 agreement \d+\.\d%/);
+    assert.ok(existsSync(join(runDir, 'model-fp16.onnx')));
+    assert.ok(existsSync(join(out, 'model-repository', 'inception10-fp16', '1', 'model.onnx')), 'served beside the float model');
+    assert.ok(existsSync(join(out, 'model-repository', 'inception10', '1', 'model.onnx')));
   });
 });
 

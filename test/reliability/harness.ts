@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import * as corpus from './corpus.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'test-artifacts', 'reliability');
@@ -209,4 +210,11 @@ function dechunk(body: string): string {
 /** A socket exchange seen as a response, for assertErrorAnswer. */
 export function asResponse(x: SocketExchange): RawResponse {
   return { status: x.status, headers: x.headers, text: x.text, ms: x.ms, ...(x.status === null ? { error: x.closedByServer ? 'closed without an answer' : 'no answer yet' } : {}) };
+}
+
+/** A good classification request answered 200 with five predictions: the server is alive and well. */
+export async function assertStillServing(baseUrl: string): Promise<void> {
+  const res = await rawRequest(baseUrl, { method: 'POST', path: '/classify', headers: { 'content-type': 'image/png' }, body: await corpus.png() });
+  assert.equal(res.status, 200, `a good request afterwards is answered 200: ${res.text.slice(0, 200)}`);
+  assert.equal((JSON.parse(res.text) as { predictions: unknown[] }).predictions.length, 5);
 }

@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { exportSeedNetwork } from '@onnx-edge/serve/testing';
 import { startChildServer, type ChildServer } from './child-server.ts';
-import * as corpus from './corpus.ts';
-import { CaseLog, rawRequest, REPO_ROOT, reliabilityCase } from './harness.ts';
+import { assertStillServing, CaseLog, rawRequest, reliabilityCase, REPO_ROOT } from './harness.ts';
 import { startHealthProbe } from './health-probe.ts';
 import { pipelinedGets, RawClient } from './raw-client.ts';
 
@@ -61,12 +60,6 @@ after(async () => {
   if (repo) await rm(repo, { recursive: true, force: true });
 });
 
-async function assertStillServing(): Promise<void> {
-  const res = await rawRequest(server.url, { method: 'POST', path: '/classify', headers: { 'content-type': 'image/png' }, body: await corpus.png() });
-  assert.equal(res.status, 200, `a good request afterwards is answered 200: ${res.text.slice(0, 200)}`);
-  assert.equal((JSON.parse(res.text) as { predictions: unknown[] }).predictions.length, 5);
-}
-
 /** Samples the server's RSS every 100 ms until stopped; resolves with the highest reading. */
 function sampleRss(): { stop(): number } {
   let highest = server.rssBytes();
@@ -81,7 +74,7 @@ reliabilityCase(log, 'pipelined floods of large files and 50 slow readers, all a
   draft.expected = `server RSS growth under ${MAX_RSS_GROWTH_MB} MB over its reading after warm-up; every health check (a probe in its own process, every 25 ms) answered within ${HEALTH_BOUND_MS} ms; every answer 200 with the file's exact length, the first of each kind byte-identical to the file; file descriptors back to their count before the attack once the clients leave; a good request answered afterwards`;
   // Warm-up: one of each answer, so that lazily built state (buffers, pools) exists before the baseline.
   for (const path of [`/${largest.name}`, '/models/inception10/model.onnx']) assert.equal((await rawRequest(server.url, { path })).status, 200);
-  await assertStillServing();
+  await assertStillServing(server.url);
   // The machine's own noise first: the probe and the server's event-loop delay with nobody attacking.
   await server.eventLoopDelayMs();
   const idleProbe = await startHealthProbe(server.url, server.pid, 25, HEALTH_BOUND_MS);
@@ -118,7 +111,7 @@ reliabilityCase(log, 'pipelined floods of large files and 50 slow readers, all a
     fdsAfter = openFiles(server.pid);
   }
   const rssAfter = server.rssBytes();
-  await assertStillServing();
+  await assertStillServing(server.url);
 
   const growthMb = mb(rssHighest - rssBefore);
   const slowBytes = slowReaders.reduce((n, c) => n + c.count.bodyBytes, 0);

@@ -13,6 +13,7 @@ export { progressPrinter } from './data/progress.ts';
 export { selectBackend, releaseBackend, type BackendSelection } from './backend/select.ts';
 export { setupWebgpu, teardownWebgpu, formatAdapter, moveWeightsToActiveBackend, type WebgpuSetup } from './backend/webgpu.ts';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './kernels/register.ts';
+export { selectTrainingKernels, type KernelSelection } from './kernels/select.ts';
 export { trainModel, type TrainHooks, type TrainResult } from './training/loop.ts';
 export { trainableVariables } from './training/step.ts';
 export { dataParallelStepper, type Stepper } from './training/parallel/data-parallel.ts';

@@ -7,11 +7,11 @@ import {
   type ImageInput, type ModelContract,
 } from '@onnx-edge/core';
 import { decodeForNetwork, InputError, type NetworkImage } from './decode.ts';
-import { formatProgress } from './download.ts';
+import { formatProgress, type Progress } from './download.ts';
 import { examplesFor } from './examples.ts';
 import { listModels, loadModelBytes, ModelError, type ModelEntry } from './model-store.ts';
 import { enableOfflineReload } from './offline.ts';
-import { loadModel, releaseModel, requestedProvider, serialized, timeInference, type LoadedModel } from './runtime.ts';
+import { Fp16Unavailable, loadModel, quantizationOf, releaseModel, requestedProvider, serialized, timeInference, type LoadedModel } from './runtime.ts';
 import * as view from './view.ts';
 
 const TOP_K = 5;
@@ -109,9 +109,17 @@ async function loadActiveModel(entry: ModelEntry, reclassify: boolean): Promise<
     }
     void showExamples(contract);
     view.setState('loading-model', `Starting onnxruntime-web for ${entry.name}…`);
-    const model = await loadModel(bytes, contract, forcedProvider, {
-      onRuntimeProgress: (progress) => view.setState('loading-model', `Downloading onnxruntime-web’s WebAssembly runtime… ${formatProgress(progress)}`),
+    const hooks = {
+      onRuntimeProgress: (progress: Progress) => view.setState('loading-model', `Downloading onnxruntime-web’s WebAssembly runtime… ${formatProgress(progress)}`),
       onSessionStart: () => view.setState('loading-model', `Creating the onnxruntime-web session for ${entry.name}…`),
+    };
+    const quantization = quantizationOf(readOnnxMetadata(bytes));
+    const model = await loadModel(bytes, contract, forcedProvider, hooks, quantization.precision).catch(async (error: unknown) => {
+      const float = models.find((m) => m.sha256 !== undefined && m.sha256 === quantization.floatModelSha256);
+      if (!(error instanceof Fp16Unavailable) || !float) throw error;
+      // The float original from the same server, in place of the fp16 model this browser cannot run.
+      const fallback = await loadModel((await loadModelBytes(float, () => {})).bytes, contract, forcedProvider, hooks);
+      return { ...fallback, provider: { ...fallback.provider, note: `${error.message}: running the float model ${float.name} instead.` } };
     });
     view.showProvider(model.provider);
     view.showLoadTimings(model.runtimeDownload, model.sessionMs, model.firstInferenceMs);

@@ -10,6 +10,8 @@ export interface ModelEntry {
   labels?: string[];
   /** The model's contract as the server read it (absent from older servers): for the selector, before a download. */
   contract?: ModelContract;
+  /** SHA-256 of the model file (lets a quantized model find its float original). */
+  sha256?: string;
   onnx: string;
 }
 

@@ -4,7 +4,7 @@
 // so it is used only when ?ep=webgpu asks for it. All runtime files come from our own origin (/ort/).
 import type * as OrtWeb from 'onnxruntime-web';
 import {
-  imageToInput, inputDims, PROBABILITIES_NAME, softmax, type ImageInput, type ModelContract, type OutputKind, type PixelSize,
+  imageToInput, inputDims, METADATA_KEYS, PROBABILITIES_NAME, softmax, type ImageInput, type ModelContract, type OutputKind, type PixelSize,
 } from '@onnx-edge/core';
 import { readWithProgress, type Progress } from './download.ts';
 import { keepForOffline } from './offline.ts';
@@ -26,7 +26,31 @@ export interface ProviderReport {
 
 /** The parts of WebGPU this file touches (lib.dom does not declare them yet). */
 interface GpuAdapterInfo { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean }
-interface GpuAdapterLike { info?: GpuAdapterInfo; isFallbackAdapter?: boolean }
+interface GpuAdapterLike { info?: GpuAdapterInfo; isFallbackAdapter?: boolean; features?: { has(name: string): boolean } }
+
+/** How a model file was quantized (its onnx_edge.quantization record), or 'fp32'. */
+export type Precision = 'fp32' | 'int8' | 'fp16';
+
+export interface Quantization {
+  precision: Precision;
+  /** SHA-256 of the float file a quantized one was made from: the float model to fall back to. */
+  floatModelSha256?: string;
+}
+
+export function quantizationOf(metadata: Record<string, string | undefined>): Quantization {
+  try {
+    const record = JSON.parse(metadata[METADATA_KEYS.quantization] ?? '{}') as { precision?: unknown; floatModelSha256?: unknown };
+    const precision = record.precision === 'int8' || record.precision === 'fp16' ? record.precision : 'fp32';
+    return { precision, ...(typeof record.floatModelSha256 === 'string' ? { floatModelSha256: record.floatModelSha256 } : {}) };
+  } catch {
+    return { precision: 'fp32' };
+  }
+}
+
+/** An fp16 model where WebGPU with float16 shaders is not available: the page runs the float model instead. */
+export class Fp16Unavailable extends Error {
+  override name = 'Fp16Unavailable';
+}
 interface GpuLike { requestAdapter(): Promise<GpuAdapterLike | null> }
 
 /** ?ep=webgpu|wasm forces a provider; anything else means "WebGPU on a hardware adapter, else WASM". */
@@ -35,7 +59,7 @@ export function requestedProvider(search: string): ExecutionProvider | undefined
   return ep === 'webgpu' || ep === 'wasm' ? ep : undefined;
 }
 
-type Probe = { ok: true; software: boolean; name: string } | { ok: false; reason: string };
+type Probe = { ok: true; software: boolean; shaderF16: boolean; name: string } | { ok: false; reason: string };
 
 /** Whether WebGPU can run here, on what kind of adapter; the reason when it cannot. */
 async function probeWebGpu(): Promise<Probe> {
@@ -47,7 +71,7 @@ async function probeWebGpu(): Promise<Probe> {
     const info = adapter.info ?? {};
     // isFallbackAdapter moved from the adapter to its info; SwiftShader is Chromium's CPU implementation.
     const software = Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.architecture} ${info.description}`);
-    return { ok: true, software, name: [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unnamed adapter' };
+    return { ok: true, software, shaderF16: adapter.features?.has('shader-f16') ?? false, name: [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unnamed adapter' };
   } catch (error) {
     return { ok: false, reason: `requesting a WebGPU adapter failed: ${(error as Error).message}` };
   }
@@ -123,8 +147,17 @@ export interface LoadHooks {
 }
 
 /** Where to run, and what to tell the user about it. */
-async function chooseProvider(forced: ExecutionProvider | undefined): Promise<{ want: ExecutionProvider; note?: string; offer?: ProviderReport['offer'] }> {
+async function chooseProvider(forced: ExecutionProvider | undefined, precision: Precision): Promise<{ want: ExecutionProvider; note?: string; offer?: ProviderReport['offer'] }> {
   const letPageChoose = { label: 'Let the page choose', ep: undefined };
+  // onnxruntime-web's WebGPU provider has no integer kernels: int8 runs on WASM's (QLinearConv, …).
+  if (precision === 'int8') return { want: 'wasm', note: 'int8 models run on WebAssembly (WASM): onnxruntime-web has no WebGPU integer kernels.' };
+  if (precision === 'fp16') {
+    const probe = forced === 'wasm' ? { ok: false as const, reason: 'WASM was asked for (?ep=wasm)' } : await probeWebGpu();
+    if (!probe.ok) throw new Fp16Unavailable(`float16 runs on WebGPU, which is not used here (${probe.reason})`);
+    if (!probe.shaderF16) throw new Fp16Unavailable("this WebGPU adapter has no float16 shaders (the 'shader-f16' feature)");
+    if (probe.software && forced !== 'webgpu') throw new Fp16Unavailable(`WebGPU's only adapter here is a software fallback (${probe.name})`);
+    return { want: 'webgpu' };
+  }
   if (forced === 'wasm') return { want: 'wasm', note: 'Running on WebAssembly (WASM), as ?ep=wasm asks.', offer: letPageChoose };
   const probe = await probeWebGpu();
   if (!probe.ok) return { want: 'wasm', note: `WebGPU is unavailable (${probe.reason}); running on WebAssembly (WASM) instead.` };
@@ -146,8 +179,8 @@ async function chooseProvider(forced: ExecutionProvider | undefined): Promise<{ 
  * Creates the session on the chosen provider and runs it once (the first, slowest inference). Where WebGPU is
  * chosen but fails on this model, the same build runs it on WASM and says so.
  */
-export async function loadModel(bytes: Uint8Array, contract: ModelContract & { input: ImageInput }, forced: ExecutionProvider | undefined, hooks: LoadHooks): Promise<LoadedModel> {
-  const choice = await chooseProvider(forced);
+export async function loadModel(bytes: Uint8Array, contract: ModelContract & { input: ImageInput }, forced: ExecutionProvider | undefined, hooks: LoadHooks, precision: Precision = 'fp32'): Promise<LoadedModel> {
+  const choice = await chooseProvider(forced, precision);
   const { ort, download } = await loadRuntime(choice.want, hooks.onRuntimeProgress);
   hooks.onSessionStart();
   if (choice.want === 'wasm') return startSession(ort, bytes, contract, 'wasm', download, choice);

@@ -61,3 +61,18 @@ test('long help lines wrap under the description column', () => {
   assert.ok(lines.every((line) => line.length <= 110), 'no line wider than the help');
   assert.ok(lines.slice(1, -1).every((line) => line.startsWith(' '.repeat(28))));
 });
+
+test('shapes, ranges and repeatable options', () => {
+  const table = {
+    shape: { flag: 'shape', kind: { type: 'shapes' }, repeatable: true, help: 'shapes' },
+    range: { flag: 'range', kind: { type: 'range' }, help: 'LO,HI' },
+  } as const satisfies OptionTable;
+  const { values } = parseOptions(table, ['--shape', '1x48x80x3', '--shape', '2x8x8x3, 2x10', '--range=-1, 255']);
+  assert.deepEqual(values, { shape: [[[1, 48, 80, 3]], [[2, 8, 8, 3], [2, 10]]], range: [-1, 255] });
+  for (const bad of ['', '1x0x3', '1x2.5', '1xx3', 'a']) {
+    assert.throws(() => parseOptions(table, ['--shape', bad]), (e: unknown) => e instanceof UsageError && /^--shape takes shapes like 1x48x80x3/.test(e.message), bad);
+  }
+  for (const bad of ['1,0', '0', '0,1,2', 'a,b', '0,Infinity', ',1']) {
+    assert.throws(() => parseOptions(table, ['--range', bad]), /--range takes LO,HI with LO < HI \(e\.g\. 0,255\)/, bad);
+  }
+});

@@ -22,6 +22,10 @@ export type OptionKind =
   /** Comma-separated; with `choices`, every item must be one of them. */
   | { readonly type: 'list'; readonly choices?: readonly string[] }
   | { readonly type: 'int-list'; readonly min: number; readonly max: number }
+  /** Tensor shapes: dims joined by 'x', shapes by ',' ('1x48x80x3,1x10'). */
+  | { readonly type: 'shapes' }
+  /** 'LO,HI' with LO < HI. */
+  | { readonly type: 'range' }
   | { readonly type: 'boolean' };
 
 export interface OptionSpec {
@@ -33,6 +37,8 @@ export interface OptionSpec {
   readonly placeholder?: string;
   readonly kind: OptionKind;
   readonly required?: boolean;
+  /** May be given several times; the value is the list of what each gave. */
+  readonly repeatable?: boolean;
   /** The value when neither flag nor variable gives one; shown in the help where it says {default}. */
   readonly default?: unknown;
   /** One description; '{default}' and '{range}' are filled in from the entry. Wrapped to the help's width. */
@@ -46,13 +52,17 @@ type ValueOf<K extends OptionKind> =
   : K extends { type: 'int' | 'number' } ? number
     : K extends { type: 'boolean' } ? boolean
       : K extends { type: 'int-list' } ? number[]
+        : K extends { type: 'shapes' } ? number[][]
+          : K extends { type: 'range' } ? [number, number]
         : K extends { type: 'list'; choices: readonly (infer C)[] } ? C[]
           : K extends { type: 'list' } ? string[]
             : K extends { type: 'choice'; choices: readonly (infer C)[] } ? C
               : string;
 
 /** Parsed values by table key; an option given neither by flag nor by variable is absent. */
-export type OptionValues<T extends OptionTable> = { -readonly [K in keyof T]?: ValueOf<T[K]['kind']> };
+export type OptionValues<T extends OptionTable> = {
+  -readonly [K in keyof T]?: T[K] extends { repeatable: true } ? ValueOf<T[K]['kind']>[] : ValueOf<T[K]['kind']>;
+};
 
 /** The table's defaults by key, typed like the values. */
 export type OptionDefaults<T extends OptionTable> = {
@@ -94,6 +104,19 @@ function convert(spec: OptionSpec, raw: string, where: string, fail: (message: s
       if (unknown) throw fail(`${where}: '${unknown}' is not one of ${kind.choices!.join(', ')}`);
       return items;
     }
+    case 'shapes':
+      return raw.split(',').map((shape) => {
+        const dims = shape.trim().split('x').map(Number);
+        if (shape.trim() === '' || !dims.every((d) => Number.isInteger(d) && d >= 1 && d <= 1_000_000)) {
+          throw fail(`${where} takes shapes like 1x48x80x3 (positive integers joined by 'x', shapes by ','), got '${raw}'`);
+        }
+        return dims;
+      });
+    case 'range': {
+      const ends = raw.split(',').map((s) => (s.trim() === '' ? Number.NaN : Number(s)));
+      if (ends.length !== 2 || !ends.every(Number.isFinite) || !(ends[0]! < ends[1]!)) throw fail(`${where} takes LO,HI with LO < HI (e.g. 0,255), got '${raw}'`);
+      return ends;
+    }
     case 'string':
       if (raw === '') throw fail(`${where} must not be empty`);
       return raw;
@@ -106,7 +129,7 @@ function convert(spec: OptionSpec, raw: string, where: string, fail: (message: s
 export function parseOptions<T extends OptionTable>(table: T, argv: string[], options: { positionals?: boolean } = {}): { values: OptionValues<T>; positionals: string[] } {
   const config: NonNullable<ParseArgsConfig['options']> = {};
   for (const spec of Object.values(table)) {
-    config[spec.flag] = { type: spec.kind.type === 'boolean' ? 'boolean' : 'string', ...(spec.short ? { short: spec.short } : {}) };
+    config[spec.flag] = { type: spec.kind.type === 'boolean' ? 'boolean' : 'string', ...(spec.short ? { short: spec.short } : {}), ...(spec.repeatable ? { multiple: true } : {}) };
   }
   let parsed;
   try {
@@ -121,7 +144,8 @@ export function parseOptions<T extends OptionTable>(table: T, argv: string[], op
       if (spec.required) throw new UsageError(`--${spec.flag} is required`);
       continue;
     }
-    values[key] = typeof raw === 'boolean' ? raw : convert(spec, raw as string, `--${spec.flag}`, (m) => new UsageError(m));
+    const one = (text: string | boolean) => (typeof text === 'boolean' ? text : convert(spec, text, `--${spec.flag}`, (m) => new UsageError(m)));
+    values[key] = Array.isArray(raw) ? raw.map(one) : one(raw as string | boolean);
   }
   return { values: values as OptionValues<T>, positionals: parsed.positionals };
 }

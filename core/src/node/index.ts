@@ -4,3 +4,7 @@ export {
   atomicTempPath, atomicTempPid, removeTempsOfDeadProcesses,
 } from './atomic-files.ts';
 export { startTsWorker } from './ts-worker.ts';
+export {
+  FileRefusedError, openRegularFile, readOpenedFile, readRegularFile, isInside, realPathInside,
+  type OpenedFile, type FileLimits,
+} from './regular-files.ts';

@@ -3,7 +3,7 @@
 import type { AttributeInput, Graph, Value } from '../ir/graph.ts';
 import { int64Tensor, type ConstTensor, type DataType } from '../ir/tensor.ts';
 import { UnsupportedLayerError } from './errors.ts';
-import { channelsFirstPerm, identityPerm, irShape, samePerm, transposeBetween, type LayerOutput, type TensorRef, type TfShape } from './layout.ts';
+import { channelsFirstPerm, identityPerm, inputSymbol, irShape, samePerm, transposeBetween, type LayerOutput, type TensorRef, type TfShape } from './layout.ts';
 
 export interface LayerView {
   className: string;
@@ -24,6 +24,8 @@ export interface ExportSettings {
   opset: number;
   /** Layout of rank-4 (image) graph inputs. */
   inputLayout: 'nchw' | 'nhwc';
+  /** The handler table of this export: the exporter's own, extended by plugins. */
+  handlers: Readonly<Record<string, LayerHandler>>;
 }
 
 export class LayerContext {
@@ -81,6 +83,16 @@ export class LayerContext {
     return this.node(opType, [x, this.constant(`${suffix}_axes`, int64Tensor([axes.length], axes))], { keepdims: keepdims ? 1 : 0 }, suffix);
   }
 
+  /** The handler of a class in this export's table (a wrapped layer's), or undefined. */
+  handlerFor(className: string): LayerHandler | undefined {
+    return Object.hasOwn(this.settings.handlers, className) ? this.settings.handlers[className] : undefined;
+  }
+
+  /** The classes this export handles, sorted (for error messages). */
+  handledClasses(): string[] {
+    return Object.keys(this.settings.handlers).sort();
+  }
+
   /** The context of a layer wrapped by this one (TimeDistributed): its nodes are named under this layer's. */
   nested(layer: LayerView, inputs: TensorRef[]): LayerContext {
     return new LayerContext(this.graph, this.settings, layer, inputs, `${this.namePrefix}/${layer.name}`);
@@ -119,11 +131,12 @@ export class LayerContext {
     const shape = this.layer.outputShapes[0]!;
     const dtype: DataType = this.config<string>('dtype', 'float32') === 'int32' ? 'int32' : 'float32';
     const rank = shape.length;
-    if (rank !== 4) return this.output(this.graph.addInput(name, dtype, irShape(shape, identityPerm(rank))), identityPerm(rank));
+    // Unknown sizes become this input's own symbols, which shape inference carries through the graph.
+    const declare = (perm: number[]) => this.graph.addInput(name, dtype, irShape(shape, perm, 'N', (axis) => inputSymbol(name, rank, axis)));
+    if (rank !== 4) return this.output(declare(identityPerm(rank)), identityPerm(rank));
     const nchw = channelsFirstPerm(rank);
-    if (this.settings.inputLayout === 'nchw') return this.output(this.graph.addInput(name, dtype, irShape(shape, nchw)), nchw);
-    const input = this.graph.addInput(name, dtype, irShape(shape, identityPerm(rank)));
-    return this.output(this.node('Transpose', [input], { perm: nchw }, 'nhwc_to_nchw'), nchw);
+    if (this.settings.inputLayout === 'nchw') return this.output(declare(nchw), nchw);
+    return this.output(this.node('Transpose', [declare(identityPerm(rank))], { perm: nchw }, 'nhwc_to_nchw'), nchw);
   }
 
   /** An output of this layer with its layout; the walker attaches the tfjs shape. */

@@ -1,7 +1,8 @@
 // How a tfjs tensor is laid out in the IR. tfjs is channels-last; the exported graph runs channels-first,
 // so a tensor's IR axes are a permutation of its tfjs axes. Handlers keep that permutation in a TensorRef
 // instead of inserting Transposes, and fold it into weights where they can (kernels, Dense rows).
-import type { Value } from '../ir/graph.ts';
+import { symbolName, UNKNOWN_DIM } from '../ir/dims.ts';
+import type { Dim, Value } from '../ir/graph.ts';
 
 export type TfShape = readonly (number | null)[];
 
@@ -50,9 +51,21 @@ export function irAxis(perm: readonly number[], tfAxis: number): number {
   return perm.indexOf(axis);
 }
 
-/** The IR shape of a tfjs shape laid out with `perm`; the unknown batch dimension becomes symbolic 'N'. */
-export function irShape(shape: TfShape, perm: readonly number[], batchName = 'N'): (number | string)[] {
-  return perm.map((axis) => shape[axis] ?? (axis === 0 ? batchName : `${batchName}_d${axis}`));
+/**
+ * The IR shape of a tfjs shape laid out with `perm`. The unknown batch dimension becomes `batchName`; other
+ * unknown dimensions get `unknown(axis)` — UNKNOWN_DIM unless the caller names them (a graph input's
+ * symbols), so that no dimension is ever declared equal to another it may differ from.
+ */
+export function irShape(shape: TfShape, perm: readonly number[], batchName: Dim = 'N', unknown: (axis: number) => Dim = () => UNKNOWN_DIM): Dim[] {
+  return perm.map((axis) => shape[axis] ?? (axis === 0 ? batchName : unknown(axis)));
+}
+
+/** Names of the tfjs axes of image (rank 4) and sequence (rank 3) tensors, for a graph input's symbols. */
+const AXIS_NAMES: Record<number, readonly string[]> = { 3: ['batch', 'steps', 'features'], 4: ['batch', 'height', 'width', 'channels'] };
+
+/** The symbol of a graph input's unknown axis: 'input_height', 'tokens_steps', 'input_d5'. */
+export function inputSymbol(inputName: string, rank: number, axis: number): string {
+  return symbolName(`${inputName}_${AXIS_NAMES[rank]?.[axis] ?? `d${axis}`}`);
 }
 
 /**

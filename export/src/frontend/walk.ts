@@ -8,7 +8,6 @@ import { Graph } from '../ir/graph.ts';
 import { floatTensor, type ConstTensor } from '../ir/tensor.ts';
 import { LayerContext, type ExportSettings, type LayerView } from './context.ts';
 import { UnsupportedLayerError } from './errors.ts';
-import { layerHandlers, supportedClasses } from './handlers/index.ts';
 import { identityPerm, irShape, type TensorRef } from './layout.ts';
 
 type Layer = tf.layers.Layer;
@@ -121,8 +120,9 @@ export class ModelWalker {
   }
 
   private handler(view: LayerView) {
-    const handler = Object.hasOwn(layerHandlers, view.className) ? layerHandlers[view.className] : undefined;
-    if (!handler) throw new UnsupportedLayerError(view.path, view.className, supportedClasses());
+    const { handlers } = this.settings;
+    const handler = Object.hasOwn(handlers, view.className) ? handlers[view.className] : undefined;
+    if (!handler) throw new UnsupportedLayerError(view.path, view.className, Object.keys(handlers).sort());
     return handler;
   }
 

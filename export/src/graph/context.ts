@@ -222,7 +222,7 @@ export class OpContext {
 export type ReduceOp = 'ReduceMean' | 'ReduceMax' | 'ReduceMin' | 'ReduceSum' | 'ReduceProd';
 
 /** ONNX TensorProto.DataType codes, for Cast's `to`. */
-export const ONNX_TYPE_CODES: Record<DataType, number> = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9 };
+export const ONNX_TYPE_CODES: Record<DataType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 };
 
 /** One TF op's translation: new IR nodes for the node, its outputs as TfTensors (by output index). */
 export type OpHandler = (ctx: OpContext, node: TfNode) => TfTensor[];

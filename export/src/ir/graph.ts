@@ -93,11 +93,13 @@ export class Graph {
     opType: string,
     inputs: Value[],
     attributes: Record<string, AttributeInput> = {},
-    options: { name?: string; outputs?: number; dtype?: DataType } = {},
+    options: { name?: string; outputs?: number; dtype?: DataType; outputNames?: readonly string[] } = {},
   ): Node {
     const name = this.uniqueName(options.name ?? opType);
-    const outputs = Array.from({ length: options.outputs ?? 1 }, (_, i) =>
-      new Value(this.uniqueName(i === 0 ? name : `${name}:${i}`), options.dtype ?? inputs[0]?.dtype ?? 'float32', undefined));
+    // Output names default to the node's; a model read from a file keeps its own (`outputNames`).
+    const count = options.outputNames?.length ?? options.outputs ?? 1;
+    const outputs = Array.from({ length: count }, (_, i) =>
+      new Value(this.uniqueName(options.outputNames?.[i] ?? (i === 0 ? name : `${name}:${i}`)), options.dtype ?? inputs[0]?.dtype ?? 'float32', undefined));
     const attrs = new Map(Object.entries(attributes).map(([k, v]) => [k, toAttribute(v)]));
     const node = new Node(opType, name, inputs, outputs, attrs);
     for (const input of inputs) input.uses.push(node);
@@ -134,6 +136,20 @@ export class Graph {
     }
   }
 
+  /**
+   * Makes `replacement` the graph output that `output` was, under the output's name (the model's contract);
+   * `output` stays in the graph for its other uses, under a new name.
+   */
+  replaceGraphOutput(output: Value, replacement: Value): void {
+    const index = this.outputs.indexOf(output);
+    if (index < 0) throw new Error(`'${output.name}' is not a graph output`);
+    const name = output.name;
+    output.name = this.uniqueName(`${name}_inner`);
+    this.names.delete(replacement.name);
+    replacement.name = name;
+    this.outputs[index] = replacement;
+  }
+
   /** Replaces one input of a node, keeping use lists right. */
   setNodeInput(node: Node, index: number, value: Value): void {
     const old = node.inputs[index]!;
@@ -155,11 +171,47 @@ export class Graph {
     this.nodes = this.nodes.filter((n) => n !== node);
   }
 
+  /** Moves `node` to just after `anchor` in the node order (the caller keeps the order topological). */
+  moveAfter(node: Node, anchor: Node): void {
+    this.nodes = this.nodes.filter((n) => n !== node);
+    this.nodes.splice(this.nodes.indexOf(anchor) + 1, 0, node);
+  }
+
   /** Drops constants nobody uses any more. */
   pruneConstants(): boolean {
     const before = this.constants.length;
     this.constants = this.constants.filter((c) => c.uses.length > 0);
     return this.constants.length !== before;
+  }
+
+  /**
+   * Restores topological order after nodes were appended out of place (a pass inserting nodes before their
+   * consumers): every node moves just after what it needs, the rest keeps its relative order.
+   */
+  sortNodes(): void {
+    const placed = new Set<Node>();
+    const sorted: Node[] = [];
+    for (const root of this.nodes) {
+      if (placed.has(root)) continue;
+      // Iterative depth-first walk over producers, so long chains cannot overflow the stack.
+      const stack: { node: Node; next: number }[] = [{ node: root, next: 0 }];
+      const onStack = new Set<Node>([root]);
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        const producer = top.node.inputs[top.next++]?.producer;
+        if (top.next > top.node.inputs.length) {
+          placed.add(top.node);
+          sorted.push(top.node);
+          onStack.delete(top.node);
+          stack.pop();
+        } else if (producer && !placed.has(producer)) {
+          if (onStack.has(producer)) throw new Error(`graph has a cycle through node '${producer.name}'`);
+          onStack.add(producer);
+          stack.push({ node: producer, next: 0 });
+        }
+      }
+    }
+    this.nodes = sorted;
   }
 
   countOps(): Record<string, number> {

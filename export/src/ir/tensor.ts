@@ -1,9 +1,9 @@
 // Constant tensors of the IR: typed data plus a shape, independent of any serialisation format.
 
-export type DataType = 'float32' | 'int64' | 'int32' | 'bool' | 'uint8';
+export type DataType = 'float32' | 'float16' | 'int64' | 'int32' | 'int8' | 'uint8' | 'bool';
 
-/** bool and uint8 tensors hold one byte per element (0/1 for bool). */
-export type TensorData = Float32Array | BigInt64Array | Int32Array | Uint8Array;
+/** float16 values are kept as their IEEE 754 binary16 bit patterns; bool and uint8 as one byte each (0/1 for bool). */
+export type TensorData = Float32Array | Uint16Array | BigInt64Array | Int32Array | Int8Array | Uint8Array;
 
 export interface ConstTensor {
   dtype: DataType;

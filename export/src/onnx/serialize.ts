@@ -1,6 +1,7 @@
 // The back end: IR Graph → ONNX ModelProto bytes. The only module of the compiler that touches protobuf.
 // Output is deterministic: nodes, initializers and metadata in a fixed order, no timestamps.
 import { onnx } from '@onnx-edge/proto';
+import { UNKNOWN_DIM } from '../ir/dims.ts';
 import type { Attribute, Dim, Graph, Value } from '../ir/graph.ts';
 import type { ConstTensor, DataType } from '../ir/tensor.ts';
 import { irVersionForOpset } from './versions.ts';
@@ -13,12 +14,14 @@ export interface SerializeOptions {
   docString?: string;
 }
 
-const ELEM_TYPE: Record<DataType, number> = {
+export const ELEM_TYPE: Record<DataType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
+  float16: onnx.TensorProto.DataType.FLOAT16,
   int64: onnx.TensorProto.DataType.INT64,
   int32: onnx.TensorProto.DataType.INT32,
-  bool: onnx.TensorProto.DataType.BOOL,
+  int8: onnx.TensorProto.DataType.INT8,
   uint8: onnx.TensorProto.DataType.UINT8,
+  bool: onnx.TensorProto.DataType.BOOL,
 };
 
 const ATTRIBUTE_TYPE = onnx.AttributeProto.AttributeType;
@@ -49,7 +52,9 @@ function attributeProto(name: string, attr: Attribute): onnx.IAttributeProto {
   }
 }
 
+/** A number, a symbol (dim_param), or UNKNOWN_DIM: a dimension with neither, which ONNX reads as unknown. */
 function dimProto(dim: Dim): onnx.TensorShapeProto.IDimension {
+  if (dim === UNKNOWN_DIM) return {};
   return typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim };
 }
 

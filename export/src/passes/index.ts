@@ -1,5 +1,6 @@
 // The optimisation pipeline, in order. Each pass is `run(graph) → changed`.
 import type { Graph } from '../ir/graph.ts';
+import * as cancelTransposes from './cancel-transposes.ts';
 import * as deadCode from './dead-code.ts';
 import * as dedupeConstants from './dedupe-constants.ts';
 import * as eliminateNoops from './eliminate-noops.ts';
@@ -16,6 +17,8 @@ export interface Pass {
 export const pipeline: readonly Pass[] = [
   // First: Identity nodes (Dropout, linear activations) would otherwise sit between a Conv and its BN.
   { name: 'eliminate-noops', run: eliminateNoops.run },
+  // After no-ops are gone, so a layout change and its inverse around a tfjs-layout layer are adjacent.
+  { name: 'cancel-transposes', run: cancelTransposes.run },
   // Needs Conv → BN adjacent; leaves the original weights unused.
   { name: 'fold-batchnorm', run: foldBatchNorm.run },
   // After BN folding (a folded Conv may still be followed by a per-channel Mul/Add of a graph model).

@@ -48,3 +48,45 @@ test('ConvTranspose output size follows stride, kernel, pads and output_padding'
   // 3·(5 − 1) + 1 + 2 − 0 = 15
   assert.deepEqual(y.shape, ['N', 3, 15, 15]);
 });
+
+test('a dim that is a function of an input symbol gets a name of its own, never the input symbol', () => {
+  const g = new Graph('g');
+  const x = g.addInput('x', 'float32', ['N', 3, 'h', 'w']);
+  const w = g.addConstant('w', floatTensor([8, 3, 3, 3], new Float32Array(216)));
+  const same = g.addNode('Conv', [x, w], { auto_pad: 'SAME_UPPER' }).outputs[0]!;
+  const strided = g.addNode('Conv', [x, w], { strides: [2, 2], pads: [0, 0, 0, 0] }).outputs[0]!;
+  const sameStrided = g.addNode('Conv', [x, w], { strides: [2, 2], auto_pad: 'SAME_UPPER' }).outputs[0]!;
+  const pool = g.addNode('MaxPool', [same], { kernel_shape: [2, 2], strides: [2, 2] }).outputs[0]!;
+  const up = g.addNode('Resize', [same, g.addConstant('roi', floatTensor([0], [])), g.addConstant('scales', floatTensor([4], [1, 1, 2, 3]))]).outputs[0]!;
+  const d2s = g.addNode('DepthToSpace', [same], { blocksize: 2 }).outputs[0]!;
+  const padded = g.addNode('Pad', [x, g.addConstant('pads', int64Tensor([8], [0, 0, 1, 2, 0, 0, 1, 2]))]).outputs[0]!;
+  const cropped = g.addNode('Slice', [x, g.addConstant('starts', int64Tensor([1], [1])), g.addConstant('ends', int64Tensor([1], [-2])), g.addConstant('axes', int64Tensor([1], [2]))]).outputs[0]!;
+  const flat = g.addNode('Reshape', [same, g.addConstant('shape', int64Tensor([3], [0, 8, -1]))]).outputs[0]!;
+  const sum = g.addNode('Add', [same, d2s]).outputs[0]!;
+  for (const [i, v] of [strided, sameStrided, pool, up, padded, cropped, flat, sum].entries()) g.markOutput(v, `y${i}`);
+  run(g);
+  assert.deepEqual(same.shape, ['N', 8, 'h', 'w']);
+  assert.deepEqual(strided.shape, ['N', 8, 'floor((h-3)/2)+1', 'floor((w-3)/2)+1']);
+  assert.deepEqual(sameStrided.shape, ['N', 8, 'ceil(h/2)', 'ceil(w/2)']);
+  assert.deepEqual(pool.shape, ['N', 8, 'floor((h-2)/2)+1', 'floor((w-2)/2)+1']);
+  assert.deepEqual(up.shape, ['N', 8, '2*h', '3*w']);
+  assert.deepEqual(d2s.shape, ['N', 2, '2*h', '2*w']);
+  assert.deepEqual(padded.shape, ['N', 3, 'h+2', 'w+4']);
+  assert.deepEqual(cropped.shape, ['N', 3, 'h-3', 'w']);
+  assert.deepEqual(flat.shape, ['N', 8, 'h*w']);
+  // Two different symbols broadcast to a dim that may be either: unnamed.
+  assert.deepEqual(sum.shape, ['N', 8, '?', '?']);
+});
+
+test('a declared shape keeps its numbers and symbols; its unknown dims take the inferred ones', () => {
+  const g = new Graph('g');
+  const x = g.addInput('x', 'float32', ['N', 4, 'h']);
+  const y = g.addNode('Relu', [x]).outputs[0]!;
+  y.shape = ['N', 4, '?'];
+  const z = g.addNode('SomethingNew', [y]).outputs[0]!;
+  z.shape = ['N', '?'];
+  g.markOutput(z, 'z');
+  run(g);
+  assert.deepEqual(y.shape, ['N', 4, 'h']);
+  assert.deepEqual(z.shape, ['N', '?']);
+});

@@ -1,11 +1,18 @@
-// Runs ONNX bytes in onnxruntime-node on float32 batches.
+// Runs ONNX bytes in onnxruntime-node on float32 and int32 batches.
 import * as ort from 'onnxruntime-node';
+
+export interface RunnerInput {
+  data: Float32Array | Int32Array;
+  shape: number[];
+}
 
 export interface OnnxRunner {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   /** One batch: input data (graph input order) with their shapes → outputs in graph output order. */
-  run(inputs: { data: Float32Array; shape: number[] }[]): Promise<Float32Array[]>;
+  run(inputs: RunnerInput[]): Promise<Float32Array[]>;
+  /** The same, with each output's dimensions. */
+  runWithShapes(inputs: RunnerInput[]): Promise<{ data: Float32Array; dims: number[] }[]>;
   release(): Promise<void>;
 }
 
@@ -15,15 +22,20 @@ export async function createOnnxRunner(bytes: Uint8Array, options: { intraOpThre
     interOpNumThreads: 1,
     executionProviders: ['cpu'],
   });
+  const runWithShapes = async (inputs: RunnerInput[]) => {
+    const feeds: Record<string, ort.Tensor> = {};
+    session.inputNames.forEach((name, i) => {
+      const { data, shape } = inputs[i]!;
+      feeds[name] = data instanceof Int32Array ? new ort.Tensor('int32', data, shape) : new ort.Tensor('float32', data, shape);
+    });
+    const results = await session.run(feeds);
+    return session.outputNames.map((name) => ({ data: results[name]!.data as Float32Array, dims: [...results[name]!.dims] }));
+  };
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
-    async run(inputs) {
-      const feeds: Record<string, ort.Tensor> = {};
-      session.inputNames.forEach((name, i) => { feeds[name] = new ort.Tensor('float32', inputs[i]!.data, inputs[i]!.shape); });
-      const results = await session.run(feeds);
-      return session.outputNames.map((name) => results[name]!.data as Float32Array);
-    },
+    runWithShapes,
+    run: async (inputs) => (await runWithShapes(inputs)).map((o) => o.data),
     release: () => session.release(),
   };
 }

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { ContractError, contractFromMetadata, METADATA_KEYS, type InputLayout, type ModelContract, readOnnxMetadata } from '@onnx-edge/core';
-import { readRegularFile, realPathInside } from '../files.ts';
+import { readRegularFile, realPathInside } from '@onnx-edge/core/node';
 import { parseConfigPbtxt, type ModelConfig, type VersionPolicy } from './config-pbtxt.ts';
 import { MODEL_NAME_PATTERN } from './writer.ts';
 
@@ -56,9 +56,11 @@ async function exists(path: string): Promise<boolean> {
  * A file of the repository: inside it once links are followed, regular, within `maxBytes`. Refusals
  * (files.ts) and system errors both name the path.
  */
-async function readRepositoryFile(repo: string, path: string, maxBytes: number): Promise<Buffer> {
-  return readRegularFile(await realPathInside(repo, path), maxBytes);
+async function readRepositoryFile(repo: string, path: string, maxBytes: number): Promise<Uint8Array> {
+  return readRegularFile(await realPathInside(repo, path), { what: path, maxBytes });
 }
+
+const utf8 = new TextDecoder();
 
 function parseLabelsTxt(text: string): string[] {
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
@@ -125,7 +127,7 @@ export async function readModelFolder(repo: string, dir: string): Promise<ModelF
   const configPath = join(dir, 'config.pbtxt');
   let config: ModelConfig | undefined;
   if (await exists(configPath)) {
-    const text = (await readRepositoryFile(repo, configPath, MAX_CONFIG_BYTES)).toString('utf8');
+    const text = utf8.decode(await readRepositoryFile(repo, configPath, MAX_CONFIG_BYTES));
     try {
       config = parseConfigPbtxt(text, name);
     } catch (err) {
@@ -136,7 +138,7 @@ export async function readModelFolder(repo: string, dir: string): Promise<ModelF
   const labelPath = join(dir, labelFile);
   let labelsTxt: string[] | undefined;
   if (await exists(labelPath)) {
-    labelsTxt = parseLabelsTxt((await readRepositoryFile(repo, labelPath, MAX_LABELS_BYTES)).toString('utf8'));
+    labelsTxt = parseLabelsTxt(utf8.decode(await readRepositoryFile(repo, labelPath, MAX_LABELS_BYTES)));
   }
   const found: number[] = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
@@ -202,11 +204,11 @@ export async function readModelRepository(repo: string, onRefused?: (refused: Re
 
 /** A single .onnx file served as a model named after the file. */
 export async function modelFromFile(modelPath: string): Promise<RepositoryModel> {
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
-    bytes = await readRegularFile(modelPath, MAX_MODEL_BYTES);
+    bytes = await readRegularFile(modelPath, { what: `model file '${modelPath}'`, maxBytes: MAX_MODEL_BYTES });
   } catch (err) {
-    throw new RepositoryError((err as NodeJS.ErrnoException).code === 'ENOENT' ? `model file '${modelPath}' does not exist` : `model file ${(err as Error).message}`);
+    throw new RepositoryError((err as Error).message);
   }
   const name = basename(modelPath, extname(modelPath)).replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'model';
   return { name, version: 1, modelPath, ...describeOnnx(bytes, modelPath) };

@@ -6,7 +6,8 @@ import { stat } from 'node:fs/promises';
 import type { Context } from 'hono';
 import type { AppEnv } from '../context.ts';
 import { requestSignal } from '../body.ts';
-import { fileStream, openRegularFile } from '../files.ts';
+import { openRegularFile } from '@onnx-edge/core/node';
+import { fileStream } from '../files.ts';
 
 export async function fileResponse(c: Context<AppEnv>, path: string, contentType: string): Promise<Response> {
   c.header('Content-Type', contentType);

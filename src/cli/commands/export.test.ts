@@ -54,7 +54,9 @@ test('export --verify on a run folder writes the ONNX file and parity.json and p
   const lines = result.stdout.trim().split('\n');
   assert.equal(lines.length, 1);
   const report = JSON.parse(lines[0]!);
-  assert.deepEqual(Object.keys(report), ['maxAbsDiff', 'maxRelDiff', 'top1Agreement', 'count']);
+  assert.deepEqual(Object.keys(report), ['maxAbsDiff', 'maxRelDiff', 'top1Agreement', 'count', 'atol', 'rtol', 'sizes', 'outputs']);
+  assert.deepEqual(report.sizes, [[[50, 32, 32, 3]]]);
+  assert.deepEqual(report.outputs.map((o: { name: string }) => o.name), ['probabilities']);
   assert.equal(report.count, 50);
   assert.equal(report.top1Agreement, 1);
   assert.ok(report.maxAbsDiff <= 1e-4);
@@ -68,6 +70,29 @@ test('export --verify on a run folder writes the ONNX file and parity.json and p
   const verified = await cli(['verify', out, '--against', join(dir, 'run'), '--count', '20']);
   assert.equal(verified.status, 0, verified.stderr);
   assert.equal(JSON.parse(verified.stdout).count, 20);
+});
+
+test('export --precision int8: the verified float export, quantized and verified against it, into the repository', async (t) => {
+  const sample = requireSharedData(t, 'cifar10-sample');
+  if (!sample) return;
+  const repo = join(dir, 'repo-int8');
+  const out = join(dir, 'run-int8.onnx');
+  const args = ['--precision', 'int8', '--calibration', sample, '--calibration-count', '32', '--verify-data', sample, '--verify-count', '40'];
+  const result = await cli(['export', join(dir, 'run'), '-o', out, '--repo', repo, '--name', 'tiny-int8', ...args]);
+  assert.equal(result.status, 0, result.stderr);
+  const [parity, quantized] = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+  assert.equal(parity.top1Agreement, 1, 'first the float export against tfjs');
+  assert.equal(quantized.count, 40, 'then the int8 model against the float export');
+  for (const file of [out, join(repo, 'tiny-int8', '1', 'model.onnx')]) {
+    const meta = Object.fromEntries(onnx.ModelProto.decode(await readFile(file)).metadataProps.map((p) => [p.key, p.value]));
+    assert.equal(JSON.parse(meta[METADATA_KEYS.quantization]!).precision, 'int8');
+    assert.deepEqual(JSON.parse(meta[METADATA_KEYS.quantization]!).verification, quantized);
+  }
+  assert.match(result.stderr, /wrote .*run-int8\.onnx \(int8, /);
+  await rm(out);
+  const usage = await cli(['export', join(dir, 'run'), '-o', out, '--method', 'entropy']);
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /the quantization options need --precision int8 or fp16/);
 });
 
 test('export --repo writes a Triton-layout model folder', async () => {
@@ -119,7 +144,9 @@ test('exports are byte-identical across processes; verify against a different mo
   const result = await cli(['verify', out, '--against', other, '--count', '10']);
   assert.equal(result.status, 1);
   assert.equal(JSON.parse(result.stdout).count, 10);
-  assert.match(result.stderr.trim(), /^onnx-edge verify: ParityError: parity check failed on 10 inputs/);
+  // The per-output lines come first; the error is the last line, and one line.
+  assert.match(result.stderr, /^output 'probabilities': max \|Δ\| /m);
+  assert.match(result.stderr.trim().split('\n').at(-1)!, /^onnx-edge verify: ParityError: parity check failed on 10 inputs: output 'probabilities' /);
   await rm(out);
 });
 

@@ -5,22 +5,28 @@
 import { INPUT_KINDS, OUTPUT_KINDS, parseColor, parseNumberList, parseRange } from '@onnx-edge/core';
 import { formatOptions, parseOptions, UsageError, type Command, type OptionValues } from '@onnx-edge/core/cli';
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET } from '@onnx-edge/export/versions';
+import { MAX_ACCURACY_DROP_OPTION, progressBar, QUANTIZATION_OPTIONS, quantizationOptions } from './quantize.ts';
 import type { ContractHints, ExportReport } from '@onnx-edge/export';
+import { refuseForGraphModels, verificationOptions, verificationRequest } from '../options/verification.ts';
 
 const OPTIONS = {
   output: { flag: 'output', short: 'o', placeholder: 'FILE', kind: { type: 'string' }, help: 'ONNX file to write (written atomically: never a partial file)' },
   opset: { flag: 'opset', kind: { type: 'int', min: MIN_OPSET, max: MAX_OPSET }, default: DEFAULT_OPSET, help: 'ONNX opset, {range} (default {default})' },
   inputLayout: { flag: 'input-layout', kind: { type: 'choice', choices: ['nchw', 'nhwc'] }, help: 'nchw (default) or nhwc image input' },
+  plugin: { flag: 'plugin', placeholder: 'FILE', kind: { type: 'string' }, repeatable: true, help: 'ES module registering custom layer classes (repeatable; docs/PLUGINS.md)' },
   verify: {
     flag: 'verify', kind: { type: 'boolean' },
-    help: 'run tfjs and onnxruntime on the same images and fail unless max |Δ| <= 1e-4 and top-1 agreement is 100%; prints {"maxAbsDiff","maxRelDiff","top1Agreement","count"} and writes parity.json next to the output',
+    help: 'run tfjs and onnxruntime on the same inputs and fail unless every output element has |Δ| <= atol + rtol·|ref| and class-score outputs agree on top-1; prints the report as one JSON line (per output: max |Δ|, max relative error, the element nearest the limit) and writes parity.json next to the output',
   },
-  verifyData: { flag: 'verify-data', placeholder: 'DIR', kind: { type: 'string' }, help: 'CIFAR-10 images (official binary format) to verify on (default: seeded random images); implies --verify' },
-  verifyCount: { flag: 'verify-count', kind: { type: 'int', min: 1, max: 1_000_000 }, help: 'number of images to verify on (default 100; graph models: input sets per size, default 2); implies --verify' },
-  atol: { flag: 'atol', kind: { type: 'number', min: 0, max: 1 }, help: 'graph models: absolute tolerance of |Δ| <= atol + rtol·|ref| (default 1e-4); implies --verify' },
-  rtol: { flag: 'rtol', kind: { type: 'number', min: 0, max: 1 }, help: 'graph models: relative tolerance (default 1e-4); implies --verify' },
+  ...verificationOptions('verify-'),
   repo: { flag: 'repo', placeholder: 'DIR', kind: { type: 'string' }, help: 'also write the model into a model repository (Triton layout) ...' },
   name: { flag: 'name', placeholder: 'NAME', kind: { type: 'string' }, help: '... under this model name (required with --repo)' },
+  precision: {
+    flag: 'precision', placeholder: 'P', kind: { type: 'choice', choices: ['fp32', 'int8', 'fp16'] },
+    help: "fp32 (default), int8 or fp16: write a quantized version of the (verified) float export, as 'onnx-edge quantize' makes it; with --verify-data it is verified against the float export too (one more JSON line)",
+  },
+  ...QUANTIZATION_OPTIONS,
+  maxAccuracyDrop: MAX_ACCURACY_DROP_OPTION,
   labels: {
     flag: 'labels', placeholder: 'FILE', kind: { type: 'string' },
     help: "class names, a JSON array or one per line (default: a run folder's labels.json; CIFAR-10's for a 32x32 RGB ten-class model; else class indexes)",
@@ -83,16 +89,25 @@ ${formatOptions(OPTIONS)}`;
 async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(OPTIONS, argv, { positionals: true });
   if (positionals.length !== 1) throw new UsageError('export takes exactly one model.json or run folder');
-  const verify = Boolean(values.verify || values.verifyData !== undefined || values.verifyCount !== undefined || values.atol !== undefined || values.rtol !== undefined);
+  const verification = verificationRequest(values);
+  const verify = Boolean(values.verify || Object.values(verification).some((v) => v !== undefined));
   if (!values.output && !values.repo) throw new UsageError('give an output file with -o (or a model repository with --repo)');
   if ((values.repo === undefined) !== (values.name === undefined)) throw new UsageError('--repo and --name go together');
+
+  const precision = values.precision ?? 'fp32';
+  const quantizationGiven = Object.keys(QUANTIZATION_OPTIONS).some((key) => values[key as keyof typeof values] !== undefined) || values.maxAccuracyDrop !== undefined;
+  if (precision === 'fp32' && quantizationGiven) throw new UsageError('the quantization options need --precision int8 or fp16');
+  const chosen = precision === 'fp32' ? undefined : quantizationOptions(precision, values);
+  const bar = progressBar('calibrating');
 
   const hints = contractHints(values);
   const { exportAndVerifyGraph, graphModelJson, refuseClassifierOptions } = await import('../../exporting/export-graph.ts');
   const graphModel = await graphModelJson(positionals[0]!);
   let exported: { bytes: Uint8Array; report: ExportReport };
   if (graphModel) {
-    refuseClassifierOptions(graphModel, { verifyData: values.verifyData });
+    refuseClassifierOptions(graphModel, { verifyData: values.data });
+    refuseForGraphModels({ plugin: values.plugin, 'verify-shape': values.shape, 'verify-range': values.range });
+    if (chosen) throw new UsageError(`--precision takes a layers model here; quantize the graph model's export with 'onnx-edge quantize'`);
     exported = await exportAndVerifyGraph({
       source: graphModel,
       output: values.output,
@@ -100,13 +115,13 @@ async function run(argv: string[]): Promise<number> {
       inputLayout: values.inputLayout,
       contract: hints,
       labelsFile: values.labels,
-      verify: verify ? { count: values.verifyCount, atol: values.atol, rtol: values.rtol } : undefined,
+      verify: verify ? { count: values.count, atol: values.atol, rtol: values.rtol } : undefined,
       onParity: (parity) => console.log(JSON.stringify(parity)),
       log: (line) => console.error(line),
     });
   } else {
-    if (values.atol !== undefined || values.rtol !== undefined) throw new UsageError('--atol and --rtol set the tolerance of a graph model\'s verification; a layers model is verified with max |Δ| <= 1e-4 and top-1 agreement');
     const { exportAndVerify } = await import('../../exporting/export-and-verify.ts');
+    const { DEFAULT_MAX_ACCURACY_DROP } = await import('@onnx-edge/export/quantize');
     exported = await exportAndVerify({
       source: positionals[0]!,
       output: values.output,
@@ -114,11 +129,21 @@ async function run(argv: string[]): Promise<number> {
       inputLayout: values.inputLayout,
       contract: hints,
       labelsFile: values.labels,
-      verify: verify ? { dataDir: values.verifyData, count: values.verifyCount } : undefined,
+      verify: verify ? verification : undefined,
+      plugins: values.plugin,
       // Printed before the check, so a failed verification still shows its numbers.
       onParity: (parity) => console.log(JSON.stringify(parity)),
       log: (_step, line) => console.error(line),
-    });
+      quantize: chosen && {
+        options: chosen.precision === 'int8' ? { ...chosen, onProgress: bar.update } : chosen,
+        verify: values.data === undefined ? undefined : {
+          data: values.data,
+          count: values.count,
+          maxAccuracyDrop: values.maxAccuracyDrop ?? DEFAULT_MAX_ACCURACY_DROP,
+          onReport: (report) => console.log(JSON.stringify(report)),
+        },
+      },
+    }).finally(() => bar.done());
   }
   if (values.repo) {
     const { writeExportToRepository } = await import('../../exporting/repository.ts');

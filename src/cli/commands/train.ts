@@ -48,6 +48,7 @@ async function run(argv: string[]): Promise<number> {
     seed: values.seed,
     outDir: values.out ?? defaultOutDir(model),
     backend: values.backend,
+    kernels: values.kernels,
     fresh: values.fresh ?? false,
     workers: values.workers,
     preciseBnImages: values.preciseBn,

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { releaseBackend, selectBackend, type BackendSelection } from '../backend/select.ts';
+import { selectTrainingKernels, type KernelSelection } from '../kernels/select.ts';
 import { batches } from '../data/batches.ts';
 import { buildNetwork } from '../networks/build.ts';
 import { loadModelFromDir, saveModelToDir } from '../networks/model-io.ts';
@@ -33,6 +34,8 @@ export interface TrainResult {
   history: HistoryFile;
   bestValAccuracy: number;
   backend: BackendSelection;
+  /** What computed the convolutions and matrix products ('ort', 'wasm', or the backend's own). */
+  kernels: { name: string; reason: string };
   /** Training images per second over the epochs this call trained (validation excluded). */
   imagesPerSecond: number;
   /** What was trained and validated on, in the words of the `data:` log line. */
@@ -86,10 +89,11 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
   const data = await loadRunData({ data: options.data, valData: options.valData, limit: options.limit, valLimit: options.valLimit, seed: recipe.seed }, log);
   log(`data: training on ${data.trainSource}; validating on ${data.validationSource}`);
 
+  const kernels: KernelSelection = selectTrainingKernels(options.kernels ?? 'auto', backend.name, log, { replicas: recipe.workers });
   const model = buildNetwork(recipe.model, { variant: recipe.variant, seed: recipe.seed });
   const optimizer = tf.train.adam(recipe.learningRate);
   const variables = trainableVariables(model);
-  const stepper = await dataParallelStepper(model, optimizer, variables, recipe, backend.name, recipe.workers);
+  const stepper = await dataParallelStepper(model, optimizer, variables, recipe, backend.name, recipe.workers, kernels.name === 'ort' ? 'ort' : 'wasm');
   if (recipe.workers > 1) log(`workers: ${recipe.workers} threads compute gradients (data-parallel, ${recipe.batchSize} images split per batch)`);
   const history: EpochRecord[] = saved ? [...saved.history] : [];
   let bestValLoss = saved?.bestValLoss ?? null;
@@ -189,6 +193,7 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
   } finally {
     interrupts.stop();
     await stepper.close();
+    kernels.release();
   }
 
   const best = bestEpoch(history);
@@ -214,6 +219,7 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
         ? `precise BatchNorm: re-estimated after each epoch on ${preciseBn.count} training images (seeded subset), inference mode, layer by layer`
         : "Keras' moving averages (momentum 0.99)",
       backend: `${backend.name} — ${backend.reason}`,
+      kernels: `${kernels.name} — ${kernels.reason}`,
       'training data': data.trainSource,
       'validation data': data.validationSource,
       epochs: history.length,
@@ -232,6 +238,7 @@ export async function trainModel(options: TrainOptions, hooks: TrainHooks = {}):
     history: toHistoryFile(history),
     bestValAccuracy: best.val_accuracy,
     backend,
+    kernels: { name: kernels.name, reason: kernels.reason },
     imagesPerSecond,
     data: { trainSource: data.trainSource, validationSource: data.validationSource, trainImages: data.train.count },
   };

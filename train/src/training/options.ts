@@ -1,4 +1,4 @@
-import type { BackendChoice, NetworkName, Variant } from '@onnx-edge/core';
+import type { BackendChoice, KernelChoice, NetworkName, Variant } from '@onnx-edge/core';
 // What a training run is asked to do, and the tutorial's defaults for what is left out.
 
 export interface TrainOptions {
@@ -19,6 +19,8 @@ export interface TrainOptions {
   /** The run folder; resumed when it holds a checkpoint. */
   outDir: string;
   backend?: BackendChoice;
+  /** Who computes the convolutions and matrix products on the wasm backend (default 'auto': onnxruntime if it starts). */
+  kernels?: KernelChoice;
   /** Ignore a checkpoint in the run folder and start over. */
   fresh?: boolean;
   /**

@@ -9,6 +9,7 @@
 // i, o, f, c (GRU's z, r, h is the same). tfjs has one bias (on the input side) and GRU with the reset gate
 // applied before the recurrent product (resetAfter is rejected by tfjs), i.e. ONNX linear_before_reset = 0.
 // tfjs' default recurrentActivation is hardSigmoid (0.2·x + 0.5, clipped), written as ONNX HardSigmoid.
+import { UNKNOWN_DIM } from '../../ir/dims.ts';
 import type { AttributeInput, Dim, Value } from '../../ir/graph.ts';
 import { floatTensor, int64Tensor, type ConstTensor } from '../../ir/tensor.ts';
 import type { LayerContext, LayerHandler } from '../context.ts';
@@ -133,7 +134,8 @@ function runRecurrent(ctx: LayerContext, spec: RecurrentSpec): RecurrentRun {
   if (alphas.length > 0) attrs['activation_alpha'] = { kind: 'floats', value: alphas };
   if (betas.length > 0) attrs['activation_beta'] = { kind: 'floats', value: betas };
   const outputs = ctx.nodeOutputs(cell.op, inputs, 1 + cell.states, attrs, cell.op);
-  const steps: Dim = ref.shape[1] ?? 'T';
+  // Unknown steps stay unnamed here; shape inference names them after the input's symbol.
+  const steps: Dim = ref.shape[1] ?? UNKNOWN_DIM;
   const batch: Dim = 'N';
   shaped(outputs[0]!, [steps, perDirection, batch, units]);
   outputs.slice(1).forEach((state) => shaped(state, [perDirection, batch, units]));

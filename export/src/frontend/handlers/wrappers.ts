@@ -10,7 +10,6 @@ import { floatTensor, int64Tensor } from '../../ir/tensor.ts';
 import type { LayerContext, LayerHandler, LayerView } from '../context.ts';
 import { shaped } from '../emit.ts';
 import { identityPerm, irAxis, irShape, type LayerOutput, type TensorRef, type TfShape } from '../layout.ts';
-import { layerHandlers, supportedClasses } from './index.ts';
 import { isRecurrentClass, runBidirectional } from './recurrent.ts';
 
 /** The tfjs merge of forward and backward outputs laid out with `perm` (concat on the last tfjs axis). */
@@ -50,9 +49,9 @@ function knownDims(ctx: Parameters<LayerHandler>[0], shape: TfShape, what: strin
 
 export const TimeDistributed: LayerHandler = (ctx, layer) => {
   const wrapped = ctx.config<{ className: string; config: Record<string, unknown> }>('layer');
-  const handler = Object.hasOwn(layerHandlers, wrapped.className) ? layerHandlers[wrapped.className] : undefined;
+  const handler = ctx.handlerFor(wrapped.className);
   if (!handler || wrapped.className === 'InputLayer') {
-    ctx.unsupported(`wrapping '${wrapped.className}' is not supported — supported: ${supportedClasses().filter((c) => c !== 'InputLayer').join(', ')}`);
+    ctx.unsupported(`wrapping '${wrapped.className}' is not supported — supported: ${ctx.handledClasses().filter((c) => c !== 'InputLayer').join(', ')}`);
   }
   const ref = ctx.inputs[0]!;
   const rank = ref.shape.length;

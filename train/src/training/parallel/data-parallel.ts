@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunRecipe } from '../options.ts';
 import { batchObjective, trainStep, type BatchResult } from '../step.ts';
 import { flatten, unflatten } from './flat.ts';
-import type { ReplicaMessage, ShardRequest, ShardResult } from './messages.ts';
+import type { ReplicaMessage, ReplicaSetup, ShardRequest, ShardResult } from './messages.ts';
 
 export interface Stepper {
   /** Threads that compute gradients (1 = this thread only). */
@@ -38,8 +38,8 @@ class Replica {
     worker.on('error', (err) => this.pending?.reject(err));
   }
 
-  static start(recipe: RunRecipe, backend: string): Promise<Replica> {
-    const worker = startTsWorker(WORKER_URL, { workerData: { recipe, backend } });
+  static start(setup: ReplicaSetup): Promise<Replica> {
+    const worker = startTsWorker(WORKER_URL, { workerData: setup });
     return new Promise((resolve, reject) => {
       worker.once('message', (message: ReplicaMessage) => {
         if (message.type === 'ready') resolve(new Replica(worker));
@@ -73,9 +73,12 @@ export async function dataParallelStepper(
   recipe: RunRecipe,
   backend: string,
   replicas: number,
+  kernels: 'ort' | 'wasm' = 'wasm',
 ): Promise<Stepper> {
   if (replicas <= 1) return singleThreadStepper(model, optimizer, variables);
-  const workers = await Promise.all(Array.from({ length: replicas - 1 }, () => Replica.start(recipe, backend)));
+  if (backend !== 'wasm' && backend !== 'cpu') throw new Error(`data-parallel training runs on the wasm and cpu backends, not ${backend}`);
+  const setup: ReplicaSetup = { recipe, backend, kernels, replicas };
+  const workers = await Promise.all(Array.from({ length: replicas - 1 }, () => Replica.start(setup)));
   return {
     replicas,
     async step(xs, ys) {

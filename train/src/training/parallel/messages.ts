@@ -5,6 +5,10 @@ export interface ReplicaSetup {
   recipe: RunRecipe;
   /** The training thread's backend, 'wasm' or 'cpu'. */
   backend: 'wasm' | 'cpu';
+  /** The training thread's kernels on wasm; a replica that cannot start onnxruntime fails rather than drift. */
+  kernels: 'ort' | 'wasm';
+  /** Training threads in all (onnxruntime gets the cores ÷ this many threads). */
+  replicas: number;
 }
 
 /** One shard of a batch, with the weights to compute its gradient at (all trainable variables, flat). */

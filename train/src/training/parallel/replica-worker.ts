@@ -3,17 +3,19 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../backend/select.ts';
+import { selectTrainingKernels } from '../../kernels/select.ts';
 import { buildNetwork } from '../../networks/build.ts';
 import { batchObjective, trainableVariables } from '../step.ts';
 import { assignFlat, flatten } from './flat.ts';
 import type { ReplicaMessage, ReplicaSetup, ShardRequest } from './messages.ts';
 
 const port = parentPort!;
-const { recipe, backend } = workerData as ReplicaSetup;
+const { recipe, backend, kernels, replicas } = workerData as ReplicaSetup;
 const send = (message: ReplicaMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 try {
   await selectBackend(backend, () => {});
+  if (backend === 'wasm') selectTrainingKernels(kernels, backend, () => {}, { replicas });
   const model = buildNetwork(recipe.model, { variant: recipe.variant, seed: recipe.seed });
   const variables = trainableVariables(model);
   port.on('message', (request: ShardRequest) => {
