@@ -95,16 +95,19 @@ export function formatTrainPeerTable(rows: TrainPeerRowLike[]): string {
 export interface ServeNetworkLike {
   network: string;
   raw: { batch: number; imagesPerSecond: number }[];
-  server: { concurrency: number; requestsPerSecond: number; p50Ms: number; p99Ms: number; failures: number; meanBatchSize: number }[];
+  /** `route` is absent in results from before v2 was measured (all /classify). */
+  server: { route?: 'classify' | 'v2-json' | 'v2-binary'; concurrency: number; requestsPerSecond: number; p50Ms: number; p99Ms: number; failures: number; meanBatchSize: number }[];
 }
 
+const SERVE_ROUTES = { 'classify': 'POST /classify', 'v2-json': 'v2 infer, JSON', 'v2-binary': 'v2 infer, binary tensors' } as const;
+
 export function formatServeTable(results: ServeNetworkLike[]): string {
-  const header = ['network', 'concurrency', 'server req/s', 'p50 ms', 'p99 ms', 'mean batch', 'raw ort img/s (batch = concurrency)', 'server ÷ raw', 'failures'];
+  const header = ['network', 'route', 'concurrency', 'server req/s', 'p50 ms', 'p99 ms', 'mean batch', 'raw ort img/s (batch = concurrency)', 'server ÷ raw', 'failures'];
   const body = results.flatMap(({ network, raw, server }) => server.map((s) => {
     const r = raw.find((x) => x.batch === s.concurrency);
-    return [network, String(s.concurrency), fmt(s.requestsPerSecond), fmt(s.p50Ms), fmt(s.p99Ms), fmt(s.meanBatchSize), fmt(r?.imagesPerSecond), r ? `${fmt((100 * s.requestsPerSecond) / r.imagesPerSecond, 0)}%` : '–', String(s.failures)];
+    return [network, SERVE_ROUTES[s.route ?? 'classify'], String(s.concurrency), fmt(s.requestsPerSecond), fmt(s.p50Ms), fmt(s.p99Ms), fmt(s.meanBatchSize), fmt(r?.imagesPerSecond), r ? `${fmt((100 * s.requestsPerSecond) / r.imagesPerSecond, 0)}%` : '–', String(s.failures)];
   }));
-  return markdownTable(header, body, range(1, 8));
+  return markdownTable(header, body, range(2, 9));
 }
 
 export interface BrowserRow {

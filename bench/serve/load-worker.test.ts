@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { runLoad } from './measure.ts';
 
-const image = new Uint8Array([1, 2, 3]);
+const request = new TextEncoder().encode('POST /classify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 3\r\n\r\nabc');
 
 /** With a Content-Length, as the real server answers (the load generator reads no chunked bodies). */
 function answer(response: ServerResponse, status: number, json: object): void {
@@ -20,7 +20,7 @@ test('a server that is not there is counted as failures; the load still ends on 
   const gone = createServer();
   const url = await listen(gone);
   await new Promise((resolve) => gone.close(resolve));
-  const result = await runLoad({ url, images: [image], concurrency: 2, seconds: 0.3 });
+  const result = await runLoad({ url, requests: [request], timed: true, concurrency: 2, seconds: 0.3 });
   assert.equal(result.latenciesMs.length, 0);
   assert.ok(result.failures >= 2, `failures: ${result.failures}`);
   assert.ok(result.elapsedSeconds >= 0.3 && result.elapsedSeconds < 5, `elapsed: ${result.elapsedSeconds}`);
@@ -39,7 +39,7 @@ test('dropped connections and error answers are failures; the requests after the
   });
   const url = await listen(flaky);
   try {
-    const result = await runLoad({ url, images: [image], concurrency: 1, seconds: 0.3 });
+    const result = await runLoad({ url, requests: [request], timed: true, concurrency: 1, seconds: 0.3 });
     assert.ok(result.latenciesMs.length >= 2, `answered: ${result.latenciesMs.length}`);
     assert.ok(result.failures >= 2, `failures: ${result.failures}`);
     assert.equal(result.batchSizeSum, 2 * result.latenciesMs.length);

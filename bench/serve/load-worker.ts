@@ -1,7 +1,8 @@
 // Closed-loop HTTP load in its own thread, so the client's work does not run on the server's event loop:
-// `concurrency` keep-alive connections each POST an image to /classify, wait for the answer, and send the
-// next, until the deadline. Reports every latency and the server's own timing breakdown.
-import { HttpConnection, requestBytes, type HttpAnswer } from '@onnx-edge/serve/testing';
+// `concurrency` keep-alive connections each send one of the prepared requests (requests.ts: an image to
+// /classify, or a tensor to v2 infer), wait for the answer, and send the next, until the deadline. Reports
+// every latency, and for /classify the server's own timing breakdown (v2 answers carry none).
+import { HttpConnection, type HttpAnswer } from '@onnx-edge/serve/testing';
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers/promises';
@@ -10,7 +11,10 @@ const RECONNECT_PAUSE_MS = 10;
 
 export interface LoadJob {
   url: string;
-  images: Uint8Array[];
+  /** Whole requests as they go on the wire, sent in turn. */
+  requests: Uint8Array[];
+  /** Answers of /classify must carry timing_ms; any other route's 200 is a success. */
+  timed: boolean;
   concurrency: number;
   seconds: number;
 }
@@ -19,7 +23,7 @@ export interface LoadResult {
   latenciesMs: number[];
   failures: number;
   elapsedSeconds: number;
-  /** Sums of the server's timing_ms over successful answers, and of their batch sizes. */
+  /** Sums of the server's timing_ms over successful answers, and of their batch sizes (zero for untimed routes). */
   serverMs: { decode: number; queue: number; inference: number; total: number };
   batchSizeSum: number;
   /** Busy fraction of this client thread's event loop. */
@@ -30,7 +34,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
   const url = new URL(job.url);
   // Prepared bytes and a lean connection (testing/http-connection.ts), like wrk: on a small host every
   // cycle the client spends is taken from the server it measures.
-  const requests = job.images.map((image) => requestBytes(url, 'POST', '/classify?top=1', 'image/png', image));
+  const { requests } = job;
   const result: LoadResult = { latenciesMs: [], failures: 0, elapsedSeconds: 0, serverMs: { decode: 0, queue: 0, inference: 0, total: 0 }, batchSizeSum: 0, clientUtilization: 0 };
   const elu = performance.eventLoopUtilization();
   const started = performance.now();
@@ -38,6 +42,10 @@ async function run(job: LoadJob): Promise<LoadResult> {
   let next = 0;
   const record = (answer: HttpAnswer, sentAt: number): boolean => {
     if (answer.status !== 200) return false;
+    if (!job.timed) {
+      result.latenciesMs.push(performance.now() - sentAt);
+      return true;
+    }
     const json = JSON.parse(answer.body) as { timing_ms?: LoadResult['serverMs']; batch_size?: number };
     if (!json.timing_ms) return false;
     result.latenciesMs.push(performance.now() - sentAt);

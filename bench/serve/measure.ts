@@ -1,9 +1,10 @@
 // The two measurements of `bench serve`: raw onnxruntime-node throughput at a batch size (same session
-// settings as the server), and the server under closed-loop HTTP load at a concurrency.
+// settings as the server), and the server under closed-loop HTTP load at a concurrency on one route.
 import { performance } from 'node:perf_hooks';
 import { createSession, runModel, type RunningServer } from '@onnx-edge/serve';
 import { startTsWorker } from '@onnx-edge/core/node';
 import type { LoadJob, LoadResult } from './load-worker.ts';
+import type { Route } from './requests.ts';
 
 export interface RawResult {
   batch: number;
@@ -15,14 +16,16 @@ export interface RawResult {
 }
 
 export interface ServerResult {
+  route: Route;
   concurrency: number;
   requests: number;
   failures: number;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** NaN on the v2 routes, whose answers do not say. */
   meanBatchSize: number;
-  /** Mean per request, from the server's timing_ms; `other` = client latency − server total (HTTP, client). */
+  /** Mean per request, from the server's timing_ms (NaN on the v2 routes but clientLatency); `httpAndClient` = client latency − server total (HTTP, client). */
   meanMs: { decode: number; queue: number; inference: number; serverTotal: number; clientLatency: number; httpAndClient: number };
   /** Busy fractions during the measurement: the server's HTTP thread, its inference worker(s) (Σ run() time / wall time), the load generator. */
   utilization: { httpThread: number; inference: number; client: number };
@@ -118,27 +121,29 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
 }
 
 /** `warmupSeconds` of untimed load first: connections, and for a fresh server its JavaScript reaching optimised code. */
-export async function measureServer(server: RunningServer, images: Uint8Array[], concurrency: number, seconds: number, warmupSeconds: number): Promise<ServerResult> {
+export async function measureServer(server: RunningServer, route: Route, requests: Uint8Array[], concurrency: number, seconds: number, warmupSeconds: number): Promise<ServerResult> {
   const url = server.url;
-  await runLoad({ url, images, concurrency, seconds: warmupSeconds });
+  const timed = route === 'classify';
+  await runLoad({ url, requests, timed, concurrency, seconds: warmupSeconds });
   // The server runs in this process: this thread's event loop is its HTTP thread.
   const elu = performance.eventLoopUtilization();
   const inferenceBefore = await inferenceSecondsSum(server);
-  const load = await runLoad({ url, images, concurrency, seconds });
+  const load = await runLoad({ url, requests, timed, concurrency, seconds });
   const httpThread = performance.eventLoopUtilization(elu).utilization;
   const inference = (await inferenceSecondsSum(server)) - inferenceBefore;
   const sorted = [...load.latenciesMs].sort((a, b) => a - b);
   const n = Math.max(1, sorted.length);
-  const mean = (x: number) => x / n;
+  const mean = (x: number) => (timed ? x / n : NaN);
   const clientLatency = sorted.reduce((a, b) => a + b, 0) / n;
   return {
+    route,
     concurrency,
     requests: sorted.length,
     failures: load.failures,
     requestsPerSecond: sorted.length / load.elapsedSeconds,
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
-    meanBatchSize: load.batchSizeSum / n,
+    meanBatchSize: mean(load.batchSizeSum),
     meanMs: {
       decode: mean(load.serverMs.decode),
       queue: mean(load.serverMs.queue),

@@ -9,9 +9,10 @@ export interface HttpAnswer {
   body: string;
 }
 
-/** The bytes of a request with a body. */
-export function requestBytes(url: URL, method: string, path: string, contentType: string, body: Uint8Array): Buffer {
-  const head = `${method} ${path} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n`;
+/** The bytes of a request with a body; `headers` are added after Host, Content-Type and Content-Length. */
+export function requestBytes(url: URL, method: string, path: string, contentType: string, body: Uint8Array, headers: Record<string, string> = {}): Buffer {
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const head = `${method} ${path} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n${extra}\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), body]);
 }
 
