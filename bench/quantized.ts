@@ -14,7 +14,7 @@ import { countFlops } from './inference/flops.ts';
 import { benchImages } from './inference/measure.ts';
 import { ortSessionOptions } from './inference/ort-options.ts';
 import { machineFacts } from './machine.ts';
-import { BENCH_NETWORKS, BENCH_OPTIONS } from './options.ts';
+import { BENCH_NETWORKS, BENCH_OPTIONS, SESSION_BENCH_OPTIONS } from './options.ts';
 import { startMatMulPeak } from './peak.ts';
 import { formatQuantizedTable } from './report.ts';
 import { resultsFile } from './results-file.ts';
@@ -57,11 +57,8 @@ export interface QuantizedReport {
 
 const OPTIONS = {
   networks: BENCH_OPTIONS.networks,
-  batches: { flag: 'batches', placeholder: 'LIST', kind: { type: 'int-list', min: 1, max: 4096 }, default: [1, 32, 128], help: 'comma-separated batch sizes (default {default})' },
-  warmup: { ...BENCH_OPTIONS.warmup, help: 'untimed calls per peer first (default 2; --quick: 1)' },
-  rounds: { ...BENCH_OPTIONS.rounds, help: 'interleaved timed rounds (default 11; --quick: 3)' },
-  threads: { flag: 'threads', kind: { type: 'int', min: 1, max: 256 }, help: `onnxruntime intra-op threads (default: one per core, ${availableParallelism()} here)` },
-  peakN: { flag: 'peak-n', kind: { type: 'int', min: 64, max: 8192 }, default: 2048, help: 'side of the peak MatMuls (default {default})' },
+  ...SESSION_BENCH_OPTIONS,
+  peakN: { ...SESSION_BENCH_OPTIONS.peakN, help: 'side of the peak MatMuls (default {default})' },
   quick: { ...BENCH_OPTIONS.quick, help: 'fewer rounds (warm-up 1, rounds 3)' },
   out: BENCH_OPTIONS.out,
 } as const;

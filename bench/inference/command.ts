@@ -4,7 +4,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { formatOptions, parseOptions, UsageError, type Command } from '@onnx-edge/core/cli';
-import { BENCH_NETWORKS, BENCH_OPTIONS } from '../options.ts';
+import { BENCH_NETWORKS, BENCH_OPTIONS, SESSION_BENCH_OPTIONS } from '../options.ts';
 import { machineFacts } from '../machine.ts';
 import { formatConvWidthTable, formatInferenceTable } from '../report.ts';
 import { resultsFile } from '../results-file.ts';
@@ -22,11 +22,7 @@ export interface ConvWidthProbe {
 
 const OPTIONS = {
   networks: BENCH_OPTIONS.networks,
-  batches: { flag: 'batches', placeholder: 'LIST', kind: { type: 'int-list', min: 1, max: 4096 }, default: [1, 32, 128], help: 'comma-separated batch sizes (default {default})' },
-  warmup: { ...BENCH_OPTIONS.warmup, help: 'untimed calls per peer first (default 2; --quick: 1)' },
-  rounds: { ...BENCH_OPTIONS.rounds, help: 'interleaved timed rounds (default 11; --quick: 3)' },
-  threads: { flag: 'threads', kind: { type: 'int', min: 1, max: 256 }, help: `onnxruntime intra-op threads (default: one per core, ${availableParallelism()} here)` },
-  peakN: { flag: 'peak-n', kind: { type: 'int', min: 64, max: 8192 }, default: 2048, help: 'side of the peak MatMul (default {default})' },
+  ...SESSION_BENCH_OPTIONS,
   probeWidths: {
     flag: 'probe-widths', placeholder: 'LIST', kind: { type: 'int-list', min: 1, max: 512 }, default: [16, 32, 64],
     help: 'channel widths of the convolution probe: chains of 12 Conv+ReLU on 16×16 maps, equal FLOPs per width, timed with the MatMul peak (default {default})',

@@ -104,9 +104,10 @@ reliabilityCase(log, 'pipelined floods of large files and 50 slow readers, all a
   const scheduleAfter = server.mainThreadSchedule();
   const rssHighest = rss.stop();
   const loopDelayMs = await server.eventLoopDelayMs();
-  // The server lets go of the files of the clients that left.
+  // The server lets go of the files of the clients that left: within 5 s, as the 52 closes and the aborted
+  // streams' last reads are handled (on a busy 2-core host one descriptor was still open after 2 s).
   let fdsAfter = openFiles(server.pid);
-  for (let i = 0; i < 20 && fdsAfter > fdsBefore; i++) {
+  for (let i = 0; i < 50 && fdsAfter > fdsBefore; i++) {
     await sleep(100);
     fdsAfter = openFiles(server.pid);
   }

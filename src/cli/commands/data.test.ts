@@ -1,26 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFile, readdir, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { requireSharedData, withTempDir } from '@onnx-edge/core/testing';
 import { buildArchive, md5, serve } from '@onnx-edge/train/testing';
+import { runCli } from '../testing/run-cli.ts';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Runs the CLI asynchronously (the test's own HTTP server must keep answering meanwhile). */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/onnx-edge.js', ...args], { cwd: root, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = runCli;
 
 test('data check reports 10,000 records, 1,000 per class, on the sample', async (t) => {
   const sample = requireSharedData(t, 'cifar10-sample');

@@ -1,30 +1,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { onnx } from '@onnx-edge/proto';
 import { contractFromMetadata, METADATA_KEYS, readOnnxMetadata } from '@onnx-edge/core';
 import { saveModelToDir } from '@onnx-edge/train';
 import { requireSharedData } from '@onnx-edge/core/testing';
+import { runCli } from '../testing/run-cli.ts';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 let dir: string;
 
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/onnx-edge.js', ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 /** A small CIFAR-shaped classifier saved as a training run folder: <run>/tfjs/model.json + labels.json. */
 async function saveRun(run: string): Promise<void> {

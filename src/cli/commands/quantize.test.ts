@@ -1,7 +1,6 @@
 // `onnx-edge quantize` as a user runs it (a child process): written files, the printed report, and every bad
 // input answered with one line, exit 1 and no output file.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { METADATA_KEYS, readOnnxMetadata, seededRandom } from '@onnx-edge/core';
 import { sharedData, sharedDataSkip } from '@onnx-edge/core/testing';
 import { exportModel, useVerificationBackend } from '@onnx-edge/export';
 import { onnx } from '@onnx-edge/proto';
+import { runCli } from '../testing/run-cli.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const sample = sharedData('cifar10-sample');
@@ -20,17 +20,7 @@ const skip = sharedDataSkip('cifar10-sample');
 let dir: string;
 let floatModel: string;
 
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/onnx-edge.js', 'quantize', ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(['quantize', ...args]);
 
 /** Class scores from seeded 1×1 projections of the colours, averaged: predictions that vary with the image. */
 function colourClassifier(): tf.LayersModel {
