@@ -7,27 +7,15 @@ import type { ParityReport } from '@onnx-edge/core';
 import { writeFileAtomic } from '@onnx-edge/core/node';
 import {
   checkParity, describeParity, exportModel, loadPlugins, ModelFileError, rangeFromContract, readLayersModel, refuseOutputOverInput,
-  resolveModelJson, useVerificationBackend, verifyParity, type ContractHints, type ExportReport, type VerifyOptions,
+  resolveModelJson, useVerificationBackend, verifyParity, type ExportReport, type VerifyOptions,
 } from '@onnx-edge/export';
 import { quantizeVerified, type QuantizeOptions, type VerifyQuantizedOptions } from '@onnx-edge/export/quantize';
 import { readLabelsFile } from './labels-file.ts';
+import type { ExportTarget } from './request.ts';
 
 export type VerificationRequest = Pick<VerifyOptions, 'dataDir' | 'count' | 'shapes' | 'range' | 'atol' | 'rtol'> & { description?: string };
 
-export interface ExportRequest {
-  /** model.json, its folder, or a training run folder (tfjs/model.json). */
-  source: string;
-  /** The ONNX file to write; parity.json goes beside it when verified. Nothing is written without it. */
-  output?: string;
-  opset?: number;
-  inputLayout?: 'nchw' | 'nhwc';
-  /**
-   * What the caller declares about the model's contract (labels, input range, channels, dataset…); the rest
-   * comes from the model itself (export/src/contract.ts).
-   */
-  contract?: ContractHints;
-  /** A file of class names (a JSON array or one per line); default: the run's labels.json beside the model. */
-  labelsFile?: string;
+export interface ExportRequest extends ExportTarget {
   /** Verify against tfjs (absent: no verification): data, count, sizes, value range, tolerances. */
   verify?: VerificationRequest;
   /** Plugin modules for custom layer classes (loaded before the model). */

@@ -7,22 +7,13 @@ import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '@onnx-edge/core/node';
 import {
   checkGraphParity, exportGraphModel, loadGraphModelSource, ModelFileError, readModelJson, resolveModelJson, useVerificationBackend,
-  verifyGraphModel, type ContractHints, type ExportReport, type GraphParityReport, type GraphVerifyOptions,
+  verifyGraphModel, type ExportReport, type GraphParityReport, type GraphVerifyOptions,
 } from '@onnx-edge/export';
 import { readLabelsFile } from './labels-file.ts';
 import { readOnnxFile } from './verify-file.ts';
+import type { ExportTarget } from './request.ts';
 
-export interface GraphExportRequest {
-  /** model.json or its folder. */
-  source: string;
-  /** The ONNX file to write; parity.json goes beside it when verified. Nothing is written without it. */
-  output?: string;
-  opset?: number;
-  inputLayout?: 'nchw' | 'nhwc';
-  /** What the caller declares about the model's contract (labels, input range, channels, …). */
-  contract?: ContractHints;
-  /** Class names from a file (--labels), unless `contract` gives them. */
-  labelsFile?: string;
+export interface GraphExportRequest extends ExportTarget {
   /** Verify against tfjs (absent: no verification). */
   verify?: Pick<GraphVerifyOptions, 'count' | 'range' | 'atol' | 'rtol'>;
   /** Called with the parity report before it is checked, so a failing one is still shown. */
