@@ -15,6 +15,7 @@ export { imageToInput, inputSize, inputDims, type PixelSize } from './preprocess
 export { readOnnxMetadata } from './onnx-metadata.ts';
 export { AreaResizer, resizeByArea, type ResizeTarget } from './area-resize.ts';
 export { sniffFormat, readImageHeader, type ImageFormat, type ImageHeader } from './image-header.ts';
+export { FLOAT16_MAX, fromFloat16Bits, roundHalfToEven, toFloat16Bits } from './float16.ts';
 export { seededRandom, permutation, uniform, type Random } from './random.ts';
 export {
   NETWORK_NAMES, VARIANTS, BACKEND_CHOICES, KERNEL_CHOICES, EP_CHOICES, LOG_LEVELS,

@@ -8,7 +8,7 @@
 // decoding never sits on the inference path.
 import { performance } from 'node:perf_hooks';
 import { Hono, type Context } from 'hono';
-import { softmax, topK } from '@onnx-edge/core';
+import { softmax, toFloat16Bits, topK } from '@onnx-edge/core';
 import { findModel, type AppDeps, type AppEnv } from '../context.ts';
 import { checkRequestBudget, decodeImage, imageTypeOf, inspectImage, type ImageSize, type ImageType } from '../decode.ts';
 import { readBody, requestSignal } from '../body.ts';
@@ -17,7 +17,7 @@ import { PixelGate } from '../pixel-gate.ts';
 import { badRequest, unprocessable } from '../errors.ts';
 import { itemShape, type ImageFeed } from '../inference/image-feed.ts';
 import type { ServedModel } from '../inference/served-model.ts';
-import { floatValues, toHalf, type Tensor } from '../tensors/index.ts';
+import { floatValues, type Tensor } from '../tensors/index.ts';
 
 export const MAX_TOP = 10;
 export const DEFAULT_TOP = 5;
@@ -59,7 +59,7 @@ async function readUploads(c: Context<AppEnv>, limits: AppDeps['limits']): Promi
 /** The model's input tensor for one image: float32, or float16 for a model that takes it. */
 function imageTensor(feed: ImageFeed, decoded: { data: Float32Array; size: { width: number; height: number } }): Tensor {
   const shape = itemShape(feed, decoded.size);
-  return feed.datatype === 'FP16' ? { datatype: 'FP16', shape, data: Uint16Array.from(decoded.data, toHalf) } : { datatype: 'FP32', shape, data: decoded.data };
+  return feed.datatype === 'FP16' ? { datatype: 'FP16', shape, data: Uint16Array.from(decoded.data, toFloat16Bits) } : { datatype: 'FP32', shape, data: decoded.data };
 }
 
 async function decodeUpload(deps: AppDeps, gate: PixelGate, feed: ImageFeed, upload: Upload, size: ImageSize, signal: AbortSignal) {

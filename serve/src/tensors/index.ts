@@ -3,5 +3,4 @@ export {
   DATATYPES, DATATYPE_LIST, allocate, asBytes, bytesPerElement, datatypeOfOrt, datatypeOfTriton, fromBytes, holds, isDatatype, ortTypeOf,
   tritonTypeOf, viewAs, type Datatype, type TensorArray,
 } from './datatypes.ts';
-export { FLOAT16_MAX, fromHalf, toHalf } from './float16.ts';
 export { elementCount, floatValues, shapeFits, shapeText, splitRows, stackRows, type NamedTensor, type Tensor, type TensorSpec } from './tensor.ts';

@@ -1,7 +1,7 @@
 // A tensor as the server moves it between HTTP, the batcher and the inference threads: datatype, shape and
 // its data in the datatype's typed array (datatypes.ts), row-major. Rows of a batch are joined and split here.
 import { allocate, type Datatype, type TensorArray } from './datatypes.ts';
-import { fromHalf } from './float16.ts';
+import { fromFloat16Bits } from '@onnx-edge/core';
 
 export interface Tensor {
   datatype: Datatype;
@@ -48,6 +48,6 @@ export function splitRows(tensor: Tensor): Tensor[] {
 /** A float tensor's values as numbers (FP16 decoded): what /classify ranks. */
 export function floatValues(tensor: Tensor): ArrayLike<number> {
   if (tensor.datatype === 'FP32' || tensor.datatype === 'FP64') return tensor.data as Float32Array | Float64Array;
-  if (tensor.datatype === 'FP16') return Float32Array.from(tensor.data as Uint16Array, fromHalf);
+  if (tensor.datatype === 'FP16') return Float32Array.from(tensor.data as Uint16Array, fromFloat16Bits);
   throw new RangeError(`a ${tensor.datatype} tensor holds no class scores`);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HttpError } from '../errors.ts';
-import { toHalf } from '../tensors/index.ts';
+import { toFloat16Bits } from '@onnx-edge/core';
 import { parseInferRequest, type InferSpec } from './infer-request.ts';
 import { checkJsonStructure, MAX_JSON_DEPTH, MAX_JSON_KEYS } from './json-structure.ts';
 
@@ -86,7 +86,7 @@ test('several inputs of every datatype, in any order, in JSON; each one checked 
   ];
   const parsed = parseInferRequest(bytes({ inputs, outputs: [{ name: 'mask', parameters: { binary_data: true } }] }), many);
   assert.deepEqual(parsed.inputs.map((t) => [t.datatype, Array.from(t.data as ArrayLike<number | bigint>)]), [
-    ['FP16', [toHalf(1.5), toHalf(-65504)]], ['INT64', [-9007199254740991n, 42n]], ['INT32', [-2147483648, 7]], ['UINT8', [0, 255]], ['BOOL', [1, 0]],
+    ['FP16', [toFloat16Bits(1.5), toFloat16Bits(-65504)]], ['INT64', [-9007199254740991n, 42n]], ['INT32', [-2147483648, 7]], ['UINT8', [0, 255]], ['BOOL', [1, 0]],
   ]);
   assert.deepEqual(parsed.outputs, [{ name: 'mask', binary: true }]);
   const withValue = (name: string, data: unknown[]) => bytes({ inputs: inputs.map((i) => (i.name === name ? { ...i, data } : i)) });
@@ -102,7 +102,7 @@ test('several inputs of every datatype, in any order, in JSON; each one checked 
 });
 
 test('binary tensor data after the JSON: little-endian, in the JSON order of the inputs, each as long as its shape × datatype', () => {
-  const f16 = new Uint16Array([toHalf(0.25), toHalf(-2)]);
+  const f16 = new Uint16Array([toFloat16Bits(0.25), toFloat16Bits(-2)]);
   const i64 = new BigInt64Array([-5n, 2n ** 62n]);
   const json = {
     id: 'bin-1',

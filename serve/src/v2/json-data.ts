@@ -3,7 +3,8 @@
 // float16 beyond ±65504, an integer out of its type's range or not whole: a 400 naming the element), and
 // written back as JSON text.
 import { badRequest } from '../errors.ts';
-import { FLOAT16_MAX, fromHalf, toHalf, type Datatype, type TensorArray } from '../tensors/index.ts';
+import { FLOAT16_MAX, fromFloat16Bits, toFloat16Bits } from '@onnx-edge/core';
+import type { Datatype, TensorArray } from '../tensors/index.ts';
 
 /** float32's largest finite value; larger finite doubles round to Infinity in a Float32Array. */
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -32,9 +33,9 @@ function convert(value: number, datatype: Datatype, at: number): number | bigint
   if (datatype === 'FP32' || datatype === 'FP16' || datatype === 'FP64') {
     if (!Number.isFinite(value)) throw badRequest(`tensor data element ${at} is infinite (a number such as 1e999 overflows); ${datatype} data must be finite`);
     const max = datatype === 'FP32' ? FLOAT32_MAX : datatype === 'FP16' ? FLOAT16_MAX : Infinity;
-    const rounded = datatype === 'FP32' ? Math.fround(value) : datatype === 'FP16' ? fromHalf(toHalf(value)) : value;
+    const rounded = datatype === 'FP32' ? Math.fround(value) : datatype === 'FP16' ? fromFloat16Bits(toFloat16Bits(value)) : value;
     if (!Number.isFinite(rounded)) throw badRequest(`tensor data element ${at} is ${value}, outside ${datatype === 'FP32' ? 'float32' : 'float16'}'s range (±${max}); ${datatype} data must be finite ${datatype === 'FP32' ? 'float32' : 'float16'} values`);
-    return datatype === 'FP16' ? toHalf(value) : value;
+    return datatype === 'FP16' ? toFloat16Bits(value) : value;
   }
   const [lo, hi] = INTEGER_RANGES[datatype]!;
   if (!Number.isInteger(value) || value < lo || value > hi) {
@@ -57,7 +58,7 @@ export function fillElements(data: unknown, datatype: Datatype, out: TensorArray
 /** The JSON text of a tensor's data, flat: numbers (FP16 decoded, 64-bit integers exact), true/false for BOOL. */
 export function dataToJson(datatype: Datatype, data: TensorArray): string {
   if (datatype === 'BOOL') return `[${Array.from(data as Uint8Array, (v) => (v ? 'true' : 'false')).join(',')}]`;
-  if (datatype === 'FP16') return JSON.stringify(Array.from(data as Uint16Array, fromHalf));
+  if (datatype === 'FP16') return JSON.stringify(Array.from(data as Uint16Array, fromFloat16Bits));
   if (datatype === 'INT64' || datatype === 'UINT64') return `[${Array.from(data as BigInt64Array, String).join(',')}]`;
   // Non-finite floats have no JSON form: JSON.stringify writes null, as for any JSON number it cannot hold.
   return JSON.stringify(Array.from(data as Float32Array));
